@@ -1,0 +1,205 @@
+/* diag: compiler-style error, warning and note messages, the error counter
+ * that lets `check` report every problem in one run before refusing to go on,
+ * and the edit-distance suggester behind "did you mean ...?". Messages may
+ * come from render threads, so printing and counting share one mutex; that
+ * also keeps each message on its own line when threads report at once. */
+#include "diag.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The same SGR codes gcc uses, so the output looks familiar. */
+#define SGR_BOLD    "\033[1m"
+#define SGR_RED     "\033[1;31m"
+#define SGR_MAGENTA "\033[1;35m"
+#define SGR_CYAN    "\033[1;36m"
+#define SGR_RESET   "\033[0m"
+
+struct diag_kind {
+    const char *word;
+    const char *colour;
+};
+
+static const struct diag_kind diag_kind_error = { "error", SGR_RED };
+static const struct diag_kind diag_kind_warning = { "warning", SGR_MAGENTA };
+static const struct diag_kind diag_kind_note = { "note", SGR_CYAN };
+
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *diag_stream;       /* NULL means stderr: stderr is not a constant */
+static int diag_errors;
+
+/* Decided per message rather than once, because tests and the CLI switch
+ * streams and NO_COLOR may be set after start-up. An empty NO_COLOR does not
+ * count, as the no-color.org convention says. */
+static int diag_use_colour(FILE *f)
+{
+    const char *no_colour = getenv("NO_COLOR");
+    if (no_colour && no_colour[0])
+        return 0;
+    int fd = fileno(f);
+    return fd >= 0 && isatty(fd);
+}
+
+/* Callers hold diag_lock. */
+static void diag_print(FILE *f, const struct diag_kind *kind,
+                       const struct diag_loc *loc, const char *fmt, va_list ap)
+{
+    int colour = diag_use_colour(f);
+    const char *bold = colour ? SGR_BOLD : "";
+    const char *hue = colour ? kind->colour : "";
+    const char *reset = colour ? SGR_RESET : "";
+
+    fputs(bold, f);
+    if (!loc || !loc->file)
+        fputs("mlanim:", f);
+    else if (loc->line <= 0)
+        fprintf(f, "%s:", loc->file);
+    else if (loc->col <= 0)
+        fprintf(f, "%s:%d:", loc->file, loc->line);
+    else
+        fprintf(f, "%s:%d:%d:", loc->file, loc->line, loc->col);
+    fprintf(f, "%s %s%s:%s ", reset, hue, kind->word, reset);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+    fflush(f);
+}
+
+static void diag_emit(const struct diag_kind *kind, const struct diag_loc *loc,
+                      const char *fmt, va_list ap)
+{
+    pthread_mutex_lock(&diag_lock);
+    if (kind == &diag_kind_error)
+        diag_errors++;
+    diag_print(diag_stream ? diag_stream : stderr, kind, loc, fmt, ap);
+    pthread_mutex_unlock(&diag_lock);
+}
+
+void diag_error(const struct diag_loc *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_emit(&diag_kind_error, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(const struct diag_loc *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_emit(&diag_kind_warning, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_note(const struct diag_loc *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_emit(&diag_kind_note, loc, fmt, ap);
+    va_end(ap);
+}
+
+int diag_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_emit(&diag_kind_error, NULL, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int diag_error_count(void)
+{
+    pthread_mutex_lock(&diag_lock);
+    int n = diag_errors;
+    pthread_mutex_unlock(&diag_lock);
+    return n;
+}
+
+void diag_reset(void)
+{
+    pthread_mutex_lock(&diag_lock);
+    diag_errors = 0;
+    pthread_mutex_unlock(&diag_lock);
+}
+
+void diag_set_stream(FILE *f)
+{
+    pthread_mutex_lock(&diag_lock);
+    diag_stream = f;
+    pthread_mutex_unlock(&diag_lock);
+}
+
+/* Edit distance ignoring case, since "Learning_Rate" for "learning_rate"
+ * is the same typo as any other, and counting a swap of two neighbouring
+ * letters as one edit ("optimal string alignment"), since "stpes" for
+ * "steps" is one slip of the fingers. rows holds 3 * (strlen(b) + 1) ints:
+ * the current row and the two before it. */
+static size_t diag_distance(const char *a, const char *b, size_t *rows)
+{
+    size_t nb = strlen(b);
+    size_t *prev2 = rows, *prev = rows + nb + 1, *cur = rows + 2 * (nb + 1);
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        int ca = tolower((unsigned char)a[i - 1]);
+        cur[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            int cb = tolower((unsigned char)b[j - 1]);
+            size_t best = prev[j - 1] + (ca != cb);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
+        }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[nb];
+}
+
+const char *diag_suggest(const char *word, const char *const *candidates, int n)
+{
+    if (!word || !candidates)
+        return NULL;
+    size_t len = strlen(word);
+    size_t limit = len / 3 > 1 ? len / 3 : 1;
+
+    size_t longest = 0;
+    for (int i = 0; i < n; i++)
+        if (candidates[i] && strlen(candidates[i]) > longest)
+            longest = strlen(candidates[i]);
+    size_t *row = malloc(3 * (longest + 1) * sizeof *row);
+    if (!row)
+        return NULL;    /* a missing hint is not worth an error of its own */
+
+    const char *best = NULL;
+    size_t best_dist = limit + 1;
+    for (int i = 0; i < n; i++) {
+        const char *c = candidates[i];
+        if (!c)
+            continue;
+        /* The length gap is a lower bound on the distance; skipping on it
+         * keeps long candidate lists cheap. */
+        size_t clen = strlen(c);
+        size_t gap = clen > len ? clen - len : len - clen;
+        if (gap >= best_dist)
+            continue;
+        size_t d = diag_distance(word, c, row);
+        if (d < best_dist) {
+            best = c;
+            best_dist = d;
+        }
+    }
+    free(row);
+    return best;
+}

@@ -1,0 +1,599 @@
+/* script: reads one YAML document with libyaml's event parser and builds the
+ * located snode tree the scene layers validate. Everything a script owns
+ * (nodes, strings, arrays, the path its locations point at) lives in one
+ * arena so that a failed parse, or script_free(), releases it all at once and
+ * nothing in the tree needs its own free. Errors are reported here, at the
+ * event where they are found, because only here are the marks known. */
+#include "script.h"
+
+#include <errno.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Building the tree recurses once per nesting level; a bound keeps a hostile
+ * "[[[[..." from exhausting the stack. Real scene scripts nest a handful. */
+#define SCRIPT_MAX_DEPTH 256
+
+/* ---- arena ------------------------------------------------------------ */
+
+#define ARENA_BLOCK 16384
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    alignas(max_align_t) unsigned char data[];
+};
+
+struct arena {
+    struct arena_block *blocks;
+};
+
+static void arena_free(struct arena *a)
+{
+    if (!a)
+        return;
+    struct arena_block *b = a->blocks;
+    while (b) {
+        struct arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+static void *arena_alloc(struct arena *a, size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    if (n > SIZE_MAX - align)
+        return NULL;
+    n = (n + align - 1) / align * align;
+    struct arena_block *b = a->blocks;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        if (size > SIZE_MAX - sizeof *b)
+            return NULL;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->size = size;
+        b->next = a->blocks;
+        a->blocks = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+/* ---- parser ----------------------------------------------------------- */
+
+struct script_anchor {
+    const char *name;
+    struct snode *node;
+};
+
+struct script_parser {
+    yaml_parser_t yaml;
+    yaml_event_t event;
+    int have_event;
+    struct arena *arena;
+    const char *file;           /* the script's own path copy */
+    const char *text;           /* for locating reader errors by offset */
+    size_t len;
+    struct script_anchor *anchors;
+    int n_anchors, cap_anchors;
+};
+
+/* A growable array of pointers, kept out of the arena while a map or
+ * sequence is open because its final size is not known until the end. */
+struct script_vec {
+    void **items;
+    int n, cap;
+};
+
+static int vec_push(struct script_vec *v, void *item)
+{
+    if (v->n == v->cap) {
+        int cap = v->cap ? v->cap * 2 : 8;
+        void **items = realloc(v->items, (size_t)cap * sizeof *items);
+        if (!items)
+            return -1;
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->n++] = item;
+    return 0;
+}
+
+static struct diag_loc mark_loc(const struct script_parser *p, yaml_mark_t m)
+{
+    struct diag_loc loc = { p->file, (int)m.line + 1, (int)m.column + 1 };
+    return loc;
+}
+
+static int out_of_memory(void)
+{
+    return diag_fail("out of memory while reading a script");
+}
+
+/* libyaml's reader (encoding) errors carry a byte offset but no mark, so the
+ * line and column are recounted from the text; columns count characters as
+ * libyaml's marks do, hence UTF-8 continuation bytes are skipped. */
+static struct diag_loc offset_loc(const struct script_parser *p, size_t offset)
+{
+    struct diag_loc loc = { p->file, 1, 1 };
+    for (size_t i = 0; i < offset && i < p->len; i++) {
+        unsigned char c = (unsigned char)p->text[i];
+        if (c == '\n') {
+            loc.line++;
+            loc.col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            loc.col++;
+        }
+    }
+    return loc;
+}
+
+static void report_yaml_error(const struct script_parser *p)
+{
+    const yaml_parser_t *y = &p->yaml;
+    if (y->error == YAML_MEMORY_ERROR || !y->problem) {
+        out_of_memory();
+        return;
+    }
+    if (y->error == YAML_READER_ERROR) {
+        struct diag_loc loc = offset_loc(p, y->problem_offset);
+        if (y->problem_value >= 0)
+            diag_error(&loc, "YAML syntax: %s (byte 0x%02X)", y->problem,
+                       (unsigned)y->problem_value);
+        else
+            diag_error(&loc, "YAML syntax: %s", y->problem);
+        return;
+    }
+    struct diag_loc loc = mark_loc(p, y->problem_mark);
+    diag_error(&loc, "YAML syntax: %s", y->problem);
+    /* The context names the construct that was left open and points at its
+     * start, which is often far from where the parser noticed the problem
+     * (an unclosed quote is only found at the end of the file). */
+    if (y->context) {
+        struct diag_loc ctx = mark_loc(p, y->context_mark);
+        diag_note(&ctx, "%s", y->context);
+    }
+}
+
+/* The previous event is released here, so anything needed from it (anchor
+ * names, marks) must be copied before asking for the next one. */
+static int next_event(struct script_parser *p)
+{
+    if (p->have_event) {
+        yaml_event_delete(&p->event);
+        p->have_event = 0;
+    }
+    if (!yaml_parser_parse(&p->yaml, &p->event)) {
+        report_yaml_error(p);
+        return -1;
+    }
+    p->have_event = 1;
+    return 0;
+}
+
+static struct snode *new_node(struct script_parser *p, enum snode_type type,
+                              yaml_mark_t start)
+{
+    struct snode *n = arena_alloc(p->arena, sizeof *n);
+    if (!n) {
+        out_of_memory();
+        return NULL;
+    }
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    n->loc = mark_loc(p, start);
+    return n;
+}
+
+/* Copies the anchor of the current event, if any, into the arena. Returns 0
+ * with *name NULL when there is none. */
+static int take_anchor(struct script_parser *p, const yaml_char_t *anchor,
+                       const char **name)
+{
+    *name = NULL;
+    if (!anchor)
+        return 0;
+    *name = arena_strndup(p->arena, (const char *)anchor,
+                          strlen((const char *)anchor));
+    return *name ? 0 : out_of_memory();
+}
+
+/* Anchors are registered only once their node is complete, so an alias
+ * inside its own anchored node is "unknown" and the tree can never hold a
+ * cycle. */
+static int add_anchor(struct script_parser *p, const char *name,
+                      struct snode *node)
+{
+    if (!name)
+        return 0;
+    if (p->n_anchors == p->cap_anchors) {
+        int cap = p->cap_anchors ? p->cap_anchors * 2 : 8;
+        struct script_anchor *a = realloc(p->anchors, (size_t)cap * sizeof *a);
+        if (!a)
+            return out_of_memory();
+        p->anchors = a;
+        p->cap_anchors = cap;
+    }
+    p->anchors[p->n_anchors].name = name;
+    p->anchors[p->n_anchors].node = node;
+    p->n_anchors++;
+    return 0;
+}
+
+/* YAML lets an anchor name be reused; an alias means the latest one. */
+static struct snode *find_anchor(const struct script_parser *p, const char *name)
+{
+    for (int i = p->n_anchors - 1; i >= 0; i--)
+        if (strcmp(p->anchors[i].name, name) == 0)
+            return p->anchors[i].node;
+    return NULL;
+}
+
+static struct snode *parse_node(struct script_parser *p, int depth);
+
+static struct snode *parse_scalar(struct script_parser *p)
+{
+    const yaml_event_t *e = &p->event;
+    struct snode *n = new_node(p, SNODE_SCALAR, e->start_mark);
+    if (!n)
+        return NULL;
+    n->str = arena_strndup(p->arena, (const char *)e->data.scalar.value,
+                           e->data.scalar.length);
+    if (!n->str) {
+        out_of_memory();
+        return NULL;
+    }
+    n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    const char *anchor;
+    if (take_anchor(p, e->data.scalar.anchor, &anchor) < 0 ||
+        add_anchor(p, anchor, n) < 0)
+        return NULL;
+    return n;
+}
+
+static struct snode *parse_alias(struct script_parser *p)
+{
+    const char *name = (const char *)p->event.data.alias.anchor;
+    struct snode *n = find_anchor(p, name);
+    if (!n) {
+        struct diag_loc loc = mark_loc(p, p->event.start_mark);
+        diag_error(&loc, "unknown alias '%s'", name);
+    }
+    return n;
+}
+
+static struct snode *parse_seq(struct script_parser *p, int depth)
+{
+    struct snode *n = new_node(p, SNODE_SEQ, p->event.start_mark);
+    const char *anchor;
+    if (!n || take_anchor(p, p->event.data.sequence_start.anchor, &anchor) < 0)
+        return NULL;
+
+    struct script_vec items = { 0 };
+    for (;;) {
+        if (next_event(p) < 0)
+            goto fail;
+        if (p->event.type == YAML_SEQUENCE_END_EVENT)
+            break;
+        struct snode *item = parse_node(p, depth + 1);
+        if (!item)
+            goto fail;
+        if (vec_push(&items, item) < 0) {
+            out_of_memory();
+            goto fail;
+        }
+    }
+
+    n->n = items.n;
+    if (items.n) {
+        n->vals = arena_alloc(p->arena, (size_t)items.n * sizeof *n->vals);
+        if (!n->vals) {
+            out_of_memory();
+            goto fail;
+        }
+        memcpy(n->vals, items.items, (size_t)items.n * sizeof *n->vals);
+    }
+    free(items.items);
+    if (add_anchor(p, anchor, n) < 0)
+        return NULL;
+    return n;
+
+fail:
+    free(items.items);
+    return NULL;
+}
+
+/* Keys and their locations are parallel to the values, and the location is
+ * that of the key as written, even when the key is an alias of a scalar
+ * anchored elsewhere: that is where the user must look. */
+static struct snode *parse_map(struct script_parser *p, int depth)
+{
+    struct snode *n = new_node(p, SNODE_MAP, p->event.start_mark);
+    const char *anchor;
+    if (!n || take_anchor(p, p->event.data.mapping_start.anchor, &anchor) < 0)
+        return NULL;
+
+    struct script_vec keys = { 0 }, locs = { 0 }, vals = { 0 };
+    for (;;) {
+        if (next_event(p) < 0)
+            goto fail;
+        if (p->event.type == YAML_MAPPING_END_EVENT)
+            break;
+
+        struct diag_loc *key_loc = arena_alloc(p->arena, sizeof *key_loc);
+        if (!key_loc) {
+            out_of_memory();
+            goto fail;
+        }
+        *key_loc = mark_loc(p, p->event.start_mark);
+        struct snode *key = parse_node(p, depth + 1);
+        if (!key)
+            goto fail;
+        if (key->type != SNODE_SCALAR) {
+            diag_error(key_loc, "mapping key must be a scalar, not a %s",
+                       snode_type_name(key->type));
+            goto fail;
+        }
+        for (int i = 0; i < keys.n; i++) {
+            if (strcmp(keys.items[i], key->str) == 0) {
+                diag_error(key_loc, "duplicate key '%s'", key->str);
+                diag_note(locs.items[i], "first defined here");
+                goto fail;
+            }
+        }
+
+        if (next_event(p) < 0)
+            goto fail;
+        struct snode *val = parse_node(p, depth + 1);
+        if (!val)
+            goto fail;
+        if (vec_push(&keys, key->str) < 0 || vec_push(&locs, key_loc) < 0 ||
+            vec_push(&vals, val) < 0) {
+            out_of_memory();
+            goto fail;
+        }
+    }
+
+    n->n = keys.n;
+    if (keys.n) {
+        size_t count = (size_t)keys.n;
+        n->keys = arena_alloc(p->arena, count * sizeof *n->keys);
+        n->key_locs = arena_alloc(p->arena, count * sizeof *n->key_locs);
+        n->vals = arena_alloc(p->arena, count * sizeof *n->vals);
+        if (!n->keys || !n->key_locs || !n->vals) {
+            out_of_memory();
+            goto fail;
+        }
+        for (int i = 0; i < keys.n; i++) {
+            n->keys[i] = keys.items[i];
+            n->key_locs[i] = *(struct diag_loc *)locs.items[i];
+            n->vals[i] = vals.items[i];
+        }
+    }
+    free(keys.items);
+    free(locs.items);
+    free(vals.items);
+    if (add_anchor(p, anchor, n) < 0)
+        return NULL;
+    return n;
+
+fail:
+    free(keys.items);
+    free(locs.items);
+    free(vals.items);
+    return NULL;
+}
+
+/* Builds the node whose start event is the current one. */
+static struct snode *parse_node(struct script_parser *p, int depth)
+{
+    if (depth > SCRIPT_MAX_DEPTH) {
+        struct diag_loc loc = mark_loc(p, p->event.start_mark);
+        diag_error(&loc, "nesting deeper than %d levels", SCRIPT_MAX_DEPTH);
+        return NULL;
+    }
+    switch (p->event.type) {
+    case YAML_SCALAR_EVENT:
+        return parse_scalar(p);
+    case YAML_ALIAS_EVENT:
+        return parse_alias(p);
+    case YAML_SEQUENCE_START_EVENT:
+        return parse_seq(p, depth);
+    case YAML_MAPPING_START_EVENT:
+        return parse_map(p, depth);
+    default:
+        break;
+    }
+    /* libyaml only hands out node events here; anything else is a bug in
+     * this file, still reported rather than crashed on. */
+    struct diag_loc loc = mark_loc(p, p->event.start_mark);
+    diag_error(&loc, "internal error: unexpected YAML event %d",
+               (int)p->event.type);
+    return NULL;
+}
+
+/* stream-start, then nothing or exactly one document, then stream-end. */
+static int parse_stream(struct script_parser *p, struct snode **root)
+{
+    *root = NULL;
+    if (next_event(p) < 0)              /* stream start */
+        return -1;
+    if (next_event(p) < 0)
+        return -1;
+    if (p->event.type == YAML_STREAM_END_EVENT)
+        return 0;                       /* empty, or only comments */
+
+    if (next_event(p) < 0)              /* past document start */
+        return -1;
+    struct snode *node = parse_node(p, 0);
+    if (!node)
+        return -1;
+    if (next_event(p) < 0)              /* document end */
+        return -1;
+    if (next_event(p) < 0)
+        return -1;
+    if (p->event.type == YAML_DOCUMENT_START_EVENT) {
+        struct diag_loc loc = mark_loc(p, p->event.start_mark);
+        diag_error(&loc, "only one YAML document per scene script");
+        return -1;
+    }
+
+    /* A bare "---" yields an empty plain scalar: that is an empty document,
+     * not a document whose content is the empty string. */
+    if (node->type == SNODE_SCALAR && node->plain && !node->str[0])
+        node = NULL;
+    *root = node;
+    return 0;
+}
+
+struct script *script_parse(const char *path, const char *text, size_t len)
+{
+    if (!path)
+        path = "<input>";
+    struct arena *arena = calloc(1, sizeof *arena);
+    struct script *s = arena ? arena_alloc(arena, sizeof *s) : NULL;
+    char *path_copy = s ? arena_strndup(arena, path, strlen(path)) : NULL;
+    if (!path_copy) {
+        arena_free(arena);
+        out_of_memory();
+        return NULL;
+    }
+    s->path = path_copy;
+    s->root = NULL;
+    s->priv = arena;
+
+    struct script_parser p;
+    memset(&p, 0, sizeof p);
+    p.arena = arena;
+    p.file = s->path;
+    p.text = text;
+    p.len = len;
+    if (!yaml_parser_initialize(&p.yaml)) {
+        arena_free(arena);
+        out_of_memory();
+        return NULL;
+    }
+    yaml_parser_set_input_string(&p.yaml, (const unsigned char *)text, len);
+
+    int rc = parse_stream(&p, &s->root);
+
+    if (p.have_event)
+        yaml_event_delete(&p.event);
+    yaml_parser_delete(&p.yaml);
+    free(p.anchors);
+    if (rc < 0) {
+        arena_free(arena);
+        return NULL;
+    }
+    return s;
+}
+
+/* Reads the whole file: scripts are small and libyaml marks are easiest to
+ * trust when the parser sees one contiguous buffer. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_fail("cannot read '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    if (!buf) {
+        fclose(f);
+        out_of_memory();
+        return NULL;
+    }
+    if (ferror(f)) {
+        /* fread sets errno on glibc (EISDIR for a directory), which is the
+         * reason the user needs. */
+        int err = errno;
+        free(buf);
+        fclose(f);
+        diag_fail("cannot read '%s': %s", path, strerror(err));
+        return NULL;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+struct script *script_load(const char *path)
+{
+    size_t len;
+    char *text = read_file(path, &len);
+    if (!text)
+        return NULL;
+    struct script *s = script_parse(path, text, len);
+    free(text);
+    return s;
+}
+
+void script_free(struct script *s)
+{
+    /* The script itself lives in its arena. */
+    if (s)
+        arena_free(s->priv);
+}
+
+int snode_find(const struct snode *map, const char *key)
+{
+    if (!map || map->type != SNODE_MAP || !key)
+        return -1;
+    for (int i = 0; i < map->n; i++)
+        if (strcmp(map->keys[i], key) == 0)
+            return i;
+    return -1;
+}
+
+const struct snode *snode_get(const struct snode *map, const char *key)
+{
+    int i = snode_find(map, key);
+    return i < 0 ? NULL : map->vals[i];
+}
+
+const char *snode_type_name(enum snode_type t)
+{
+    switch (t) {
+    case SNODE_SCALAR:
+        return "scalar";
+    case SNODE_MAP:
+        return "mapping";
+    case SNODE_SEQ:
+        return "sequence";
+    }
+    return "unknown";
+}

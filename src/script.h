@@ -1,0 +1,51 @@
+/* script: a YAML file as a tree of nodes that remember where they came from.
+ *
+ * This is the only module that includes <yaml.h>. It turns one YAML document
+ * into maps, sequences and scalars, each with its file:line:col, so that the
+ * layers above can point at the exact spot of any problem. It knows nothing
+ * of scenes: validation happens in param and scene.
+ *
+ * Rejected here, with a located error: YAML syntax errors, more than one
+ * document, non-scalar map keys, duplicate keys. Anchors and aliases are
+ * resolved (an alias shares the anchored node).
+ *
+ * Ownership: the script owns every node and string; they live until
+ * script_free(). */
+#ifndef SCRIPT_H
+#define SCRIPT_H
+
+#include <stddef.h>
+#include "diag.h"
+
+enum snode_type { SNODE_SCALAR, SNODE_MAP, SNODE_SEQ };
+
+struct snode {
+    enum snode_type type;
+    struct diag_loc loc;        /* where the node starts */
+    char *str;                  /* SCALAR: the text, NUL-terminated */
+    int plain;                  /* SCALAR: 1 when written unquoted */
+    int n;                      /* MAP: pairs, SEQ: items */
+    char **keys;                /* MAP: the keys */
+    struct diag_loc *key_locs;  /* MAP: where each key starts */
+    struct snode **vals;        /* MAP: values; SEQ: items */
+};
+
+struct script {
+    char *path;                 /* as given; diag_locs point at this string */
+    struct snode *root;         /* NULL for an empty document */
+    void *priv;                 /* allocation arena */
+};
+
+/* NULL on failure, after reporting (a missing file or a located YAML error). */
+struct script *script_load(const char *path);
+/* Same, from memory; path is only used in messages. */
+struct script *script_parse(const char *path, const char *text, size_t len);
+void script_free(struct script *s);   /* NULL is a no-op */
+
+/* The value under key in a MAP node, or NULL (also when map is not a map). */
+const struct snode *snode_get(const struct snode *map, const char *key);
+/* Index of key in a MAP node, or -1. */
+int snode_find(const struct snode *map, const char *key);
+const char *snode_type_name(enum snode_type t);   /* "scalar", "mapping", "sequence" */
+
+#endif
