@@ -1,0 +1,78 @@
+/* param: table-driven parameter specs.
+ *
+ * A kind (dataset, model, trainer, panel) describes its options as a table of
+ * param_spec rows: name, type, where the value lives in the kind's options
+ * struct, default, range and a one-line doc. The same table validates a
+ * script's mapping (unknown keys with "did you mean", wrong types, ranges,
+ * missing required keys, all located), fills in defaults, and prints the
+ * reference shown by `mlanim list`. A value that fails validation never
+ * reaches the code that uses it. */
+#ifndef PARAM_H
+#define PARAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "script.h"
+#include "util.h"
+
+enum param_type {
+    PARAM_INT,      /* int */
+    PARAM_DOUBLE,   /* double */
+    PARAM_BOOL,     /* int, 0 or 1 */
+    PARAM_STRING,   /* const char *, borrowed from the script (NULL if unset) */
+    PARAM_ENUM,     /* int, index into choices */
+    PARAM_COLOR,    /* uint32_t 0xAARRGGBB */
+    PARAM_NUMBERS,  /* struct param_numbers */
+    PARAM_RATE,     /* struct param_rate: 20, 12.5 or "30000/1001" */
+};
+
+struct param_rate {
+    int num, den;
+};
+
+struct param_numbers {
+    int n;
+    double *v;      /* owned by the arena given to param_apply */
+};
+
+struct param_spec {
+    const char *name;
+    enum param_type type;
+    size_t offset;              /* of the value in the options struct */
+    const char *def;            /* default, in script syntax; NULL = none */
+    int required;               /* a script must give it */
+    int ranged;                 /* numbers: check lo .. hi */
+    double lo, hi;              /* inclusive bounds ... */
+    int lo_open;                /* ... except lo itself when set (x > lo) */
+    int count;                  /* NUMBERS: exact count (0 = any, >= 1) */
+    const char *const *choices; /* ENUM: NULL-terminated */
+    const char *doc;            /* one line */
+};
+
+/* Validate map against specs and store every value (given or default) into
+ * obj. extra lists keys the caller handles itself (e.g. "kind"), NULL-
+ * terminated, may be NULL. context names the owner in messages ("trainer
+ * 'gd'"); where locates "missing key" errors when map is NULL. Returns 0, or
+ * -1 after reporting every problem found. */
+int param_apply(const struct param_spec *specs, void *obj, const struct snode *map,
+                const char *context, const char *const *extra, const struct diag_loc *where,
+                struct arena *ar);
+
+/* Defaults only (as if the mapping were empty; required values stay zero). */
+void param_defaults(const struct param_spec *specs, void *obj, struct arena *ar);
+
+/* "number", "integer", "one of light|dark", ... and "0 < x <= 10"-style range. */
+void param_describe_type(const struct param_spec *p, char *buf, size_t n);
+void param_describe_range(const struct param_spec *p, char *buf, size_t n);
+/* The reference table for one kind, one parameter per line. */
+void param_print(FILE *out, const struct param_spec *specs, const char *indent);
+
+/* Scalar conversions shared with scene.c: 0 on success. */
+int param_parse_color(const char *s, uint32_t *out);
+int param_parse_double(const char *s, double *out);
+int param_parse_int(const char *s, int *out);
+int param_parse_bool(const char *s, int *out);
+int param_parse_rate(const char *s, struct param_rate *out);
+
+#endif

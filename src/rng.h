@@ -1,0 +1,23 @@
+/* rng: the one source of randomness, seeded from the scene's seed.
+ *
+ * xoshiro256** seeded through splitmix64: fast, good quality, and the same
+ * sequence on every machine, which the determinism invariant needs. Normal
+ * variates use the Box-Muller transform (both values are used). */
+#ifndef RNG_H
+#define RNG_H
+
+#include <stdint.h>
+
+struct rng {
+    uint64_t s[4];
+    int have_spare;
+    double spare;
+};
+
+void rng_seed(struct rng *r, uint64_t seed);
+uint64_t rng_next(struct rng *r);
+double rng_uniform(struct rng *r);                  /* [0, 1) */
+double rng_range(struct rng *r, double lo, double hi);
+double rng_normal(struct rng *r, double mean, double sd);
+
+#endif

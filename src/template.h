@@ -1,0 +1,29 @@
+/* template: titles and labels that show values from the trace.
+ *
+ * "step {step}: w={w:.2f} MSE={loss:.3g}" — a name in braces is a trace
+ * channel; after a colon comes a printf-like precision and conversion
+ * (.Nf, .Ne, .Ng or d). Without one, integers print as integers and other
+ * values with up to four significant digits. "{{" and "}}" are literal
+ * braces. Non-finite values print as "inf", "-inf" or "nan" so a diverging
+ * run reads as one. Templates are checked when the script is validated, so
+ * drawing never meets a bad one. */
+#ifndef TEMPLATE_H
+#define TEMPLATE_H
+
+#include <stddef.h>
+#include "diag.h"
+#include "trace.h"
+
+/* Checks text against the channel names (nnames of them). loc is where the
+ * scalar starts and quoted says whether it was written with quotes (to
+ * point at the exact column). Returns 0, or -1 after reporting. */
+int template_check(const char *text, const struct diag_loc *loc, int quoted,
+                   const char *const *names, int nnames, const char *context);
+
+/* Expands text with the values of record rec into buf (always terminated). */
+void template_expand(const char *text, const struct trace *t, int rec, char *buf, size_t n);
+
+/* Formats one value as a template without a spec would. */
+void template_format_value(double v, char *buf, size_t n);
+
+#endif
