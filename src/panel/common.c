@@ -1,0 +1,58 @@
+/* Helpers shared by the panel kinds (see common.h). */
+#include "common.h"
+
+#include <math.h>
+#include <string.h>
+#include "template.h"
+
+void panel_theta(const struct panel_ctx *c, double *theta)
+{
+    const struct model_kind *m = c->scene->model;
+    for (int i = 0; i < m->nparams; i++)
+        theta[i] = trace_value(c->trace, c->rec, m->param_names[i]);
+}
+
+int panel_extent(const double *v, int n, double *lo, double *hi)
+{
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(v[i]))
+            continue;
+        if (!found || v[i] < *lo) *lo = v[i];
+        if (!found || v[i] > *hi) *hi = v[i];
+        found = 1;
+    }
+    return found;
+}
+
+void panel_pad_range(double *lo, double *hi, double frac)
+{
+    if (!(*hi > *lo)) {
+        double m = fabs(*lo) > 0 ? fabs(*lo) * 0.1 : 1;
+        *lo -= m;
+        *hi += m;
+        return;
+    }
+    double d = (*hi - *lo) * frac;
+    *lo -= d;
+    *hi += d;
+}
+
+void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallback, char *buf,
+                size_t n)
+{
+    if (tmpl)
+        template_expand(tmpl, c->trace, c->rec, buf, n);
+    else
+        snprintf(buf, n, "%s", fallback ? fallback : "");
+}
+
+void panel_diverged_tag(cairo_t *cr, const struct theme *th, const struct viewport *v)
+{
+    draw_font(cr, 1, th->font_size);
+    const char *msg = "diverged: values are no longer finite";
+    double w = draw_text_width(cr, msg);
+    draw_box(cr, v->px + 8, v->py + 8, w + 16, th->font_size + 12, 4, 0xfffde8e8, th->series[1], 1);
+    draw_set_color(cr, th->series[1]);
+    draw_text(cr, v->px + 16, v->py + 14 + th->font_size / 2, 0, 0.5, msg);
+}

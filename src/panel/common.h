@@ -1,0 +1,22 @@
+/* Helpers the panel kinds share: the model's parameters at a record, data
+ * ranges, and the "nothing to show" label for diverged values. Internal to
+ * src/panel/. */
+#ifndef PANEL_COMMON_H
+#define PANEL_COMMON_H
+
+#include "panel.h"
+#include "scene.h"
+
+/* The model parameters recorded at c->rec, in the model's order. */
+void panel_theta(const struct panel_ctx *c, double *theta);
+/* Min and max of the finite values among v[0..n); 0 if there are none. */
+int panel_extent(const double *v, int n, double *lo, double *hi);
+/* Widen [lo, hi] by frac on each side (and make an empty range usable). */
+void panel_pad_range(double *lo, double *hi, double frac);
+/* The expanded template, or fallback when the template is NULL. */
+void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallback, char *buf,
+                size_t n);
+/* A red "diverged" tag in the plot area's top left corner. */
+void panel_diverged_tag(cairo_t *cr, const struct theme *th, const struct viewport *v);
+
+#endif

@@ -1,0 +1,186 @@
+/* panel descent: gradient descent on a curve y = f(x), the picture of the
+ * one-dimensional lessons: the curve, dashed guides to its minimum, green
+ * arrows along the path taken so far, the current point, a box with the
+ * learning rate and a "Step k, x=..." callout. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "common.h"
+
+struct descent_opts {
+    const char *title, *x_label, *y_label, *callout, *info;
+    struct param_numbers x_range, y_range;
+    uint32_t curve_color, path_color, point_color;
+    int grid, max_arrows;
+};
+
+static const struct param_spec descent_params[] = {
+    {.name = "title", .type = PARAM_STRING, .offset = offsetof(struct descent_opts, title),
+     .doc = "title template"},
+    {.name = "x_label", .type = PARAM_STRING, .offset = offsetof(struct descent_opts, x_label),
+     .def = "x", .doc = "x axis label"},
+    {.name = "y_label", .type = PARAM_STRING, .offset = offsetof(struct descent_opts, y_label),
+     .def = "y", .doc = "y axis label"},
+    {.name = "callout", .type = PARAM_STRING, .offset = offsetof(struct descent_opts, callout),
+     .def = "Step {step}, x={x:.4f}", .doc = "template of the label beside the current point"},
+    {.name = "info", .type = PARAM_STRING, .offset = offsetof(struct descent_opts, info),
+     .def = "learning rate = {lr}", .doc = "template of the box in the upper corner"},
+    {.name = "x_range", .type = PARAM_NUMBERS, .offset = offsetof(struct descent_opts, x_range),
+     .count = 2, .doc = "[lo, hi] of the x axis (default: around the path and the minimum)"},
+    {.name = "y_range", .type = PARAM_NUMBERS, .offset = offsetof(struct descent_opts, y_range),
+     .count = 2, .doc = "[lo, hi] of the y axis (default: the curve over the x range)"},
+    {.name = "curve_color", .type = PARAM_COLOR, .offset = offsetof(struct descent_opts, curve_color),
+     .def = "#1f77b4", .doc = "colour of the curve"},
+    {.name = "path_color", .type = PARAM_COLOR, .offset = offsetof(struct descent_opts, path_color),
+     .def = "#2ca02c", .doc = "colour of the path arrows"},
+    {.name = "point_color", .type = PARAM_COLOR, .offset = offsetof(struct descent_opts, point_color),
+     .def = "#d62728", .doc = "colour of the current point"},
+    {.name = "grid", .type = PARAM_BOOL, .offset = offsetof(struct descent_opts, grid),
+     .def = "true", .doc = "light grid lines at the ticks"},
+    {.name = "max_arrows", .type = PARAM_INT, .offset = offsetof(struct descent_opts, max_arrows),
+     .def = "60", .ranged = 1, .lo = 0, .hi = 10000, .doc = "arrows drawn at most (the latest ones)"},
+    {0},
+};
+
+static const char *const descent_templates[] = {"title", "callout", "info", NULL};
+
+static double objective_at(double x, const void *ctx)
+{
+    const struct scene *s = ctx;
+    return s->model->objective(s->model_opts, x);
+}
+
+static void descent_ranges(const struct descent_opts *opt, const struct panel_ctx *c,
+                           struct viewport *v)
+{
+    const struct scene *s = c->scene;
+    const struct trace *t = c->trace;
+    int cx = trace_channel(t, s->model->param_names[0]);
+    if (opt->x_range.n == 2) {
+        v->x0 = opt->x_range.v[0];
+        v->x1 = opt->x_range.v[1];
+    } else {
+        /* The whole path (all records, so the axes never move) and the
+         * minimum, mirrored so the parabola shows both arms. */
+        double lo = NAN, hi = NAN, m = s->model->minimum ? s->model->minimum(s->model_opts) : NAN;
+        for (int r = 0; r < t->nrec; r++) {
+            double x = trace_get(t, r, cx);
+            if (!isfinite(x) || fabs(x) > 1e12)
+                continue;
+            if (!(x >= lo)) lo = x;
+            if (!(x <= hi)) hi = x;
+        }
+        if (isfinite(m)) {
+            double reach = fmax(fabs(lo - m), fabs(hi - m));
+            if (!isfinite(reach) || reach == 0)
+                reach = 1;
+            lo = m - reach;
+            hi = m + reach;
+        }
+        v->x0 = lo;
+        v->x1 = hi;
+        panel_pad_range(&v->x0, &v->x1, 0.12);
+    }
+    if (opt->y_range.n == 2) {
+        v->y0 = opt->y_range.v[0];
+        v->y1 = opt->y_range.v[1];
+    } else {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i <= 100; i++) {
+            double y = objective_at(v->x0 + (v->x1 - v->x0) * i / 100.0, s);
+            if (isfinite(y)) {
+                lo = fmin(lo, y);
+                hi = fmax(hi, y);
+            }
+        }
+        v->y0 = lo;
+        v->y1 = hi;
+        panel_pad_range(&v->y0, &v->y1, 0.08);
+    }
+}
+
+static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
+{
+    const struct descent_opts *opt = o;
+    const struct scene *s = c->scene;
+    const struct trace *t = c->trace;
+    const struct theme *th = c->th;
+    struct viewport v = {0};
+    descent_ranges(opt, c, &v);
+    char text[256];
+    panel_expand(c, opt->title, NULL, text, sizeof(text));
+    struct axes_style st = {text[0] ? text : NULL, opt->x_label, opt->y_label, opt->grid};
+    draw_axes(cr, th, c->x, c->y, c->w, c->h, &v, &st);
+
+    draw_function(cr, &v, objective_at, s, 300, th->line_width, opt->curve_color);
+
+    /* Dashed guides from the axes to the minimum. */
+    if (s->model->minimum) {
+        double mx = s->model->minimum(s->model_opts), my = objective_at(mx, s);
+        double px = vp_x(&v, mx), py = vp_y(&v, my);
+        draw_line(cr, px, v.py + v.ph, px, py, 1.2, th->muted, 1);
+        draw_line(cr, v.px, py, px, py, 1.2, th->muted, 1);
+    }
+
+    /* Path: an arrow for each step taken so far (the latest max_arrows). */
+    int cx = trace_channel(t, s->model->param_names[0]), cy = trace_channel(t, "loss");
+    int first = c->rec - opt->max_arrows;
+    if (first < 0)
+        first = 0;
+    cairo_save(cr);
+    vp_clip(cr, &v);
+    for (int r = first; r < c->rec; r++) {
+        double x0 = trace_get(t, r, cx), y0 = trace_get(t, r, cy);
+        double x1 = trace_get(t, r + 1, cx), y1 = trace_get(t, r + 1, cy);
+        if (!isfinite(x0 + y0 + x1 + y1))
+            continue;
+        double ax = vp_x(&v, x0), ay = vp_y(&v, y0), bx = vp_x(&v, x1), by = vp_y(&v, y1);
+        if (hypot(bx - ax, by - ay) < 1.5)
+            continue;
+        draw_arrow(cr, ax, ay, bx, by, 1.6, 9, opt->path_color);
+    }
+    cairo_restore(cr);
+
+    double x = trace_get(t, c->rec, cx), y = trace_get(t, c->rec, cy);
+    if (isfinite(x) && isfinite(y)) {
+        double px = vp_x(&v, x), py = vp_y(&v, y);
+        draw_scatter(cr, &v, &x, &y, 1, 6, opt->point_color, th->background);
+        /* Callout on the side of the point with more room. */
+        panel_expand(c, opt->callout, NULL, text, sizeof(text));
+        if (text[0]) {
+            draw_font(cr, 1, th->font_size);
+            double tw = draw_text_width(cr, text);
+            int right = px < v.px + v.pw / 2;
+            double bx = right ? px + 14 : px - 14 - tw - 12;
+            double by = py - 34;
+            if (by < v.py + 4) by = py + 14;
+            if (bx < v.px + 2) bx = v.px + 2;
+            if (bx + tw + 12 > v.px + v.pw) bx = v.px + v.pw - tw - 12;
+            draw_box(cr, bx, by, tw + 12, th->font_size + 10, 4, th->background, opt->point_color, 1.2);
+            draw_set_color(cr, th->text);
+            draw_text(cr, bx + 6, by + (th->font_size + 10) / 2, 0, 0.5, text);
+        }
+    } else {
+        panel_diverged_tag(cr, th, &v);
+    }
+
+    panel_expand(c, opt->info, NULL, text, sizeof(text));
+    if (text[0]) {
+        draw_font(cr, 0, th->font_size);
+        double tw = draw_text_width(cr, text), bh = th->font_size + 12;
+        double bx = v.px + v.pw - tw - 22, by = v.py + 10;
+        draw_box(cr, bx, by, tw + 14, bh, 4, th->panel, th->axis, 1);
+        draw_set_color(cr, th->text);
+        draw_text(cr, bx + 7, by + bh / 2, 0, 0.5, text);
+    }
+}
+
+const struct panel_kind panel_descent = {
+    .name = "descent",
+    .summary = "gradient descent on a curve: path arrows, the current point, guides to the minimum",
+    .params = descent_params,
+    .opts_size = sizeof(struct descent_opts),
+    .needs = PANEL_NEEDS_OBJECTIVE,
+    .templates = descent_templates,
+    .draw = descent_draw,
+};
