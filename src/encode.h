@@ -1,0 +1,77 @@
+/* encode: encoder kinds turn the stream of frames into one output file.
+ *
+ * Life cycle (the renderer drives it; mux.c's shape):
+ *     open(path) -> [analyze(f) ...] -> add_frame(f) x nframes -> close()
+ * or, after any failure once open succeeded, discard() instead of close().
+ * open creates the file (the renderer passes a temporary name and renames it
+ * once every output of the scene is complete); close finishes and closes it
+ * and returns 0 only if the file is complete; discard releases everything
+ * without finishing, and the renderer removes the file. If open fails it
+ * releases what it took itself. An encoder never deletes or renames files:
+ * the path may name something that is not ours to remove (a device such as
+ * /dev/full in tests), and the renderer already cleans up its temporaries. Files are opened only in open and closed only
+ * in close/discard. priv is allocated (zeroed, kind->priv_size bytes) and
+ * freed by the renderer.
+ *
+ * analyze is optional (NULL: not needed). When present, the renderer calls it
+ * after open and before the first add_frame with a sample of the frames
+ * (evenly spaced, the first and last included; all of them when there are
+ * few), e.g. so the GIF encoder can build its palette from a colour
+ * histogram while memory stays independent of the number of frames.
+ *
+ * Every frame lasts 1/fps; a held ending arrives as repeated frames, and an
+ * encoder may merge identical frames if its format allows. */
+#ifndef ENCODE_H
+#define ENCODE_H
+
+#include <stdint.h>
+#include "frame.h"
+
+struct enc_options {
+    int width, height;          /* of every frame */
+    int fps_num, fps_den;       /* frame rate as a fraction, e.g. 20/1 */
+    int nframes;                /* how many add_frame calls will come */
+    uint32_t background;        /* 0xAARRGGBB, e.g. for padding */
+    /* gif */
+    int gif_max_colors;         /* 2..256 */
+    /* mp4 */
+    int crf;                    /* 0..51 */
+    const char *preset;         /* x264 preset name, e.g. "medium" */
+    /* png */
+    int poster_frame;           /* frame index written by the png kind */
+};
+
+struct encoder;
+
+struct encoder_kind {
+    const char *name;           /* "gif", as in --format and the script */
+    const char *ext;            /* file extension without the dot */
+    const char *summary;        /* one line for `mlanim list` */
+    size_t priv_size;
+    int (*open)(struct encoder *e, const char *path);
+    int (*analyze)(struct encoder *e, const struct frame *f);
+    int (*add_frame)(struct encoder *e, const struct frame *f);
+    int (*close)(struct encoder *e);
+    void (*discard)(struct encoder *e);
+};
+
+struct encoder {
+    const struct encoder_kind *kind;
+    const struct enc_options *opt;  /* borrowed; outlives the encoder */
+    void *priv;
+    int images_written;         /* set by the kind: pictures actually stored
+                                   (a GIF merges identical frames) */
+    int width, height;          /* of the stored pictures: the renderer sets
+                                   the frame size before open; a kind that
+                                   pads (H.264 needs even sizes) updates it */
+};
+
+/* The registered kinds, sorted by name, NULL-terminated. */
+extern const struct encoder_kind *const encoder_kinds[];
+const struct encoder_kind *encoder_find(const char *name);
+
+extern const struct encoder_kind encoder_gif;
+extern const struct encoder_kind encoder_mp4;
+extern const struct encoder_kind encoder_png;
+
+#endif

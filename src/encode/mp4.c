@@ -1,0 +1,389 @@
+/* The mp4 encoder kind: H.264 (libx264, yuv420p) in an MP4 container written
+ * through libavformat. Frames arrive as cairo ARGB32; they are composited
+ * over the scene background where not opaque, padded to even dimensions with
+ * that background (4:2:0 needs them), converted to limited-range BT.709 YUV
+ * with swscale and encoded at constant frame rate (pts = frame number in a
+ * 1/fps time base). The output is meant to be reproducible: a fixed x264
+ * thread count and the bitexact flags make the same frames give the same
+ * bytes on any machine with the same libraries, and +faststart puts the index
+ * first so the file starts playing before it has fully downloaded. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/frame.h>
+#include <libavutil/mem.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixfmt.h>
+#include <libswscale/swscale.h>
+
+#include "diag.h"
+#include "encode.h"
+#include "frame.h"
+
+/* A fixed count, never "auto": x264's output depends on its thread count,
+ * so letting it follow the number of cores would make the bytes depend on
+ * the machine. Two frame threads keep a 2-core box busy. */
+#define MP4_THREADS 2
+
+/* One keyframe at least every this many seconds: lessons are mostly
+ * watched start to end, so keyframes are spent on size rather than seeking,
+ * yet a player scrubbing the timeline never decodes more than this much to
+ * show any point (scene cuts still get their own keyframes). */
+#define MP4_KEYINT_SECONDS 10
+
+struct mp4 {
+    AVFormatContext *fmt;       /* owns stream; fmt->pb is closed by us */
+    AVStream *stream;
+    AVCodecContext *codec;
+    struct SwsContext *sws;
+    AVFrame *picture;           /* the yuv420p frame handed to the encoder */
+    AVPacket *packet;
+    int width, height;          /* of the video: the frame's, rounded up to even */
+    uint32_t fill;              /* opaque background, native ARGB32 */
+    uint32_t *staging;          /* padded/composited copy, only when needed */
+    int64_t next_pts;
+    int file_created;
+};
+
+/* Reports a libav failure: what we were doing, then libav's own wording for
+ * the error code. */
+static int av_fail(int err, const char *fmt, ...) DIAG_PRINTF(2, 3);
+static int av_fail(int err, const char *fmt, ...)
+{
+    char what[1024], text[AV_ERROR_MAX_STRING_SIZE];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (av_strerror(err, text, sizeof text) < 0)
+        snprintf(text, sizeof text, "error %d", err);
+    return diag_fail("mp4: %s: %s", what, text);
+}
+
+/* Frees everything; safe on a partly built encoder and idempotent. The file
+ * is closed without a trailer (close() writes it before getting here). */
+static void mp4_release(struct mp4 *m)
+{
+    avcodec_free_context(&m->codec);
+    if (m->fmt) {
+        if (m->fmt->pb)
+            avio_closep(&m->fmt->pb);
+        avformat_free_context(m->fmt);
+        m->fmt = NULL;
+        m->stream = NULL;
+    }
+    sws_freeContext(m->sws);
+    m->sws = NULL;
+    av_frame_free(&m->picture);
+    av_packet_free(&m->packet);
+    av_freep(&m->staging);
+}
+
+static int open_codec(struct mp4 *m, const struct enc_options *opt)
+{
+    const AVCodec *x264 = avcodec_find_encoder_by_name("libx264");
+    const char *preset = opt->preset ? opt->preset : "medium";
+    int err;
+
+    if (!x264)
+        return diag_fail("mp4: this FFmpeg was built without the libx264 encoder");
+    m->codec = avcodec_alloc_context3(x264);
+    if (!m->codec)
+        return diag_fail("mp4: out of memory");
+
+    AVCodecContext *c = m->codec;
+    c->width = m->width;
+    c->height = m->height;
+    c->pix_fmt = AV_PIX_FMT_YUV420P;
+    c->sample_aspect_ratio = (AVRational){1, 1};
+    c->time_base = (AVRational){opt->fps_den, opt->fps_num};
+    c->framerate = (AVRational){opt->fps_num, opt->fps_den};
+    long keyint = (long)MP4_KEYINT_SECONDS * opt->fps_num / opt->fps_den;
+    c->gop_size = keyint < 1 ? 1 : keyint > 10000 ? 10000 : (int)keyint;
+    c->thread_count = MP4_THREADS;
+    c->thread_type = FF_THREAD_FRAME;
+    c->flags |= AV_CODEC_FLAG_BITEXACT;
+    /* Tagging alone is not enough: the conversion below really uses BT.709
+     * limited-range coefficients, so players that trust the tags show the
+     * colours that were drawn. */
+    c->color_primaries = AVCOL_PRI_BT709;
+    c->color_trc = AVCOL_TRC_BT709;
+    c->colorspace = AVCOL_SPC_BT709;
+    c->color_range = AVCOL_RANGE_MPEG;
+    if (m->fmt->oformat->flags & AVFMT_GLOBALHEADER)
+        c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+
+    if ((err = av_opt_set(c->priv_data, "preset", preset, 0)) < 0 ||
+        /* Flat colours and thin sharp lines: x264's animation tuning
+         * (more references, stronger deblocking, less psy noise) fits
+         * plots much better than its film defaults. */
+        (err = av_opt_set(c->priv_data, "tune", "animation", 0)) < 0 ||
+        (err = av_opt_set_double(c->priv_data, "crf", opt->crf, 0)) < 0)
+        return av_fail(err, "cannot set libx264 options");
+
+    if ((err = avcodec_open2(c, x264, NULL)) < 0)
+        return av_fail(err, "cannot open the libx264 encoder (preset '%s', crf %d, %dx%d)",
+                       preset, opt->crf, m->width, m->height);
+    return 0;
+}
+
+static int open_stream(struct mp4 *m)
+{
+    int err;
+
+    m->stream = avformat_new_stream(m->fmt, NULL);
+    if (!m->stream)
+        return diag_fail("mp4: out of memory");
+    m->stream->time_base = m->codec->time_base;
+    m->stream->avg_frame_rate = m->codec->framerate;
+    m->stream->sample_aspect_ratio = m->codec->sample_aspect_ratio;
+    if ((err = avcodec_parameters_from_context(m->stream->codecpar, m->codec)) < 0)
+        return av_fail(err, "cannot describe the video stream");
+    return 0;
+}
+
+static int open_scaler(struct mp4 *m)
+{
+    /* AV_PIX_FMT_RGB32 is "0xAARRGGBB in a native-endian uint32_t", i.e.
+     * exactly cairo's ARGB32, on either byte order. Only the chroma is
+     * resampled (2:1), so no luma detail is lost; accurate rounding keeps
+     * flat colours exact and full-resolution chroma input avoids colour
+     * fringes along thin lines. */
+    m->sws = sws_getContext(m->width, m->height, AV_PIX_FMT_RGB32,
+                            m->width, m->height, AV_PIX_FMT_YUV420P,
+                            SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP,
+                            NULL, NULL, NULL);
+    if (!m->sws)
+        return diag_fail("mp4: cannot set up the RGB to YUV conversion");
+    /* swscale defaults to BT.601 coefficients; the stream is tagged BT.709,
+     * so the matrix has to match or every colour would shift. Source range
+     * is full (RGB), destination limited (what H.264 players expect). */
+    const int *bt709 = sws_getCoefficients(SWS_CS_ITU709);
+    if (sws_setColorspaceDetails(m->sws, bt709, 1, bt709, 0,
+                                 0, 1 << 16, 1 << 16) < 0)
+        return diag_fail("mp4: swscale cannot convert to BT.709 YUV");
+
+    m->picture = av_frame_alloc();
+    m->packet = av_packet_alloc();
+    if (!m->picture || !m->packet)
+        return diag_fail("mp4: out of memory");
+    m->picture->format = AV_PIX_FMT_YUV420P;
+    m->picture->width = m->width;
+    m->picture->height = m->height;
+    m->picture->color_primaries = AVCOL_PRI_BT709;
+    m->picture->color_trc = AVCOL_TRC_BT709;
+    m->picture->colorspace = AVCOL_SPC_BT709;
+    m->picture->color_range = AVCOL_RANGE_MPEG;
+    int err = av_frame_get_buffer(m->picture, 0);
+    if (err < 0)
+        return av_fail(err, "cannot allocate a picture");
+    return 0;
+}
+
+static int open_all(struct mp4 *m, const struct enc_options *opt, const char *path)
+{
+    AVDictionary *mux_opts = NULL;
+    int err;
+
+    if (opt->width <= 0 || opt->height <= 0 || opt->fps_num <= 0 || opt->fps_den <= 0)
+        return diag_fail("mp4: invalid video size %dx%d or frame rate %d/%d",
+                         opt->width, opt->height, opt->fps_num, opt->fps_den);
+    m->width = opt->width + (opt->width & 1);
+    m->height = opt->height + (opt->height & 1);
+    m->fill = 0xFF000000u | (opt->background & 0x00FFFFFFu);
+
+    if ((err = avformat_alloc_output_context2(&m->fmt, NULL, "mp4", path)) < 0)
+        return av_fail(err, "cannot set up the MP4 muxer");
+    /* No library version strings or creation times in the file. */
+    m->fmt->flags |= AVFMT_FLAG_BITEXACT;
+
+    if (open_codec(m, opt) < 0 || open_stream(m) < 0 || open_scaler(m) < 0)
+        return -1;
+
+    if ((err = avio_open(&m->fmt->pb, path, AVIO_FLAG_WRITE)) < 0)
+        return av_fail(err, "cannot create '%s'", path);
+    m->file_created = 1;
+
+    if ((err = av_dict_set(&mux_opts, "movflags", "+faststart", 0)) < 0)
+        return av_fail(err, "cannot set muxer options");
+    err = avformat_write_header(m->fmt, &mux_opts);
+    av_dict_free(&mux_opts);
+    if (err < 0)
+        return av_fail(err, "cannot write the MP4 header");
+    return 0;
+}
+
+static int mp4_open(struct encoder *e, const char *path)
+{
+    struct mp4 *m = e->priv;
+
+    e->images_written = 0;
+    if (open_all(m, e->opt, path) < 0) {
+        mp4_release(m);
+        /* The file is ours (we just created or truncated it) and holds no
+         * valid video; leave nothing behind. */
+        if (m->file_created)
+            unlink(path);
+        m->file_created = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Pulls every packet the encoder has ready and hands it to the muxer. */
+static int write_packets(struct mp4 *m)
+{
+    for (;;) {
+        int err = avcodec_receive_packet(m->codec, m->packet);
+        if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
+            return 0;
+        if (err < 0)
+            return av_fail(err, "H.264 encoding failed");
+        /* At a constant frame rate every picture lasts one tick. Should a
+         * libavcodec version leave the duration unset, say so, or the muxer
+         * could end the video a frame early. */
+        if (m->packet->duration <= 0)
+            m->packet->duration = 1;
+        av_packet_rescale_ts(m->packet, m->codec->time_base, m->stream->time_base);
+        m->packet->stream_index = m->stream->index;
+        err = av_interleaved_write_frame(m->fmt, m->packet);
+        av_packet_unref(m->packet);
+        if (err < 0)
+            return av_fail(err, "cannot write to the MP4 file");
+    }
+}
+
+/* cairo premultiplies colour by alpha, so compositing over an opaque
+ * background is src + bg * (1 - alpha) per channel. */
+static uint32_t over_background(uint32_t px, uint32_t bg)
+{
+    uint32_t a = px >> 24;
+    if (a == 255)
+        return px;
+    uint32_t out = 0xFF000000u;
+    for (int shift = 0; shift < 24; shift += 8) {
+        uint32_t s = (px >> shift) & 0xFF;
+        uint32_t b = (bg >> shift) & 0xFF;
+        uint32_t v = s + (b * (255 - a) + 127) / 255;
+        out |= (v > 255 ? 255 : v) << shift;
+    }
+    return out;
+}
+
+static int frame_is_opaque(const struct frame *f)
+{
+    for (int y = 0; y < f->height; y++) {
+        const uint32_t *row = (const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride);
+        uint32_t all = 0xFFFFFFFFu;
+        for (int x = 0; x < f->width; x++)
+            all &= row[x];
+        if ((all >> 24) != 0xFF)
+            return 0;
+    }
+    return 1;
+}
+
+/* The pixels to convert: the frame itself when it already is what the video
+ * needs (the usual case, no copy), else a padded, composited copy. */
+static int source_pixels(struct mp4 *m, const struct frame *f,
+                         const uint8_t **pixels, int *stride)
+{
+    int padded = f->width != m->width || f->height != m->height;
+
+    if (!padded && frame_is_opaque(f)) {
+        *pixels = (const uint8_t *)f->px;
+        *stride = f->stride;
+        return 0;
+    }
+    if (!m->staging) {
+        m->staging = av_malloc((size_t)m->width * m->height * sizeof *m->staging);
+        if (!m->staging)
+            return diag_fail("mp4: out of memory");
+    }
+    for (int y = 0; y < m->height; y++) {
+        uint32_t *out = m->staging + (size_t)y * m->width;
+        int x = 0;
+        if (y < f->height) {
+            const uint32_t *row = (const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride);
+            for (; x < f->width; x++)
+                out[x] = over_background(row[x], m->fill);
+        }
+        for (; x < m->width; x++)
+            out[x] = m->fill;
+    }
+    *pixels = (const uint8_t *)m->staging;
+    *stride = m->width * (int)sizeof *m->staging;
+    return 0;
+}
+
+static int mp4_add_frame(struct encoder *e, const struct frame *f)
+{
+    struct mp4 *m = e->priv;
+    const uint8_t *pixels = NULL;
+    int stride = 0, err;
+
+    if (f->width != e->opt->width || f->height != e->opt->height)
+        return diag_fail("mp4: frame is %dx%d, the video %dx%d",
+                         f->width, f->height, e->opt->width, e->opt->height);
+    if (source_pixels(m, f, &pixels, &stride) < 0)
+        return -1;
+    /* The encoder may still hold a reference to the previous picture. */
+    if ((err = av_frame_make_writable(m->picture)) < 0)
+        return av_fail(err, "cannot allocate a picture");
+    const uint8_t *const planes[1] = {pixels};
+    const int strides[1] = {stride};
+    if (sws_scale(m->sws, planes, strides, 0, m->height,
+                  m->picture->data, m->picture->linesize) != m->height)
+        return diag_fail("mp4: RGB to YUV conversion failed");
+    m->picture->pts = m->next_pts++;
+    if ((err = avcodec_send_frame(m->codec, m->picture)) < 0)
+        return av_fail(err, "H.264 encoding failed");
+    if (write_packets(m) < 0)
+        return -1;
+    e->images_written++;
+    return 0;
+}
+
+static int mp4_close(struct encoder *e)
+{
+    struct mp4 *m = e->priv;
+    int err, rc = 0;
+
+    /* A NULL frame drains the pictures x264 holds back for lookahead and
+     * B-frames; the trailer then writes the index (and, for faststart,
+     * moves it in front of the media data). */
+    if ((err = avcodec_send_frame(m->codec, NULL)) < 0)
+        rc = av_fail(err, "H.264 encoding failed");
+    else if (write_packets(m) < 0)
+        rc = -1;
+    else if ((err = av_write_trailer(m->fmt)) < 0)
+        rc = av_fail(err, "cannot finish the MP4 file");
+    if ((err = avio_closep(&m->fmt->pb)) < 0 && rc == 0)
+        rc = av_fail(err, "cannot close the MP4 file");
+    mp4_release(m);
+    return rc;
+}
+
+static void mp4_discard(struct encoder *e)
+{
+    mp4_release(e->priv);
+}
+
+const struct encoder_kind encoder_mp4 = {
+    .name = "mp4",
+    .ext = "mp4",
+    .summary = "H.264 video in MP4 (libx264, BT.709), small and sharp for long scenes",
+    .priv_size = sizeof(struct mp4),
+    .open = mp4_open,
+    .analyze = NULL,
+    .add_frame = mp4_add_frame,
+    .close = mp4_close,
+    .discard = mp4_discard,
+};

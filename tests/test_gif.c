@@ -1,0 +1,868 @@
+/* Tests for the gif encoder kind: synthetic frames drawn with cairo are
+ * encoded, then decoded with giflib's DGifSlurp and replayed onto a canvas
+ * the way a browser does, to check the container (GIF89a, endless loop),
+ * the timing (merged identical frames, delays that add up, 2 cs minimum),
+ * the frame differencing (partial rectangles, transparent unchanged pixels)
+ * and the colours (exact with few colours, close with anti-aliasing, a
+ * bounded palette with many). Also: reproducible bytes and the failure
+ * paths. Run under valgrind --leak-check=full for the release paths. Set
+ * MLANIM_BENCH=1 to time 200 plot-like 800x450 frames. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <gif_lib.h>
+
+#include "check.h"
+#include "diag.h"
+#include "encode.h"
+#include "frame.h"
+
+#define TAU 6.283185307179586
+
+static char tmp_dir[] = "/tmp/mlanim-gif-XXXXXX";
+
+static void tmp_path(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/%s", tmp_dir, name);
+}
+
+/* ---- drawing ---------------------------------------------------------- */
+
+typedef void (*draw_fn)(cairo_t *cr, int width, int height, int index);
+
+/* Frames 0-2 are one picture, 4-5 another, 7-11 a held ending: 12 frames
+ * but only 6 distinct consecutive pictures. */
+static const int hold_steps[12] = {0, 0, 0, 1, 2, 2, 3, 4, 5, 5, 5, 5};
+enum { HOLD_FRAMES = 12, HOLD_PICTURES = 6 };
+
+/* Four flat colours, no anti-aliasing: a static blue line and a red square
+ * that moves by less than its size, so consecutive squares overlap. */
+static void draw_flat(cairo_t *cr, int width, int height, int index)
+{
+    int step = hold_steps[index];
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.2, 0.8);
+    cairo_rectangle(cr, 0, height - 12, width, 3);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.9, 0.1, 0.1);
+    cairo_rectangle(cr, 10 + 6 * step, 20, 20, 20);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.6, 0.2);
+    cairo_rectangle(cr, 100, 10 + 4 * step, 8, 8);
+    cairo_fill(cr);
+}
+
+/* Anti-aliased: a moving red disc and a blue line whose end follows it. */
+static void draw_smooth(cairo_t *cr, int width, int height, int index)
+{
+    int step = hold_steps[index % HOLD_FRAMES] + 6 * (index / HOLD_FRAMES);
+    double cx = 20 + 7.3 * step, cy = height / 2.0;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.2, 0.3, 0.9);
+    cairo_set_line_width(cr, 2.5);
+    cairo_move_to(cr, 5, height - 5);
+    cairo_line_to(cr, cx, cy);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.9, 0.15, 0.1);
+    cairo_arc(cr, cx, cy, 12.4, 0, TAU);
+    cairo_fill(cr);
+}
+
+/* Far more than 256 colours: a two-axis gradient under a moving disc. */
+static void draw_gradient(cairo_t *cr, int width, int height, int index)
+{
+    for (int y = 0; y < height; y += 2)
+        for (int x = 0; x < width; x += 2) {
+            cairo_set_source_rgb(cr, x / (double)width, y / (double)height,
+                                 0.5 + 0.5 * sin(x * 0.05));
+            cairo_rectangle(cr, x, y, 2, 2);
+            cairo_fill(cr);
+        }
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_arc(cr, 20 + 9 * index, height / 2.0, 10, 0, TAU);
+    cairo_fill(cr);
+}
+
+/* Every frame different: a square moving one pixel per frame. */
+static void draw_every_frame(cairo_t *cr, int width, int height, int index)
+{
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_rectangle(cr, index % (width - 4), 2, 4, 4);
+    cairo_fill(cr);
+}
+
+/* Plot-like, for the benchmark: grid, axes, a loss curve drawn up to the
+ * current step, a marker on its tip and a label. */
+static void draw_plot(cairo_t *cr, int width, int height, int index)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_line_width(cr, 1);
+    cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+    for (int x = 60; x < width - 20; x += 50) {
+        cairo_move_to(cr, x + 0.5, 30);
+        cairo_line_to(cr, x + 0.5, height - 40);
+    }
+    for (int y = 30; y < height - 40; y += 40) {
+        cairo_move_to(cr, 60, y + 0.5);
+        cairo_line_to(cr, width - 20, y + 0.5);
+    }
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_move_to(cr, 60.5, 30);
+    cairo_line_to(cr, 60.5, height - 39.5);
+    cairo_line_to(cr, width - 20, height - 39.5);
+    cairo_stroke(cr);
+    double px = 0, py = 0;
+    cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);
+    cairo_set_line_width(cr, 2.5);
+    for (int i = 0; i <= index; i++) {
+        px = 60 + (width - 80) * i / 200.0;
+        py = 30 + (height - 70) * (1 - exp(-i / 40.0) * (0.9 + 0.1 * cos(i * 0.3)));
+        py = height - 40 - (py - 30);
+        if (i == 0)
+            cairo_move_to(cr, px, py);
+        else
+            cairo_line_to(cr, px, py);
+    }
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 1.0, 0.5, 0.05);
+    cairo_arc(cr, px, py, 6, 0, TAU);
+    cairo_fill(cr);
+    char label[64];
+    snprintf(label, sizeof label, "epoch %d   loss %.4f", index, py / height);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_font_size(cr, 16);
+    cairo_move_to(cr, 70, 22);
+    cairo_show_text(cr, label);
+}
+
+/* ---- encoding ----------------------------------------------------------- */
+
+struct clip {
+    draw_fn draw;
+    int width, height, nframes;
+    int fps_num, fps_den;
+    int max_colors;
+    int analyze;        /* pass every frame to analyze() first */
+};
+
+static cairo_surface_t *render(const struct clip *c, int index)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                    c->width, c->height);
+    cairo_t *cr = cairo_create(s);
+    c->draw(cr, c->width, c->height, index);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+static struct frame frame_of(cairo_surface_t *s, int index)
+{
+    return (struct frame){
+        .px = (const uint32_t *)cairo_image_surface_get_data(s),
+        .width = cairo_image_surface_get_width(s),
+        .height = cairo_image_surface_get_height(s),
+        .stride = cairo_image_surface_get_stride(s),
+        .index = index,
+    };
+}
+
+static struct enc_options options_of(const struct clip *c)
+{
+    return (struct enc_options){
+        .width = c->width, .height = c->height,
+        .fps_num = c->fps_num ? c->fps_num : 20,
+        .fps_den = c->fps_den ? c->fps_den : 1,
+        .nframes = c->nframes,
+        .background = 0xFFFFFFFFu,
+        .gif_max_colors = c->max_colors ? c->max_colors : 256,
+        .poster_frame = -1,
+    };
+}
+
+/* The renderer's sequence: open, analyze (optional), add_frame, close.
+ * Returns close's result (or -1 at the first failing step, after discard);
+ * *images gets images_written. */
+static int encode_clip(const struct clip *c, const char *path, int *images)
+{
+    struct enc_options opt = options_of(c);
+    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
+    e.priv = calloc(1, encoder_gif.priv_size);
+    int rc = e.kind->open(&e, path);
+    int opened = rc == 0;   /* a failed open releases what it took */
+    if (rc == 0 && c->analyze)
+        for (int i = 0; i < c->nframes && rc == 0; i++) {
+            cairo_surface_t *s = render(c, i);
+            struct frame f = frame_of(s, i);
+            rc = e.kind->analyze(&e, &f);
+            cairo_surface_destroy(s);
+        }
+    for (int i = 0; i < c->nframes && rc == 0; i++) {
+        cairo_surface_t *s = render(c, i);
+        struct frame f = frame_of(s, i);
+        rc = e.kind->add_frame(&e, &f);
+        cairo_surface_destroy(s);
+    }
+    if (rc == 0)
+        rc = e.kind->close(&e);
+    else if (opened)
+        e.kind->discard(&e);
+    if (images)
+        *images = e.images_written;
+    free(e.priv);
+    return rc;
+}
+
+static GifFileType *load_gif(const char *path)
+{
+    int err = 0;
+    GifFileType *gif = DGifOpenFileName(path, &err);
+    if (!gif) {
+        fprintf(stderr, "DGifOpenFileName %s: %s\n", path, GifErrorString(err));
+        return NULL;
+    }
+    if (DGifSlurp(gif) != GIF_OK) {
+        fprintf(stderr, "DGifSlurp %s: %s\n", path, GifErrorString(gif->Error));
+        DGifCloseFile(gif, &err);
+        return NULL;
+    }
+    return gif;
+}
+
+static void free_gif(GifFileType *gif)
+{
+    int err;
+    if (gif)
+        DGifCloseFile(gif, &err);
+}
+
+static GraphicsControlBlock gcb_of(GifFileType *gif, int image)
+{
+    GraphicsControlBlock gcb = {.DisposalMode = -1, .DelayTime = -1,
+                                .TransparentColor = NO_TRANSPARENT_COLOR};
+    DGifSavedExtensionToGCB(gif, image, &gcb);
+    return gcb;
+}
+
+static long cs_at(const struct clip *c, int frame)
+{
+    /* round(100 * t) with halves rounded up, in integers so that exact
+     * halves (common with 1001-denominators) are not at float's mercy. */
+    struct enc_options opt = options_of(c);
+    return (200L * frame * opt.fps_den + opt.fps_num) / (2L * opt.fps_num);
+}
+
+/* Replays the GIF as a viewer does (each image drawn over the canvas, the
+ * transparent index leaving it alone) and compares the canvas shown at
+ * each frame's start time with the source frame. Returns the PSNR over all
+ * frames (INFINITY when identical); *mismatch counts differing pixels. */
+static double replay_psnr(const struct clip *c, GifFileType *gif, long *mismatch)
+{
+    int w = c->width, h = c->height;
+    uint32_t *canvas = calloc((size_t)w * h, sizeof *canvas);
+    const ColorMapObject *map = gif->SColorMap;
+    double sse = 0;
+    long shown_until = 0;   /* end of the image on the canvas, in cs */
+    int next_image = 0;
+    *mismatch = 0;
+    for (int i = 0; i < c->nframes; i++) {
+        long t = cs_at(c, i);
+        while (next_image < gif->ImageCount && (next_image == 0 || t >= shown_until)) {
+            const SavedImage *im = &gif->SavedImages[next_image];
+            GraphicsControlBlock gcb = gcb_of(gif, next_image);
+            const GifImageDesc *d = &im->ImageDesc;
+            for (int y = 0; y < d->Height; y++)
+                for (int x = 0; x < d->Width; x++) {
+                    int idx = im->RasterBits[y * d->Width + x];
+                    if (idx == gcb.TransparentColor)
+                        continue;
+                    GifColorType col = map->Colors[idx];
+                    canvas[(d->Top + y) * w + d->Left + x] =
+                        (uint32_t)col.Red << 16 | col.Green << 8 | col.Blue;
+                }
+            shown_until += gcb.DelayTime;
+            next_image++;
+        }
+        cairo_surface_t *s = render(c, i);
+        struct frame f = frame_of(s, i);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                uint32_t want = frame_pixel(&f, x, y) & 0xffffff;
+                uint32_t got = canvas[y * w + x];
+                if (want != got)
+                    (*mismatch)++;
+                for (int ch = 0; ch < 3; ch++) {
+                    double d = (double)((want >> (8 * ch)) & 0xff) -
+                               (double)((got >> (8 * ch)) & 0xff);
+                    sse += d * d;
+                }
+            }
+        cairo_surface_destroy(s);
+    }
+    free(canvas);
+    if (sse == 0)
+        return INFINITY;
+    double mse = sse / (3.0 * w * h * c->nframes);
+    return 10 * log10(255.0 * 255.0 / mse);
+}
+
+static long delay_total(GifFileType *gif, int *min_delay)
+{
+    long total = 0;
+    *min_delay = INT32_MAX;
+    for (int i = 0; i < gif->ImageCount; i++) {
+        int d = gcb_of(gif, i).DelayTime;
+        total += d;
+        if (d < *min_delay)
+            *min_delay = d;
+    }
+    return total;
+}
+
+static int read_file(const char *path, unsigned char **data, long *size)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -1;
+    fseek(fp, 0, SEEK_END);
+    *size = ftell(fp);
+    rewind(fp);
+    *data = malloc(*size ? (size_t)*size : 1);
+    long got = (long)fread(*data, 1, (size_t)*size, fp);
+    fclose(fp);
+    return got == *size ? 0 : -1;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void gif_header_is_gif89a_looping_forever(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "header.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+
+    unsigned char *data = NULL;
+    long size = 0;
+    CHECK(read_file(path, &data, &size) == 0);
+    CHECK(size > 13 && memcmp(data, "GIF89a", 6) == 0);
+    CHECK(size > 0 && data[size - 1] == ';');   /* trailer */
+    free(data);
+
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    CHECK(gif->SWidth == 160 && gif->SHeight == 90);
+    CHECK(gif->SColorMap != NULL);
+    /* The loop extension precedes the first image, so DGifSlurp files it
+     * with that image: "NETSCAPE2.0", then sub-block {1, count lo, hi}. */
+    int found = 0;
+    const SavedImage *im = &gif->SavedImages[0];
+    for (int i = 0; i + 1 < im->ExtensionBlockCount; i++) {
+        const ExtensionBlock *b = &im->ExtensionBlocks[i];
+        if (b->Function == APPLICATION_EXT_FUNC_CODE && b->ByteCount == 11 &&
+            memcmp(b->Bytes, "NETSCAPE2.0", 11) == 0) {
+            const ExtensionBlock *sub = b + 1;
+            CHECK(sub->Function == CONTINUE_EXT_FUNC_CODE);
+            CHECK(sub->ByteCount == 3);
+            if (sub->ByteCount == 3) {
+                CHECK(sub->Bytes[0] == 1);
+                CHECK(sub->Bytes[1] == 0 && sub->Bytes[2] == 0);
+            }
+            found = 1;
+        }
+    }
+    CHECK(found);
+    free_gif(gif);
+}
+
+static void gif_merges_identical_consecutive_frames(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "merge.gif");
+    int images = -1;
+    CHECK(encode_clip(&c, path, &images) == 0);
+    CHECK(images == HOLD_PICTURES);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    CHECK(gif->ImageCount == HOLD_PICTURES);
+    /* 20 fps: the held pictures last 3, 1, 2, 1, 1 and 4 frames of 5 cs. */
+    static const int expect[HOLD_PICTURES] = {15, 5, 10, 5, 5, 20};
+    for (int i = 0; i < gif->ImageCount && i < HOLD_PICTURES; i++)
+        CHECK(gcb_of(gif, i).DelayTime == expect[i]);
+    free_gif(gif);
+}
+
+static void gif_delays_sum_to_duration(void)
+{
+    /* NTSC-like 30000/1001 fps: frame starts fall between centiseconds, so
+     * per-frame rounding would drift; cumulative rounding must not. */
+    struct clip c = {.draw = draw_smooth, .width = 160, .height = 90,
+                     .nframes = 3 * HOLD_FRAMES, .fps_num = 30000, .fps_den = 1001};
+    char path[256];
+    tmp_path(path, sizeof path, "delays.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    int min_delay;
+    CHECK(delay_total(gif, &min_delay) == cs_at(&c, c.nframes));
+    CHECK(min_delay >= 2);
+    /* Each image starts at the rounded start time of its first frame. */
+    long t = 0;
+    int frame = 0;
+    for (int i = 0; i < gif->ImageCount; i++) {
+        CHECK(t == cs_at(&c, frame));
+        t += gcb_of(gif, i).DelayTime;
+        frame++;
+        while (frame < c.nframes && cs_at(&c, frame) < t)
+            frame++;
+    }
+    free_gif(gif);
+}
+
+static void gif_short_delays_are_raised_and_paid_back(void)
+{
+    /* 60 fps and a new picture every frame: 1.67 cs each cannot be shown,
+     * so every delay is at least 2 cs (the total necessarily grows). */
+    struct clip c = {.draw = draw_every_frame, .width = 64, .height = 8,
+                     .nframes = 30, .fps_num = 60, .fps_den = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "fast.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (gif) {
+        int min_delay;
+        CHECK(gif->ImageCount == 30);
+        CHECK(delay_total(gif, &min_delay) == 60);
+        CHECK(min_delay == 2);
+        free_gif(gif);
+    }
+
+    /* 60 fps with held pictures: the raised short delays are taken back
+     * from the longer ones, so the total stays exact. */
+    struct clip held = {.draw = draw_smooth, .width = 160, .height = 90,
+                        .nframes = 2 * HOLD_FRAMES, .fps_num = 60, .fps_den = 1};
+    tmp_path(path, sizeof path, "fast-held.gif");
+    CHECK(encode_clip(&held, path, NULL) == 0);
+    gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (gif) {
+        int min_delay;
+        CHECK(gif->ImageCount == 2 * HOLD_PICTURES);
+        CHECK(delay_total(gif, &min_delay) == cs_at(&held, held.nframes));
+        CHECK(min_delay >= 2);
+        free_gif(gif);
+    }
+}
+
+static void gif_stores_only_changed_rectangles(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "rects.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    CHECK(gif->ImageCount == HOLD_PICTURES);
+    for (int i = 0; i < gif->ImageCount; i++) {
+        const SavedImage *im = &gif->SavedImages[i];
+        const GifImageDesc *d = &im->ImageDesc;
+        GraphicsControlBlock gcb = gcb_of(gif, i);
+        CHECK(gcb.DisposalMode == DISPOSE_DO_NOT);
+        CHECK(gcb.TransparentColor != NO_TRANSPARENT_COLOR);
+        CHECK(d->Left >= 0 && d->Top >= 0 && d->Width > 0 && d->Height > 0);
+        CHECK(d->Left + d->Width <= gif->SWidth);
+        CHECK(d->Top + d->Height <= gif->SHeight);
+        if (i == 0) {
+            CHECK(d->Width == gif->SWidth && d->Height == gif->SHeight);
+            continue;
+        }
+        /* The square moves 6 px and the small one 4 px: both changes fit
+         * in a strip well inside the frame, and the overlap of old and new
+         * square positions is unchanged, hence transparent. */
+        CHECK((long)d->Width * d->Height < 160L * 90 / 4);
+        CHECK(d->Top >= 10 && d->Top + d->Height <= 40);
+        long transparent = 0;
+        for (long k = 0; k < (long)d->Width * d->Height; k++)
+            transparent += im->RasterBits[k] == gcb.TransparentColor;
+        CHECK(transparent > 0);
+    }
+    free_gif(gif);
+}
+
+static void gif_round_trip_is_exact_with_few_colours(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "exact.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    long mismatch = -1;
+    replay_psnr(&c, gif, &mismatch);
+    CHECK(mismatch == 0);
+    /* Four colours plus the transparent slot: an 8-entry table. */
+    CHECK(gif->SColorMap->ColorCount == 8);
+    free_gif(gif);
+}
+
+static void gif_round_trip_is_close_with_antialiasing(void)
+{
+    struct clip c = {.draw = draw_smooth, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "smooth.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    long mismatch;
+    double psnr = replay_psnr(&c, gif, &mismatch);
+    CHECK(psnr > 35);
+    free_gif(gif);
+}
+
+static void gif_palette_respects_max_colors_with_many_colours(void)
+{
+    struct clip c = {.draw = draw_gradient, .width = 160, .height = 90,
+                     .nframes = 6, .max_colors = 64, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "gradient.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    CHECK(gif->SColorMap->ColorCount == 64);
+    /* 63 colours for a gradient spanning three axes: banded, not broken
+     * (about 26 dB; converged k-means reaches only 26.2). */
+    long mismatch;
+    double psnr = replay_psnr(&c, gif, &mismatch);
+    CHECK(psnr > 24);
+    /* The disc's flat white is frequent enough to be kept exactly. */
+    int white = 0;
+    for (int i = 0; i < gif->SColorMap->ColorCount; i++) {
+        GifColorType col = gif->SColorMap->Colors[i];
+        white |= col.Red == 255 && col.Green == 255 && col.Blue == 255;
+    }
+    CHECK(white);
+    free_gif(gif);
+
+    /* And with the full palette the same content is much closer. */
+    c.max_colors = 256;
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (gif) {
+        CHECK(gif->SColorMap->ColorCount == 256);
+        CHECK(replay_psnr(&c, gif, &mismatch) > psnr + 3);
+        free_gif(gif);
+    }
+}
+
+static void gif_builds_palette_from_first_frame_without_analyze(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES, .analyze = 0};
+    char path[256];
+    tmp_path(path, sizeof path, "noanalyze.gif");
+    int images = -1;
+    CHECK(encode_clip(&c, path, &images) == 0);
+    CHECK(images == HOLD_PICTURES);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    long mismatch = -1;
+    replay_psnr(&c, gif, &mismatch);
+    CHECK(mismatch == 0);   /* every colour is already in frame 0 */
+    free_gif(gif);
+}
+
+static void gif_maps_transparent_pixels_to_background(void)
+{
+    enum { W = 16, H = 4 };
+    uint32_t px[W * H];
+    for (int i = 0; i < W * H; i++)
+        px[i] = i < W ? 0x00000000u : 0x80400000u;  /* clear; half-alpha red */
+    struct enc_options opt = {.width = W, .height = H, .fps_num = 10,
+                              .fps_den = 1, .nframes = 1,
+                              .background = 0xFF00FF00u, .gif_max_colors = 256};
+    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
+    e.priv = calloc(1, encoder_gif.priv_size);
+    char path[256];
+    tmp_path(path, sizeof path, "alpha.gif");
+    struct frame f = {.px = px, .width = W, .height = H, .stride = W * 4};
+    CHECK(encoder_gif.open(&e, path) == 0);
+    CHECK(encoder_gif.add_frame(&e, &f) == 0);
+    CHECK(encoder_gif.close(&e) == 0);
+    free(e.priv);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    CHECK(gif->ImageCount == 1);
+    CHECK(gcb_of(gif, 0).DelayTime == 10);
+    const GifColorType *cols = gif->SColorMap->Colors;
+    GifColorType top = cols[gif->SavedImages[0].RasterBits[0]];
+    GifColorType low = cols[gif->SavedImages[0].RasterBits[W]];
+    CHECK(top.Red == 0 && top.Green == 255 && top.Blue == 0);
+    /* 0x40 at alpha 0x80 un-premultiplies to 0x80. */
+    CHECK(low.Red == 0x80 && low.Green == 0 && low.Blue == 0);
+    free_gif(gif);
+}
+
+static void gif_two_colour_palette_merges_what_it_cannot_show(void)
+{
+    /* One real colour and the transparent slot: every frame maps to the
+     * same picture, so one image lasts the whole clip. */
+    struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES, .max_colors = 2, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "two.gif");
+    int images = -1;
+    CHECK(encode_clip(&c, path, &images) == 0);
+    CHECK(images == 1);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    CHECK(gif->SColorMap->ColorCount == 2);
+    CHECK(gif->ImageCount == 1);
+    CHECK(gif->ImageCount == 1 && gcb_of(gif, 0).DelayTime == cs_at(&c, c.nframes));
+    free_gif(gif);
+}
+
+static void gif_long_stills_continue_through_filler_images(void)
+{
+    /* One frame per 1000 s: 100000 cs does not fit the 16-bit delay, so
+     * each picture is followed by an invisible 1x1 image for the rest. */
+    struct clip c = {.draw = draw_every_frame, .width = 64, .height = 8,
+                     .nframes = 2, .fps_num = 1, .fps_den = 1000};
+    char path[256];
+    tmp_path(path, sizeof path, "long.gif");
+    int images = -1;
+    CHECK(encode_clip(&c, path, &images) == 0);
+    CHECK(images == 4);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    int min_delay;
+    CHECK(gif->ImageCount == 4);
+    CHECK(delay_total(gif, &min_delay) == 200000);
+    for (int i = 0; i < gif->ImageCount; i++)
+        CHECK(gcb_of(gif, i).DelayTime <= 65535);
+    long mismatch = -1;
+    replay_psnr(&c, gif, &mismatch);
+    CHECK(mismatch == 0);
+    free_gif(gif);
+}
+
+static void gif_output_is_deterministic(void)
+{
+    struct clip c = {.draw = draw_gradient, .width = 160, .height = 90,
+                     .nframes = 4, .max_colors = 128, .analyze = 1};
+    char a[256], b[256];
+    tmp_path(a, sizeof a, "det-a.gif");
+    tmp_path(b, sizeof b, "det-b.gif");
+    CHECK(encode_clip(&c, a, NULL) == 0);
+    CHECK(encode_clip(&c, b, NULL) == 0);
+    unsigned char *da = NULL, *db = NULL;
+    long sa = 0, sb = 0;
+    CHECK(read_file(a, &da, &sa) == 0);
+    CHECK(read_file(b, &db, &sb) == 0);
+    CHECK(sa > 0 && sa == sb);
+    CHECK(sa == sb && memcmp(da, db, (size_t)sa) == 0);
+    free(da);
+    free(db);
+}
+
+static void gif_open_fails_on_unwritable_path(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 16, .height = 16, .nframes = 1};
+    struct enc_options opt = options_of(&c);
+    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
+    e.priv = calloc(1, encoder_gif.priv_size);
+    int errors = diag_error_count();
+    CHECK(encoder_gif.open(&e, "/nonexistent-mlanim-dir/x.gif") == -1);
+    CHECK(diag_error_count() == errors + 1);   /* reported once */
+    free(e.priv);
+}
+
+static void gif_close_reports_a_full_disk(void)
+{
+    struct clip c = {.draw = draw_smooth, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES};
+    int errors = diag_error_count();
+    CHECK(encode_clip(&c, "/dev/full", NULL) == -1);
+    CHECK(diag_error_count() == errors + 1);
+}
+
+static void gif_close_fails_when_frames_are_missing(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES};
+    struct enc_options opt = options_of(&c);
+    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
+    e.priv = calloc(1, encoder_gif.priv_size);
+    char path[256];
+    tmp_path(path, sizeof path, "short.gif");
+    CHECK(encoder_gif.open(&e, path) == 0);
+    cairo_surface_t *s = render(&c, 0);
+    struct frame f = frame_of(s, 0);
+    CHECK(encoder_gif.add_frame(&e, &f) == 0);
+    cairo_surface_destroy(s);
+    int errors = diag_error_count();
+    CHECK(encoder_gif.close(&e) == -1);
+    CHECK(diag_error_count() == errors + 1);
+    free(e.priv);
+}
+
+static void gif_discard_leaves_file_unfinished(void)
+{
+    struct clip c = {.draw = draw_smooth, .width = 160, .height = 90,
+                     .nframes = HOLD_FRAMES};
+    struct enc_options opt = options_of(&c);
+    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
+    e.priv = calloc(1, encoder_gif.priv_size);
+    char path[256];
+    tmp_path(path, sizeof path, "discard.gif");
+    CHECK(encoder_gif.open(&e, path) == 0);
+    for (int i = 0; i < 5; i++) {
+        cairo_surface_t *s = render(&c, i);
+        struct frame f = frame_of(s, i);
+        CHECK(encoder_gif.add_frame(&e, &f) == 0);
+        cairo_surface_destroy(s);
+    }
+    encoder_gif.discard(&e);
+    free(e.priv);
+    unsigned char *data = NULL;
+    long size = 0;
+    CHECK(read_file(path, &data, &size) == 0);
+    CHECK(size == 0 || data[size - 1] != ';');  /* no trailer written */
+    free(data);
+}
+
+static void gif_encodes_plot_frames_quickly(void)
+{
+    if (!getenv("MLANIM_BENCH"))
+        return;
+    enum { W = 800, H = 450, N = 200 };
+    struct clip c = {.draw = draw_plot, .width = W, .height = H, .nframes = N};
+    struct enc_options opt = options_of(&c);
+    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
+    e.priv = calloc(1, encoder_gif.priv_size);
+    char path[256];
+    tmp_path(path, sizeof path, "bench.gif");
+    cairo_surface_t **frames = malloc(N * sizeof *frames);
+    for (int i = 0; i < N; i++)
+        frames[i] = render(&c, i);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = encoder_gif.open(&e, path);
+    /* The renderer's sample: every 10th frame plus the last. */
+    for (int i = 0; i < N && rc == 0; i += 10) {
+        struct frame f = frame_of(frames[i], i);
+        rc = encoder_gif.analyze(&e, &f);
+    }
+    if (rc == 0 && (N - 1) % 10 != 0) {
+        struct frame f = frame_of(frames[N - 1], N - 1);
+        rc = encoder_gif.analyze(&e, &f);
+    }
+    for (int i = 0; i < N && rc == 0; i++) {
+        struct frame f = frame_of(frames[i], i);
+        rc = encoder_gif.add_frame(&e, &f);
+    }
+    if (rc == 0)
+        rc = encoder_gif.close(&e);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK(rc == 0);
+    CHECK(secs < 0.5);
+
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    long mismatch = 0;
+    double psnr = gif ? replay_psnr(&c, gif, &mismatch) : 0;
+    CHECK(psnr > 35);
+    unsigned char *data = NULL;
+    long size = 0;
+    read_file(path, &data, &size);
+    fprintf(stderr, "bench: %d frames %dx%d in %.3f s, %d images, %ld bytes, "
+            "%d colours, PSNR %.1f dB\n", N, W, H, secs, e.images_written, size,
+            gif ? gif->SColorMap->ColorCount : 0, psnr);
+    free(data);
+    free_gif(gif);
+    for (int i = 0; i < N; i++)
+        cairo_surface_destroy(frames[i]);
+    free(frames);
+    free(e.priv);
+}
+
+static void remove_tmp_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmp_dir);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmp_dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(gif_header_is_gif89a_looping_forever);
+    RUN(gif_merges_identical_consecutive_frames);
+    RUN(gif_delays_sum_to_duration);
+    RUN(gif_short_delays_are_raised_and_paid_back);
+    RUN(gif_stores_only_changed_rectangles);
+    RUN(gif_round_trip_is_exact_with_few_colours);
+    RUN(gif_round_trip_is_close_with_antialiasing);
+    RUN(gif_palette_respects_max_colors_with_many_colours);
+    RUN(gif_builds_palette_from_first_frame_without_analyze);
+    RUN(gif_maps_transparent_pixels_to_background);
+    RUN(gif_two_colour_palette_merges_what_it_cannot_show);
+    RUN(gif_long_stills_continue_through_filler_images);
+    RUN(gif_output_is_deterministic);
+    RUN(gif_open_fails_on_unwritable_path);
+    RUN(gif_close_reports_a_full_disk);
+    RUN(gif_close_fails_when_frames_are_missing);
+    RUN(gif_discard_leaves_file_unfinished);
+    RUN(gif_encodes_plot_frames_quickly);
+    remove_tmp_dir();
+    return CHECK_SUMMARY();
+}
