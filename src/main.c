@@ -1,0 +1,385 @@
+/* main: the mlanim command line. A table of commands {name, fn, summary}
+ * (git's shape); each command parses its own options, and only main turns
+ * results into exit codes: 0 success, 2 bad usage or an invalid script,
+ * 1 any other failure. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libavutil/log.h>
+#include "data.h"
+#include "draw.h"
+#include "encode.h"
+#include "model.h"
+#include "panel.h"
+#include "render.h"
+#include "scene.h"
+#include "trainer.h"
+#include "util.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+    const char *usage;
+};
+
+static int cmd_render(int argc, char **argv);
+static int cmd_check(int argc, char **argv);
+static int cmd_list(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+    {"check", cmd_check, "validate scene scripts and report every error; renders nothing",
+     "usage: mlanim check SCENE.yaml...\n"
+     "\n"
+     "Validates each script (YAML syntax, keys, types, ranges, kinds, what panels\n"
+     "need, data files) and prints every problem as FILE:LINE:COL: error: ...\n"
+     "Writes nothing. Exit status 0 if all scripts are valid, 2 otherwise.\n"},
+    {"help", cmd_help, "show help for mlanim or one of its commands",
+     "usage: mlanim help [COMMAND]\n"},
+    {"list", cmd_list, "list the kinds (data, model, trainer, panel, format) and their parameters",
+     "usage: mlanim list [SECTION|KIND]\n"
+     "\n"
+     "Prints every kind a scene script can name, with each parameter's type,\n"
+     "default, range and meaning. These tables are the ones that validate\n"
+     "scripts. SECTION is one of: scene, data, model, trainer, panel, format;\n"
+     "or name a single kind, e.g. 'mlanim list data-fit'.\n"},
+    {"render", cmd_render, "render scene scripts to GIF, MP4 and a PNG poster",
+     "usage: mlanim render [options] SCENE.yaml...\n"
+     "\n"
+     "Runs each scene's trainer, draws every frame and writes\n"
+     "OUT/<id>/<id>.{gif,mp4,png} and OUT/<id>/manifest.json. All scripts are\n"
+     "validated first; if any is invalid nothing is rendered. Outputs appear\n"
+     "only when complete: a failed render leaves earlier files untouched.\n"
+     "\n"
+     "options:\n"
+     "  -o, --output DIR    folder for the outputs (default: output)\n"
+     "  -f, --format LIST   comma-separated formats to write, overriding the\n"
+     "                      scripts: gif, mp4, png (default: the script's outputs)\n"
+     "      --trace FILE    write the recorded steps as JSON (one scene only)\n"
+     "  -j, --jobs N        drawing threads (default: the number of CPUs, at most 8);\n"
+     "                      the output bytes do not depend on it\n"
+     "      --scale F       scale the canvas, e.g. 0.5 for half size (0.1 to 4)\n"
+     "  -q, --quiet         no progress, no summary lines\n"
+     "  -h, --help          show this help\n"
+     "\n"
+     "Progress: a live bar per scene on a terminal, else one line per scene.\n"},
+};
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void main_usage(FILE *f)
+{
+    fprintf(f, "usage: mlanim [--version] [--help] COMMAND [ARGS]\n\n"
+               "Turns YAML scene scripts into animated machine-learning lessons.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nRun 'mlanim COMMAND --help' for a command's options.\n"
+               "Scene script reference: docs/scenes.md\n");
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "mlanim %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'mlanim %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
+
+/* Loads every scene, reporting all errors; -1 if any failed. */
+static int load_scenes(char **paths, int n, struct scene **out)
+{
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        out[i] = scene_load(paths[i]);
+        bad |= out[i] == NULL;
+    }
+    for (int i = 0; i < n && !bad; i++)
+        for (int k = 0; k < i; k++)
+            if (strcmp(out[i]->id, out[k]->id) == 0) {
+                diag_error(&(struct diag_loc){out[i]->path, 0, 0},
+                           "scene id '%s' is also used by %s: outputs would collide",
+                           out[i]->id, out[k]->path);
+                bad = 1;
+            }
+    return bad ? -1 : 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    int n = 0;
+    char **paths = xmalloc(sizeof(char *) * (size_t)(argc + 1));
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(find_command("check")->usage, stdout);
+            free(paths);
+            return EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            free(paths);
+            return usage_error("check", "unknown option '%s'", argv[i]);
+        }
+        paths[n++] = argv[i];
+    }
+    if (!n) {
+        free(paths);
+        return usage_error("check", "%sno scene scripts given", "");
+    }
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        struct scene *s = scene_load(paths[i]);
+        if (s)
+            printf("%s: ok ('%s')\n", paths[i], s->id);
+        bad |= s == NULL;
+        scene_free(s);
+    }
+    free(paths);
+    if (bad)
+        fprintf(stderr, "mlanim: %d error%s\n", diag_error_count(), diag_error_count() == 1 ? "" : "s");
+    return bad ? EXIT_USAGE : EXIT_OK;
+}
+
+static int parse_formats(const char *list, struct render_opts *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", list);
+    o->nformats = 0;
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        const struct encoder_kind *k = encoder_find(tok);
+        if (!k || o->nformats == 8)
+            return usage_error("render", "unknown format '%s' (known: gif, mp4, png)", tok);
+        for (int i = 0; i < o->nformats; i++)
+            if (strcmp(o->formats[i], k->name) == 0)
+                return usage_error("render", "format '%s' given twice", tok);
+        o->formats[o->nformats++] = k->name;
+    }
+    if (!o->nformats)
+        return usage_error("render", "%s--format needs a list such as gif,mp4", "");
+    return 0;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    struct render_opts o = {
+        .out_dir = "output",
+        .jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus,
+        .scale = 1,
+        .progress = isatty(STDERR_FILENO) ? 2 : 1,
+    };
+    char **paths = xmalloc(sizeof(char *) * (size_t)(argc + 1));
+    int n = 0, rc = EXIT_OK;
+    for (int i = 1; i < argc && rc == EXIT_OK; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = 1;
+        if (is_help(a)) {
+            fputs(find_command("render")->usage, stdout);
+            free(paths);
+            return EXIT_OK;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o.progress = 0;
+            takes = 0;
+        } else if (a[0] != '-' || !a[1]) {
+            paths[n++] = argv[i];
+            takes = 0;
+        } else if (!val && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+                            strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0 ||
+                            strcmp(a, "--trace") == 0 || strcmp(a, "-j") == 0 ||
+                            strcmp(a, "--jobs") == 0 || strcmp(a, "--scale") == 0)) {
+            rc = usage_error("render", "option '%s' needs a value", a);
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            o.out_dir = val;
+        } else if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) {
+            rc = parse_formats(val, &o);
+        } else if (strcmp(a, "--trace") == 0) {
+            o.trace_path = val;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            if (param_parse_int(val, &o.jobs) != 0 || o.jobs < 1 || o.jobs > 64)
+                rc = usage_error("render", "--jobs takes a whole number from 1 to 64, not '%s'", val);
+        } else if (strcmp(a, "--scale") == 0) {
+            if (param_parse_double(val, &o.scale) != 0 || o.scale < 0.1 || o.scale > 4)
+                rc = usage_error("render", "--scale takes a number from 0.1 to 4, not '%s'", val);
+        } else {
+            rc = usage_error("render", "unknown option '%s'", a);
+        }
+        i += takes;
+    }
+    if (rc == EXIT_OK && !n)
+        rc = usage_error("render", "%sno scene scripts given", "");
+    if (rc == EXIT_OK && o.trace_path && n != 1)
+        rc = usage_error("render", "%s--trace takes exactly one scene", "");
+    if (rc != EXIT_OK) {
+        free(paths);
+        return rc;
+    }
+    struct scene **scenes = xcalloc((size_t)n, sizeof(*scenes));
+    if (load_scenes(paths, n, scenes) != 0) {
+        fprintf(stderr, "mlanim: %d error%s; nothing rendered\n", diag_error_count(),
+                diag_error_count() == 1 ? "" : "s");
+        rc = EXIT_USAGE;
+    }
+    int failed = 0;
+    for (int i = 0; i < n && rc == EXIT_OK; i++) {
+        int before = diag_error_count();
+        if (render_scene(scenes[i], &o) != 0) {
+            failed++;
+            /* A located script error (say, a poster past the end) is the
+             * script's fault; anything else is a failure to render. */
+            (void)before;
+        }
+    }
+    if (rc == EXIT_OK && failed) {
+        fprintf(stderr, "mlanim: %d of %d scene%s failed\n", failed, n, n == 1 ? "" : "s");
+        rc = EXIT_FAIL;
+    }
+    for (int i = 0; i < n; i++)
+        scene_free(scenes[i]);
+    free(scenes);
+    free(paths);
+    draw_fonts_release();
+    return rc;
+}
+
+static void list_section(const char *title, const char *name, const char *summary,
+                         const struct param_spec *params)
+{
+    printf("%s %s: %s\n", title, name, summary);
+    if (params && params->name)
+        param_print(stdout, params, "    ");
+    else
+        printf("    (no parameters)\n");
+    printf("\n");
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    const char *what = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(find_command("list")->usage, stdout);
+            return EXIT_OK;
+        }
+        if (what)
+            return usage_error("list", "too many arguments: '%s'", argv[i]);
+        what = argv[i];
+    }
+    int shown = 0;
+#define WANT(section, name) (!what || strcmp(what, section) == 0 || strcmp(what, name) == 0)
+    if (WANT("scene", "canvas")) {
+        list_section("scene section", "canvas", "frame size, rate and theme", scene_canvas_params);
+        shown++;
+    }
+    if (WANT("scene", "frames")) {
+        list_section("scene section", "frames",
+                     "which recorded steps become frames; also 'thin: [{below: N, every: K}, ...]'",
+                     scene_frames_params);
+        shown++;
+    }
+    if (WANT("scene", "layout")) {
+        list_section("scene section", "layout", "the grid the panels sit in", scene_layout_params);
+        shown++;
+    }
+    if (WANT("scene", "outputs")) {
+        list_section("scene section", "outputs", "what to write; also 'formats: [gif, mp4, png]'",
+                     scene_outputs_params);
+        shown++;
+    }
+    for (int i = 0; data_kinds[i]; i++)
+        if (WANT("data", data_kinds[i]->name)) {
+            list_section("data", data_kinds[i]->name, data_kinds[i]->summary, data_kinds[i]->params);
+            shown++;
+        }
+    for (int i = 0; model_kinds[i]; i++)
+        if (WANT("model", model_kinds[i]->name)) {
+            list_section("model", model_kinds[i]->name, model_kinds[i]->summary, model_kinds[i]->params);
+            shown++;
+        }
+    for (int i = 0; trainer_kinds[i]; i++)
+        if (WANT("trainer", trainer_kinds[i]->name)) {
+            const struct trainer_kind *k = trainer_kinds[i];
+            list_section("trainer", k->name, k->summary, k->params);
+            shown++;
+        }
+    for (int i = 0; panel_kinds[i]; i++)
+        if (WANT("panel", panel_kinds[i]->name)) {
+            const struct panel_kind *k = panel_kinds[i];
+            printf("panel %s: %s\n", k->name, k->summary);
+            for (unsigned bit = 1; bit <= PANEL_NEEDS_LINE; bit <<= 1)
+                if (k->needs & bit)
+                    printf("    needs %s\n", panel_need_text(bit));
+            param_print(stdout, k->params, "    ");
+            printf("    %-16s [row, column], default: the next free cell\n"
+                   "    %-16s where the panel sits in the layout grid\n", "cell", "");
+            printf("    %-16s [rows, columns], default [1, 1]\n"
+                   "    %-16s how many cells it covers\n\n", "span", "");
+            shown++;
+        }
+    for (int i = 0; encoder_kinds[i]; i++)
+        if (WANT("format", encoder_kinds[i]->name)) {
+            printf("format %s: %s\n\n", encoder_kinds[i]->name, encoder_kinds[i]->summary);
+            shown++;
+        }
+#undef WANT
+    if (!shown)
+        return usage_error("list", "nothing is called '%s'; try 'mlanim list'", what);
+    return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        main_usage(stdout);
+        return EXIT_OK;
+    }
+    const struct command *c = find_command(argv[1]);
+    if (!c)
+        return usage_error("help", "no command '%s'", argv[1]);
+    fputs(c->usage, stdout);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    /* The codec libraries' chatter is not for our users; their errors reach
+     * them through diag_fail. */
+    av_log_set_level(AV_LOG_ERROR);
+    if (argc < 2) {
+        main_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (is_help(argv[1])) {
+        main_usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("mlanim %s\n", MLANIM_VERSION);
+        return EXIT_OK;
+    }
+    const struct command *c = find_command(argv[1]);
+    if (!c) {
+        const char *names[ARRAY_LEN(commands)];
+        for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+            names[i] = commands[i].name;
+        const char *s = diag_suggest(argv[1], names, (int)ARRAY_LEN(commands));
+        fprintf(stderr, "mlanim: '%s' is not a command.%s%s%s See 'mlanim --help'.\n", argv[1],
+                s ? " Did you mean '" : "", s ? s : "", s ? "'?" : "");
+        return EXIT_USAGE;
+    }
+    return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,589 @@
+/* render: the frame pipeline and the scene's outputs (see render.h). */
+#include "render.h"
+
+#include <errno.h>
+#include <libavutil/mem.h>
+#include <libavutil/sha.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "encode.h"
+#include "json.h"
+#include "util.h"
+
+void render_draw(const struct scene *s, const struct trace *t, int rec, cairo_surface_t *surf)
+{
+    cairo_t *cr = cairo_create(surf);
+    int sw = cairo_image_surface_get_width(surf), sh = cairo_image_surface_get_height(surf);
+    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    draw_set_color(cr, s->background);
+    cairo_paint(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    cairo_scale(cr, (double)sw / s->canvas.width, (double)sh / s->canvas.height);
+    for (int i = 0; i < s->npanels; i++) {
+        const struct scene_panel *p = &s->panels[i];
+        struct panel_ctx c = {.scene = s, .trace = t, .rec = rec, .th = s->theme};
+        scene_cell_rect(s, p, &c.x, &c.y, &c.w, &c.h);
+        /* A panel may not paint over its neighbours. */
+        double g = s->layout.gap / 2;
+        cairo_save(cr);
+        cairo_rectangle(cr, c.x - g, c.y - g, c.w + 2 * g, c.h + 2 * g);
+        cairo_clip(cr);
+        p->kind->draw(p->opts, &c, cr);
+        cairo_restore(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_flush(surf);
+}
+
+/* ---- the drawing pool ------------------------------------------------------ */
+
+/* A unit is one distinct picture: a record shown for `count` frames in a row
+ * (per_step and the held ending repeat a picture without redrawing it). */
+struct unit {
+    int first_frame, count, rec;
+};
+
+struct pool {
+    const struct scene *s;
+    const struct trace *t;
+    const struct unit *units;
+    int nunits;
+    int width, height;
+    int window;                 /* slots in the ring */
+    cairo_surface_t **slots;
+    int *ready;                 /* unit drawn in each slot, -1 if none */
+    int next;                   /* next unit to draw */
+    int consumed;               /* units the encoders are done with */
+    int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+static void *pool_worker(void *arg)
+{
+    struct pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && p->next < p->nunits && p->next >= p->consumed + p->window)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->stop || p->next >= p->nunits)
+            break;
+        int u = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        render_draw(p->s, p->t, p->units[u].rec, p->slots[u % p->window]);
+        pthread_mutex_lock(&p->mu);
+        p->ready[u % p->window] = u;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static cairo_surface_t *pool_wait(struct pool *p, int u)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->ready[u % p->window] != u)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    return p->slots[u % p->window];
+}
+
+static void pool_release(struct pool *p, int u)
+{
+    pthread_mutex_lock(&p->mu);
+    p->consumed = u + 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- progress -------------------------------------------------------------- */
+
+struct progress {
+    int mode;
+    const char *id;
+    int total;
+    double start, last_print;
+};
+
+static void progress_update(struct progress *pr, int done)
+{
+    if (pr->mode != 2)
+        return;
+    double now = clock_seconds();
+    if (done < pr->total && now - pr->last_print < 0.1)
+        return;
+    pr->last_print = now;
+    double el = now - pr->start, fps = el > 0 ? done / el : 0;
+    double eta = fps > 0 ? (pr->total - done) / fps : 0;
+    int width = 28, fill = pr->total ? done * width / pr->total : width;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[width] = '\0';
+    fprintf(stderr, "\r\033[K%-20s [%s] %d/%d frames  %.0f fps  ETA %.1fs", pr->id, bar, done,
+            pr->total, fps, eta);
+    fflush(stderr);
+}
+
+static void progress_end(struct progress *pr)
+{
+    if (pr->mode == 2)
+        fprintf(stderr, "\r\033[K");
+}
+
+/* ---- outputs --------------------------------------------------------------- */
+
+struct output {
+    const struct encoder_kind *kind;
+    struct encoder enc;
+    const char *final_path, *temp_path;     /* owned by the pending set */
+    int opened;
+    long long bytes;
+    char sha256[65];
+};
+
+static int file_sha256(const char *path, char out[65], long long *bytes)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return diag_fail("cannot read back '%s': %s", path, strerror(errno));
+    struct AVSHA *sha = av_sha_alloc();
+    if (!sha) {
+        fclose(f);
+        return diag_fail("out of memory");
+    }
+    av_sha_init(sha, 256);
+    unsigned char buf[1 << 16], digest[32];
+    size_t n;
+    *bytes = 0;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        av_sha_update(sha, buf, n);
+        *bytes += (long long)n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    av_sha_final(sha, digest);
+    av_free(sha);
+    if (bad)
+        return diag_fail("cannot read back '%s'", path);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+    return 0;
+}
+
+static void write_final_values(struct json *j, const struct trace *t)
+{
+    json_object(j, "final");
+    for (int c = 0; c < t->nchan; c++)
+        json_number(j, t->names[c], trace_get(t, t->nrec - 1, c));
+    json_end(j);
+}
+
+/* Writes the manifest to path (a temporary name; the commit moves it). */
+static int write_manifest(const struct scene *s, const struct trace *t, const struct timeline *tl,
+                          const struct enc_options *eo, struct output *outs, int nout,
+                          const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return diag_fail("cannot write '%s': %s", path, strerror(errno));
+    double duration = (double)tl->nframes * eo->fps_den / eo->fps_num;
+    struct json j;
+    json_init(&j, f);
+    json_object(&j, NULL);
+    json_string(&j, "id", s->id);
+    json_string(&j, "title", s->title);
+    json_string(&j, "caption", s->caption);
+    json_string(&j, "generator", "mlanim " MLANIM_VERSION);
+    json_int(&j, "width", eo->width);
+    json_int(&j, "height", eo->height);
+    json_number(&j, "fps", (double)eo->fps_num / eo->fps_den);
+    json_int(&j, "frames", tl->nframes);
+    json_number(&j, "duration", duration);
+    json_int(&j, "steps", (long long)trace_get(t, t->nrec - 1, 0));
+    json_string(&j, "stop_reason", t->stop_reason ? t->stop_reason : "");
+    write_final_values(&j, t);
+    json_array(&j, "outputs");
+    for (int i = 0; i < nout; i++) {
+        const struct output *o = &outs[i];
+        const char *base = strrchr(o->final_path, '/');
+        json_object(&j, NULL);
+        json_string(&j, "format", o->kind->name);
+        json_string(&j, "file", base ? base + 1 : o->final_path);
+        json_int(&j, "bytes", o->bytes);
+        json_int(&j, "width", o->enc.width);
+        json_int(&j, "height", o->enc.height);
+        int still = strcmp(o->kind->name, "png") == 0;
+        json_int(&j, "frames", still ? 1 : tl->nframes);
+        json_number(&j, "duration", still ? 0 : duration);
+        json_string(&j, "sha256", o->sha256);
+        json_end(&j);
+    }
+    json_end(&j);
+    json_end(&j);
+    int bad = json_failed(&j);
+    bad |= fclose(f) != 0;
+    if (bad)
+        return diag_fail("cannot write '%s': %s", path, strerror(errno));
+    return 0;
+}
+
+int render_write_trace(const struct scene *s, const struct trace *t, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return diag_fail("cannot write trace '%s': %s", path, strerror(errno));
+    struct json j;
+    json_init(&j, f);
+    json_object(&j, NULL);
+    json_string(&j, "scene", s->id);
+    json_string(&j, "model", s->model->name);
+    json_string(&j, "trainer", s->trainer->name);
+    json_string(&j, "stop_reason", t->stop_reason ? t->stop_reason : "");
+    json_array_inline(&j, "channels");
+    for (int c = 0; c < t->nchan; c++)
+        json_string(&j, NULL, t->names[c]);
+    json_end(&j);
+    /* Small datasets: each record also lists the prediction and squared
+     * error for every sample, as the table panel shows them. */
+    int per_sample = s->model->predict && s->data.n > 0 && s->data.n <= 32;
+    if (s->data.n > 0) {
+        json_array_inline(&j, "x");
+        for (int i = 0; i < s->data.n; i++)
+            json_number(&j, NULL, s->data.x[i]);
+        json_end(&j);
+        json_array_inline(&j, "y");
+        for (int i = 0; i < s->data.n; i++)
+            json_number(&j, NULL, s->data.y[i]);
+        json_end(&j);
+    }
+    json_array(&j, "records");
+    for (int r = 0; r < t->nrec; r++) {
+        json_object(&j, NULL);
+        for (int c = 0; c < t->nchan; c++)
+            json_number(&j, t->names[c], trace_get(t, r, c));
+        if (per_sample) {
+            double theta[MODEL_MAX_PARAMS];
+            for (int i = 0; i < s->model->nparams; i++)
+                theta[i] = trace_value(t, r, s->model->param_names[i]);
+            json_array_inline(&j, "yhat");
+            for (int i = 0; i < s->data.n; i++)
+                json_number(&j, NULL, s->model->predict(s->model_opts, theta, s->data.x[i]));
+            json_end(&j);
+            json_array_inline(&j, "sqerr");
+            for (int i = 0; i < s->data.n; i++) {
+                double e = s->data.y[i] - s->model->predict(s->model_opts, theta, s->data.x[i]);
+                json_number(&j, NULL, e * e);
+            }
+            json_end(&j);
+        }
+        json_end(&j);
+    }
+    json_end(&j);
+    json_end(&j);
+    int bad = json_failed(&j);
+    bad |= fclose(f) != 0;
+    if (bad)
+        return diag_fail("cannot write trace '%s': %s", path, strerror(errno));
+    return 0;
+}
+
+/* ---- committing -------------------------------------------------------------
+ * Every file of a scene (outputs, manifest, trace) is first complete under a
+ * temporary name. Commit moves them all into place; if any move fails, the
+ * ones already moved are put back from backups, so the folder holds either
+ * all the new files or all the old ones. */
+
+struct pending {
+    char *temp, *final, *backup;
+    int had_old, moved;
+    int direct;                 /* a device or pipe: written in place */
+};
+
+/* Registers final; -1 (reported) if it is a folder. A device or a pipe
+ * (--trace /dev/stdout) cannot be replaced atomically, and renaming over it
+ * would destroy it, so it is written directly. */
+static int pending_add(struct pending *p, int *n, const char *final)
+{
+    struct stat st;
+    int exists = stat(final, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return diag_fail("cannot write '%s': it is a folder", final);
+    int direct = exists && !S_ISREG(st.st_mode);
+    p[*n] = (struct pending){direct ? xstrdup(final) : path_temp_for(final), xstrdup(final), NULL,
+                             0, 0, direct};
+    struct sbuf b = {0};
+    sbuf_printf(&b, "%s.bak", p[*n].temp);
+    p[*n].backup = b.buf;
+    (*n)++;
+    return 0;
+}
+
+static int commit_all(struct pending *p, int n)
+{
+    int i, rc = 0;
+    for (i = 0; i < n && !rc; i++) {
+        if (p[i].direct)
+            continue;
+        /* A hard link keeps the old file reachable without copying it. */
+        p[i].had_old = path_exists(p[i].final);
+        if (p[i].had_old && link(p[i].final, p[i].backup) != 0)
+            rc = diag_fail("cannot keep a backup of '%s': %s", p[i].final, strerror(errno));
+    }
+    for (i = 0; i < n && !rc; i++) {
+        if (p[i].direct)
+            continue;
+        if (rename(p[i].temp, p[i].final) != 0)
+            rc = diag_fail("cannot move '%s' into place: %s", p[i].final, strerror(errno));
+        else
+            p[i].moved = 1;
+    }
+    for (i = 0; i < n; i++) {
+        if (rc && p[i].moved) {
+            if (p[i].had_old)
+                rename(p[i].backup, p[i].final);
+            else
+                unlink(p[i].final);
+        }
+        if (p[i].had_old)
+            unlink(p[i].backup);    /* no-op once restored */
+    }
+    return rc;
+}
+
+static void pending_release(struct pending *p, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!p[i].direct)
+            unlink(p[i].temp);      /* no-op once moved */
+        free(p[i].temp);
+        free(p[i].final);
+        free(p[i].backup);
+    }
+}
+
+static void units_build(const struct timeline *tl, struct unit **out, int *n)
+{
+    struct unit *u = xmalloc(sizeof(*u) * (size_t)(tl->nframes ? tl->nframes : 1));
+    int k = 0;
+    for (int f = 0; f < tl->nframes; f++) {
+        if (k && u[k - 1].rec == tl->rec[f]) {
+            u[k - 1].count++;
+            continue;
+        }
+        u[k++] = (struct unit){f, 1, tl->rec[f]};
+    }
+    *out = u;
+    *n = k;
+}
+
+static int encode_all(struct pool *p, struct output *outs, int nout, const struct enc_options *eo,
+                      struct progress *pr)
+{
+    int rc = 0;
+    /* Analysis pass: a sample of pictures (evenly spaced, ends included)
+     * for encoders that look before they write, e.g. a GIF palette. */
+    int want = 0;
+    for (int i = 0; i < nout; i++)
+        want |= outs[i].kind->analyze != NULL;
+    if (want) {
+        int nsample = p->nunits < 32 ? p->nunits : 32;
+        cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, p->width, p->height);
+        for (int k = 0; k < nsample && !rc; k++) {
+            int u = nsample == 1 ? 0 : (int)((long long)k * (p->nunits - 1) / (nsample - 1));
+            render_draw(p->s, p->t, p->units[u].rec, surf);
+            struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width,
+                              p->height, cairo_image_surface_get_stride(surf), p->units[u].first_frame};
+            for (int i = 0; i < nout && !rc; i++)
+                if (outs[i].kind->analyze)
+                    rc = outs[i].kind->analyze(&outs[i].enc, &f);
+        }
+        cairo_surface_destroy(surf);
+    }
+    int done = 0;
+    for (int u = 0; u < p->nunits; u++) {
+        cairo_surface_t *surf = pool_wait(p, u);
+        struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width, p->height,
+                          cairo_image_surface_get_stride(surf), 0};
+        for (int k = 0; k < p->units[u].count && !rc; k++) {
+            f.index = p->units[u].first_frame + k;
+            for (int i = 0; i < nout && !rc; i++)
+                rc = outs[i].kind->add_frame(&outs[i].enc, &f);
+        }
+        pool_release(p, u);
+        done += p->units[u].count;
+        progress_update(pr, done);
+        if (rc)
+            break;
+    }
+    (void)eo;
+    return rc;
+}
+
+int render_scene(const struct scene *s, const struct render_opts *o)
+{
+    double t0 = clock_seconds();
+    if (draw_fonts_init() != 0)
+        return -1;
+    struct trace t;
+    if (scene_simulate(s, &t) != 0) {
+        trace_release(&t);
+        return -1;
+    }
+    struct timeline tl;
+    if (timeline_build(s, &t, &tl) != 0) {
+        trace_release(&t);
+        return -1;
+    }
+    int rc = 0;
+    struct enc_options eo = {
+        .width = (int)lround(s->canvas.width * o->scale),
+        .height = (int)lround(s->canvas.height * o->scale),
+        .fps_num = s->canvas.fps.num,
+        .fps_den = s->canvas.fps.den,
+        .nframes = tl.nframes,
+        .background = s->background,
+        .gif_max_colors = s->out.gif_max_colors,
+        .crf = s->out.crf,
+        .preset = scene_presets[s->out.preset],
+        .poster_frame = s->out.poster < 0 ? tl.nframes - 1 : s->out.poster,
+    };
+    if (eo.width < 16 || eo.height < 16) {
+        rc = diag_fail("scene '%s': --scale %g makes the frames %dx%d, below 16x16", s->id, o->scale,
+                       eo.width, eo.height);
+    }
+    if (!rc && eo.poster_frame >= tl.nframes) {
+        const struct snode *out = snode_get(s->script->root, "outputs");
+        const struct snode *pv = out ? snode_get(out, "poster") : NULL;
+        struct diag_loc none = {s->path, 0, 0};
+        diag_error(pv ? &pv->loc : &none, "poster frame %d is past the last frame (%d)",
+                   eo.poster_frame, tl.nframes - 1);
+        rc = -1;
+    }
+
+    char *dir = path_join(o->out_dir, s->id);
+    int nout = o->nformats ? o->nformats : s->out.nformats;
+    struct output outs[SCENE_MAX_FORMATS] = {0};
+    struct pending pend[SCENE_MAX_FORMATS + 2];
+    int npend = 0;
+    if (!rc && path_mkdirs(dir) != 0)
+        rc = -1;
+    for (int i = 0; i < nout && !rc; i++) {
+        struct output *out = &outs[i];
+        out->kind = encoder_find(o->nformats ? o->formats[i] : s->out.formats[i]);
+        char name[512];
+        snprintf(name, sizeof(name), "%s.%s", s->id, out->kind->ext);
+        char *final = path_join(dir, name);
+        rc = pending_add(pend, &npend, final);
+        free(final);
+        if (rc)
+            break;
+        out->final_path = pend[npend - 1].final;
+        out->temp_path = pend[npend - 1].temp;
+        out->enc.kind = out->kind;
+        out->enc.opt = &eo;
+        out->enc.width = eo.width;
+        out->enc.height = eo.height;
+        out->enc.priv = xcalloc(1, out->kind->priv_size ? out->kind->priv_size : 1);
+        if (out->kind->open(&out->enc, out->temp_path) != 0) {
+            rc = -1;
+            break;
+        }
+        out->opened = 1;
+    }
+
+    struct unit *units = NULL;
+    int nunits = 0;
+    units_build(&tl, &units, &nunits);
+    struct pool p = {.s = s, .t = &t, .units = units, .nunits = nunits, .width = eo.width,
+                     .height = eo.height};
+    int jobs = o->jobs < 1 ? 1 : o->jobs;
+    p.window = jobs * 2;
+    p.slots = xcalloc((size_t)p.window, sizeof(*p.slots));
+    p.ready = xmalloc(sizeof(int) * (size_t)p.window);
+    for (int i = 0; i < p.window; i++) {
+        p.slots[i] = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, eo.width, eo.height);
+        p.ready[i] = -1;
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t threads[64];
+    int nthreads = 0;
+    struct progress pr = {o->progress, s->id, tl.nframes, clock_seconds(), 0};
+    if (!rc) {
+        for (; nthreads < jobs && nthreads < 64; nthreads++)
+            if (pthread_create(&threads[nthreads], NULL, pool_worker, &p) != 0)
+                break;
+        if (nthreads == 0)
+            rc = diag_fail("cannot start a drawing thread");
+        else
+            rc = encode_all(&p, outs, nout, &eo, &pr);
+        pthread_mutex_lock(&p.mu);
+        p.stop = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        for (int i = 0; i < nthreads; i++)
+            pthread_join(threads[i], NULL);
+    }
+    progress_end(&pr);
+
+    /* Finish every output; any failure discards them all. */
+    for (int i = 0; i < nout; i++) {
+        struct output *out = &outs[i];
+        if (!out->opened)
+            continue;
+        if (!rc) {
+            if (out->kind->close(&out->enc) != 0)
+                rc = -1;
+        } else {
+            out->kind->discard(&out->enc);
+        }
+        out->opened = 0;
+    }
+    for (int i = 0; i < nout && !rc; i++)
+        if (file_sha256(outs[i].temp_path, outs[i].sha256, &outs[i].bytes) != 0)
+            rc = -1;
+    if (!rc) {
+        char *manifest = path_join(dir, "manifest.json");
+        rc = pending_add(pend, &npend, manifest);
+        free(manifest);
+        if (!rc)
+            rc = write_manifest(s, &t, &tl, &eo, outs, nout, pend[npend - 1].temp);
+    }
+    if (!rc && o->trace_path) {
+        rc = pending_add(pend, &npend, o->trace_path);
+        if (!rc)
+            rc = render_write_trace(s, &t, pend[npend - 1].temp);
+    }
+    if (!rc)
+        rc = commit_all(pend, npend);
+
+    if (!rc && o->progress) {
+        double el = clock_seconds() - t0;
+        fprintf(stderr, "%s: %d frames (%.1f s at %g fps) in %.2f s ->", s->id, tl.nframes,
+                (double)tl.nframes * eo.fps_den / eo.fps_num, (double)eo.fps_num / eo.fps_den, el);
+        for (int i = 0; i < nout; i++)
+            fprintf(stderr, " %s (%.0f KB)", outs[i].final_path, outs[i].bytes / 1024.0);
+        fprintf(stderr, "\n");
+    }
+
+    for (int i = 0; i < nout; i++)
+        free(outs[i].enc.priv);
+    pending_release(pend, npend);
+    for (int i = 0; i < p.window; i++)
+        cairo_surface_destroy(p.slots[i]);
+    free(p.slots);
+    free(p.ready);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    free(units);
+    free(dir);
+    timeline_release(&tl);
+    trace_release(&t);
+    return rc;
+}
