@@ -1,0 +1,197 @@
+/* The scene layer: timelines (thinning, frames per step, the held end),
+ * the layout grid, parameters and value templates. */
+#include <math.h>
+#include "check.h"
+#include "scene_util.h"
+#include "template.h"
+
+static void thinning_rule_keeps_early_steps_every_40th_and_last_4(void)
+{
+    struct scene *s = scene_load("scenes/gd-1d-small.yaml");
+    CHECK(s != NULL);
+    if (!s) return;
+    struct trace t;
+    scene_simulate(s, &t);
+    struct timeline tl;
+    CHECK(timeline_build(s, &t, &tl) == 0);
+    /* Records shown: 0..9, 40, 80, ..., 1960, 1997..2000. */
+    int expect[80], n = 0;
+    for (int k = 0; k < 10; k++) expect[n++] = k;
+    for (int k = 40; k < 1997; k += 40) expect[n++] = k;
+    for (int k = 1997; k <= 2000; k++) expect[n++] = k;
+    CHECK(tl.nselected == n);
+    int per = s->frames.per_step, hold = (int)ceil(s->frames.hold * s->canvas.fps.num / s->canvas.fps.den);
+    CHECK(tl.nframes == n * per + hold);
+    int idx = 0, ok = 1;
+    for (int f = 0; f < tl.nframes && idx < n; f += per, idx++)
+        ok &= (int)trace_get(&t, tl.rec[f], 0) == expect[idx];
+    CHECK(ok);
+    CHECK(tl.rec[tl.nframes - 1] == t.nrec - 1);
+    timeline_release(&tl);
+    trace_release(&t);
+    scene_free(s);
+}
+
+static void every_n_always_includes_the_final_record(void)
+{
+    struct scene *s = scene_from_text(
+        "id: t\nmodel: {kind: parabola, x0: 3}\n"
+        "trainer: {kind: gd, learning_rate: 0.01, steps: 25}\n"
+        "frames: {every: 10, hold: 0}\npanels: [{kind: descent}]\n");
+    CHECK(s != NULL);
+    if (!s) return;
+    struct trace t;
+    scene_simulate(s, &t);
+    struct timeline tl;
+    timeline_build(s, &t, &tl);
+    CHECK(tl.nframes == 4);     /* 0, 10, 20, and 25 */
+    CHECK(tl.nframes == 4 && tl.rec[3] == 25 && tl.rec[2] == 20);
+    timeline_release(&tl);
+    trace_release(&t);
+    scene_free(s);
+}
+
+static void hold_adds_frames_of_the_last_record(void)
+{
+    struct scene *s = scene_from_text(
+        "id: t\ncanvas: {fps: 12.5}\nmodel: {kind: parabola, x0: 3}\n"
+        "trainer: {kind: gd, learning_rate: 0.01, steps: 4}\n"
+        "frames: {per_step: 2, hold: 2}\npanels: [{kind: descent}]\n");
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK(s->canvas.fps.num == 25 && s->canvas.fps.den == 2);
+    struct trace t;
+    scene_simulate(s, &t);
+    struct timeline tl;
+    timeline_build(s, &t, &tl);
+    CHECK(tl.nframes == 5 * 2 + 25);
+    CHECK(tl.rec[0] == 0 && tl.rec[1] == 0 && tl.rec[2] == 1);
+    CHECK(tl.rec[tl.nframes - 1] == 4 && tl.rec[9] == 4);
+    timeline_release(&tl);
+    trace_release(&t);
+    scene_free(s);
+}
+
+static void layout_cells_tile_the_canvas_inside_the_margin(void)
+{
+    struct scene *s = scene_from_text(
+        "id: t\ncanvas: {width: 800, height: 450}\nlayout: {rows: 2, cols: 3, margin: 10, gap: 20}\n"
+        "model: {kind: parabola}\ntrainer: {kind: gd}\n"
+        "panels:\n  - {kind: descent}\n  - {kind: descent, cell: [1, 1], span: [1, 2]}\n");
+    CHECK(s != NULL);
+    if (!s) return;
+    double x, y, w, h;
+    scene_cell_rect(s, &s->panels[0], &x, &y, &w, &h);
+    CHECK_NEAR(x, 10, 1e-9);
+    CHECK_NEAR(y, 10, 1e-9);
+    CHECK_NEAR(w, (800 - 20 - 40) / 3.0, 1e-9);
+    CHECK_NEAR(h, (450 - 20 - 20) / 2.0, 1e-9);
+    scene_cell_rect(s, &s->panels[1], &x, &y, &w, &h);
+    CHECK_NEAR(x + w, 790, 1e-9);       /* spans to the right margin */
+    CHECK_NEAR(y + h, 440, 1e-9);
+    scene_free(s);
+}
+
+static void defaults_fill_what_the_script_leaves_out(void)
+{
+    struct scene *s = scene_from_text("id: t\nmodel: {kind: parabola}\ntrainer: {kind: gd}\n"
+                                      "panels: [{kind: loss-curve}]\n");
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK(s->canvas.width == 800 && s->canvas.height == 450);
+    CHECK(s->canvas.fps.num == 20 && s->canvas.fps.den == 1);
+    CHECK(s->out.nformats == 3);
+    CHECK(s->out.crf == 20);
+    CHECK(s->background == 0xffffffffu);
+    CHECK_STR(s->title, "t");
+    scene_free(s);
+}
+
+static void rates_parse_as_exact_fractions(void)
+{
+    struct param_rate r;
+    CHECK(param_parse_rate("30000/1001", &r) == 0 && r.num == 30000 && r.den == 1001);
+    CHECK(param_parse_rate("24", &r) == 0 && r.num == 24 && r.den == 1);
+    CHECK(param_parse_rate("12.5", &r) == 0 && r.num == 25 && r.den == 2);
+    CHECK(param_parse_rate("0", &r) != 0);
+    CHECK(param_parse_rate("-5", &r) != 0);
+    CHECK(param_parse_rate("1/0", &r) != 0);
+    CHECK(param_parse_rate("fast", &r) != 0);
+}
+
+static void colors_parse_hex_with_optional_alpha(void)
+{
+    uint32_t c;
+    CHECK(param_parse_color("#1f77b4", &c) == 0 && c == 0xff1f77b4u);
+    CHECK(param_parse_color("#1f77b480", &c) == 0 && c == 0x801f77b4u);
+    CHECK(param_parse_color("white", &c) == 0 && c == 0xffffffffu);
+    CHECK(param_parse_color("#12345", &c) != 0);
+    CHECK(param_parse_color("#gg0000", &c) != 0);
+}
+
+static void numbers_reject_nan_inf_and_garbage(void)
+{
+    double d;
+    int i;
+    CHECK(param_parse_double("1e-4", &d) == 0 && d == 1e-4);
+    CHECK(param_parse_double("nan", &d) != 0);
+    CHECK(param_parse_double("inf", &d) != 0);
+    CHECK(param_parse_double("0x10", &d) != 0);
+    CHECK(param_parse_double("3 apples", &d) != 0);
+    CHECK(param_parse_int("12", &i) == 0 && i == 12);
+    CHECK(param_parse_int("1.5", &i) != 0);
+}
+
+static void templates_expand_values_with_formats(void)
+{
+    struct trace t = {0};
+    trace_channel_add(&t, "step");
+    trace_channel_add(&t, "w");
+    trace_channel_add(&t, "loss");
+    double *row = trace_append(&t);
+    row[0] = 12;
+    row[1] = -0.0001;
+    row[2] = INFINITY;
+    char buf[128];
+    template_expand("step {step}: w={w:.2f} L={loss:.3f} {{x}}", &t, 0, buf, sizeof(buf));
+    CHECK_STR(buf, "step 12: w=0.00 L=inf {x}");
+    template_expand("{w:.1e}|{w}|{step:d}", &t, 0, buf, sizeof(buf));
+    CHECK_STR(buf, "-1.0e-04|-0.0001|12");
+    template_expand("{step}{step}{step}", &t, 0, buf, 5);
+    CHECK_STR(buf, "1212");
+    trace_release(&t);
+}
+
+static void template_check_points_at_the_unknown_name(void)
+{
+    const char *names[] = {"step", "w", "b", "loss"};
+    char out[1024] = {0};
+    FILE *f = fmemopen(out, sizeof(out) - 1, "w");
+    diag_set_stream(f);
+    struct diag_loc loc = {"x.yaml", 3, 12};
+    CHECK(template_check("step {stp}: {w:.2f}", &loc, 1, names, 4, "title") == -1);
+    CHECK(template_check("w={w:.2f} {b:.3g} {{literal}}", &loc, 1, names, 4, "title") == 0);
+    CHECK(template_check("w={w:.2x}", &loc, 0, names, 4, "title") == -1);
+    CHECK(template_check("w={w", &loc, 0, names, 4, "title") == -1);
+    fclose(f);
+    diag_set_stream(NULL);
+    /* col 12 + 1 for the quote + 5 characters before the brace = 18 */
+    CHECK(strstr(out, "x.yaml:3:18: error: unknown value 'stp' in title (did you mean 'step'?)") != NULL);
+    CHECK(strstr(out, "x.yaml:3:14: error: bad template field '{w:.2x}' in title: the format after ':' must be") != NULL);
+    CHECK(strstr(out, "unclosed '{'") != NULL);
+}
+
+int main(void)
+{
+    RUN(thinning_rule_keeps_early_steps_every_40th_and_last_4);
+    RUN(every_n_always_includes_the_final_record);
+    RUN(hold_adds_frames_of_the_last_record);
+    RUN(layout_cells_tile_the_canvas_inside_the_margin);
+    RUN(defaults_fill_what_the_script_leaves_out);
+    RUN(rates_parse_as_exact_fractions);
+    RUN(colors_parse_hex_with_optional_alpha);
+    RUN(numbers_reject_nan_inf_and_garbage);
+    RUN(templates_expand_values_with_formats);
+    RUN(template_check_points_at_the_unknown_name);
+    return CHECK_SUMMARY();
+}
