@@ -38,7 +38,7 @@ static const struct param_spec descent_params[] = {
     {.name = "grid", .type = PARAM_BOOL, .offset = offsetof(struct descent_opts, grid),
      .def = "true", .doc = "light grid lines at the ticks"},
     {.name = "max_arrows", .type = PARAM_INT, .offset = offsetof(struct descent_opts, max_arrows),
-     .def = "60", .ranged = 1, .lo = 0, .hi = 10000, .doc = "arrows drawn at most (the latest ones)"},
+     .def = "60", .ranged = 1, .lo = 0, .hi = 256, .doc = "arrows drawn at most (the latest ones)"},
     {0},
 };
 
@@ -122,22 +122,37 @@ static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         draw_line(cr, v.px, py, px, py, 1.2, th->muted, 1);
     }
 
-    /* Path: an arrow for each step taken so far (the latest max_arrows). */
+    /* Path: an arrow per step taken so far. Steps too small to see (a tiny
+     * learning rate, or the end of a converging run) are merged until they
+     * cover about 18 pixels, so every rate shows where it went. Only the
+     * latest max_arrows are drawn. */
     int cx = trace_channel(t, s->model->param_names[0]), cy = trace_channel(t, "loss");
-    int first = c->rec - opt->max_arrows;
-    if (first < 0)
-        first = 0;
+    double sx[256], sy[256], ex[256], ey[256];
+    int na = 0, head = 0, anchor = 0;
+    for (int r = 1; r <= c->rec; r++) {
+        double x0 = trace_get(t, anchor, cx), y0 = trace_get(t, anchor, cy);
+        double x1 = trace_get(t, r, cx), y1 = trace_get(t, r, cy);
+        if (!isfinite(x0 + y0 + x1 + y1))
+            break;
+        double px0 = vp_x(&v, x0), py0 = vp_y(&v, y0), px1 = vp_x(&v, x1), py1 = vp_y(&v, y1);
+        if (hypot(px1 - px0, py1 - py0) < 18 && r < c->rec)
+            continue;
+        /* A ring of the latest arrows. */
+        int slot = (head + na) % 256;
+        if (na == 256)
+            head = (head + 1) % 256;
+        else
+            na++;
+        sx[slot] = px0; sy[slot] = py0; ex[slot] = px1; ey[slot] = py1;
+        anchor = r;
+    }
     cairo_save(cr);
     vp_clip(cr, &v);
-    for (int r = first; r < c->rec; r++) {
-        double x0 = trace_get(t, r, cx), y0 = trace_get(t, r, cy);
-        double x1 = trace_get(t, r + 1, cx), y1 = trace_get(t, r + 1, cy);
-        if (!isfinite(x0 + y0 + x1 + y1))
-            continue;
-        double ax = vp_x(&v, x0), ay = vp_y(&v, y0), bx = vp_x(&v, x1), by = vp_y(&v, y1);
-        if (hypot(bx - ax, by - ay) < 1.5)
-            continue;
-        draw_arrow(cr, ax, ay, bx, by, 1.6, 9, opt->path_color);
+    int from = na > opt->max_arrows ? na - opt->max_arrows : 0;
+    for (int i = from; i < na; i++) {
+        int k = (head + i) % 256;
+        if (hypot(ex[k] - sx[k], ey[k] - sy[k]) >= 1.5)
+            draw_arrow(cr, sx[k], sy[k], ex[k], ey[k], 1.6, 9, opt->path_color);
     }
     cairo_restore(cr);
 
