@@ -185,9 +185,23 @@ static int cmd_render(int argc, char **argv)
     char **paths = xmalloc(sizeof(char *) * (size_t)(argc + 1));
     int n = 0, rc = EXIT_OK;
     for (int i = 1; i < argc && rc == EXIT_OK; i++) {
+        /* "--jobs=4" and "-j4" are "--jobs 4" and "-j 4". */
+        char name[64];
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = 1;
+        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        if (eq && (size_t)(eq - a) < sizeof(name)) {
+            snprintf(name, sizeof(name), "%.*s", (int)(eq - a), a);
+            a = name;
+            val = eq + 1;
+            takes = 0;
+        } else if (a[0] == '-' && strchr("ojf", a[1]) && a[1] && a[2]) {
+            snprintf(name, sizeof(name), "-%c", a[1]);
+            val = argv[i] + 2;
+            a = name;
+            takes = 0;
+        }
         if (is_help(a)) {
             fputs(find_command("render")->usage, stdout);
             free(paths);
@@ -195,7 +209,7 @@ static int cmd_render(int argc, char **argv)
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o.progress = 0;
             takes = 0;
-        } else if (a[0] != '-' || !a[1]) {
+        } else if (argv[i][0] != '-' || !argv[i][1]) {
             paths[n++] = argv[i];
             takes = 0;
         } else if (!val && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||

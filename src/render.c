@@ -58,8 +58,11 @@ struct pool {
     cairo_surface_t **slots;
     int *ready;                 /* unit drawn in each slot, -1 if none */
     int next;                   /* next unit to draw */
-    int consumed;               /* units the encoders are done with */
+    int consumed;               /* units every encoder is done with */
     int stop;
+    int nout;
+    int pos[SCENE_MAX_FORMATS]; /* units each encoder is done with */
+    int failed;                 /* an encoder failed: everyone stops */
     pthread_mutex_t mu;
     pthread_cond_t cv;
 };
@@ -84,19 +87,27 @@ static void *pool_worker(void *arg)
     return NULL;
 }
 
+/* The surface of unit u once drawn; NULL if the render is failing. */
 static cairo_surface_t *pool_wait(struct pool *p, int u)
 {
     pthread_mutex_lock(&p->mu);
-    while (p->ready[u % p->window] != u)
+    while (p->ready[u % p->window] != u && !p->failed)
         pthread_cond_wait(&p->cv, &p->mu);
+    cairo_surface_t *surf = p->failed ? NULL : p->slots[u % p->window];
     pthread_mutex_unlock(&p->mu);
-    return p->slots[u % p->window];
+    return surf;
 }
 
-static void pool_release(struct pool *p, int u)
+/* Encoder i is done with unit u; the slot is free once every encoder is. */
+static void pool_release(struct pool *p, int i, int u)
 {
     pthread_mutex_lock(&p->mu);
-    p->consumed = u + 1;
+    p->pos[i] = u + 1;
+    int low = p->pos[0];
+    for (int k = 1; k < p->nout; k++)
+        if (p->pos[k] < low)
+            low = p->pos[k];
+    p->consumed = low;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
 }
@@ -382,8 +393,43 @@ static void units_build(const struct timeline *tl, struct unit **out, int *n)
     *n = k;
 }
 
-static int encode_all(struct pool *p, struct output *outs, int nout, const struct enc_options *eo,
-                      struct progress *pr)
+/* One thread per output: each encoder takes every unit in order, so its
+ * bytes are the same as if it ran alone, while the GIF and the MP4 encoder
+ * work at the same time. */
+struct encode_job {
+    struct pool *p;
+    struct output *out;
+    int index;
+    int rc;
+};
+
+static void *encode_worker(void *arg)
+{
+    struct encode_job *job = arg;
+    struct pool *p = job->p;
+    struct output *out = job->out;
+    for (int u = 0; u < p->nunits && !job->rc; u++) {
+        cairo_surface_t *surf = pool_wait(p, u);
+        if (!surf)
+            break;
+        struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width, p->height,
+                          cairo_image_surface_get_stride(surf), 0};
+        for (int k = 0; k < p->units[u].count && !job->rc; k++) {
+            f.index = p->units[u].first_frame + k;
+            job->rc = out->kind->add_frame(&out->enc, &f);
+        }
+        pool_release(p, job->index, u);
+    }
+    if (job->rc) {
+        pthread_mutex_lock(&p->mu);
+        p->failed = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+static int encode_all(struct pool *p, struct output *outs, int nout, struct progress *pr)
 {
     int rc = 0;
     /* Analysis pass: a sample of pictures (evenly spaced, ends included)
@@ -405,23 +451,43 @@ static int encode_all(struct pool *p, struct output *outs, int nout, const struc
         }
         cairo_surface_destroy(surf);
     }
-    int done = 0;
-    for (int u = 0; u < p->nunits; u++) {
-        cairo_surface_t *surf = pool_wait(p, u);
-        struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width, p->height,
-                          cairo_image_surface_get_stride(surf), 0};
-        for (int k = 0; k < p->units[u].count && !rc; k++) {
-            f.index = p->units[u].first_frame + k;
-            for (int i = 0; i < nout && !rc; i++)
-                rc = outs[i].kind->add_frame(&outs[i].enc, &f);
-        }
-        pool_release(p, u);
-        done += p->units[u].count;
-        progress_update(pr, done);
-        if (rc)
+    if (rc)
+        return rc;
+
+    struct encode_job jobs[SCENE_MAX_FORMATS];
+    pthread_t threads[SCENE_MAX_FORMATS];
+    int started = 0;
+    p->nout = nout;
+    for (int i = 0; i < nout; i++) {
+        jobs[i] = (struct encode_job){p, &outs[i], i, 0};
+        if (pthread_create(&threads[i], NULL, encode_worker, &jobs[i]) != 0) {
+            rc = diag_fail("cannot start an encoding thread");
+            pthread_mutex_lock(&p->mu);
+            p->failed = 1;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
             break;
+        }
+        started++;
     }
-    (void)eo;
+    /* Progress follows the slowest encoder. */
+    pthread_mutex_lock(&p->mu);
+    while (!p->failed && p->consumed < p->nunits) {
+        int done = p->consumed ? p->units[p->consumed - 1].first_frame + p->units[p->consumed - 1].count : 0;
+        pthread_mutex_unlock(&p->mu);
+        progress_update(pr, done);
+        pthread_mutex_lock(&p->mu);
+        if (!p->failed && p->consumed < p->nunits)
+            pthread_cond_wait(&p->cv, &p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+        if (jobs[i].rc)
+            rc = jobs[i].rc;
+    }
+    if (!rc)
+        progress_update(pr, pr->total);
     return rc;
 }
 
@@ -522,7 +588,7 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         if (nthreads == 0)
             rc = diag_fail("cannot start a drawing thread");
         else
-            rc = encode_all(&p, outs, nout, &eo, &pr);
+            rc = encode_all(&p, outs, nout, &pr);
         pthread_mutex_lock(&p.mu);
         p.stop = 1;
         pthread_cond_broadcast(&p.cv);
