@@ -62,10 +62,10 @@ const struct param_spec scene_layout_params[] = {
 const struct param_spec scene_outputs_params[] = {
     {.name = "poster", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, poster),
      .def = "-1", .ranged = 1, .lo = -1, .hi = 1e9, .doc = "frame written as the PNG poster (-1: the last)"},
-    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, crf), .def = "20",
+    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, crf), .def = "18",
      .ranged = 1, .lo = 0, .hi = 51, .doc = "MP4 quality: x264 constant rate factor, lower is better"},
     {.name = "preset", .type = PARAM_ENUM, .offset = offsetof(struct outputs_opts, preset),
-     .def = "medium", .choices = scene_presets, .doc = "x264 speed/size preset"},
+     .def = "veryfast", .choices = scene_presets, .doc = "x264 speed/size preset"},
     {.name = "gif_max_colors", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, gif_max_colors),
      .def = "256", .ranged = 1, .lo = 2, .hi = 256, .doc = "GIF palette size"},
     {0},

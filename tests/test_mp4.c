@@ -514,7 +514,7 @@ static void mp4_higher_crf_gives_smaller_file(void)
     unlink(coarse);
 }
 
-static void mp4_rejects_unknown_preset_and_leaves_no_file(void)
+static void mp4_rejects_unknown_preset_before_creating_the_file(void)
 {
     char path[256];
     tmp_path(path, sizeof path, "preset.mp4");
@@ -760,7 +760,7 @@ int main(void)
     RUN(mp4_puts_moov_before_mdat);
     RUN(mp4_same_frames_give_same_bytes);
     RUN(mp4_higher_crf_gives_smaller_file);
-    RUN(mp4_rejects_unknown_preset_and_leaves_no_file);
+    RUN(mp4_rejects_unknown_preset_before_creating_the_file);
     RUN(mp4_open_fails_in_missing_directory);
     RUN(mp4_discard_after_some_frames_releases_everything);
     RUN(mp4_close_fails_when_the_file_cannot_grow);

@@ -101,7 +101,8 @@ static void defaults_fill_what_the_script_leaves_out(void)
     CHECK(s->canvas.width == 800 && s->canvas.height == 450);
     CHECK(s->canvas.fps.num == 20 && s->canvas.fps.den == 1);
     CHECK(s->out.nformats == 3);
-    CHECK(s->out.crf == 20);
+    CHECK(s->out.crf == 18);
+    CHECK_STR(scene_presets[s->out.preset], "veryfast");
     CHECK(s->background == 0xffffffffu);
     CHECK_STR(s->title, "t");
     scene_free(s);

@@ -48,7 +48,6 @@ struct mp4 {
     uint32_t fill;              /* opaque background, native ARGB32 */
     uint32_t *staging;          /* padded/composited copy, only when needed */
     int64_t next_pts;
-    int file_created;
 };
 
 /* Reports a libav failure: what we were doing, then libav's own wording for
@@ -209,7 +208,6 @@ static int open_all(struct mp4 *m, const struct enc_options *opt, const char *pa
 
     if ((err = avio_open(&m->fmt->pb, path, AVIO_FLAG_WRITE)) < 0)
         return av_fail(err, "cannot create '%s'", path);
-    m->file_created = 1;
 
     if ((err = av_dict_set(&mux_opts, "movflags", "+faststart", 0)) < 0)
         return av_fail(err, "cannot set muxer options");
@@ -226,14 +224,14 @@ static int mp4_open(struct encoder *e, const char *path)
 
     e->images_written = 0;
     if (open_all(m, e->opt, path) < 0) {
+        /* The renderer removes its temporary file; deleting the path here
+         * could destroy something that is not ours (a device, in tests). */
         mp4_release(m);
-        /* The file is ours (we just created or truncated it) and holds no
-         * valid video; leave nothing behind. */
-        if (m->file_created)
-            unlink(path);
-        m->file_created = 0;
         return -1;
     }
+    /* H.264 with 4:2:0 needs even sizes: the stored picture is padded. */
+    e->width = m->width;
+    e->height = m->height;
     return 0;
 }
 
