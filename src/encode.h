@@ -47,6 +47,7 @@ struct encoder_kind {
     const char *name;           /* "gif", as in --format and the script */
     const char *ext;            /* file extension without the dot */
     const char *summary;        /* one line for `mlanim list` */
+    int still;                  /* writes one picture, not the animation */
     size_t priv_size;
     int (*open)(struct encoder *e, const char *path);
     int (*analyze)(struct encoder *e, const struct frame *f);

@@ -1,6 +1,9 @@
 /* json: streaming writer (see json.h). */
 #include "json.h"
 
+#include <errno.h>
+#include "diag.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,4 +141,14 @@ void json_bool(struct json *j, const char *key, int v)
 int json_failed(const struct json *j)
 {
     return ferror(j->f) != 0;
+}
+
+int json_close(struct json *j, const char *path)
+{
+    int bad = json_failed(j);
+    bad |= fclose(j->f) != 0;
+    j->f = NULL;
+    if (bad)
+        return diag_fail("cannot write '%s': %s", path, strerror(errno));
+    return 0;
 }

@@ -29,5 +29,8 @@ void json_number(struct json *j, const char *key, double v);
 void json_int(struct json *j, const char *key, long long v);
 void json_bool(struct json *j, const char *key, int v);
 int json_failed(const struct json *j);
+/* Closes the stream; 0, or -1 after reporting that path could not be
+ * written (a failed write anywhere in the document, or in fclose). */
+int json_close(struct json *j, const char *path);
 
 #endif

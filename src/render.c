@@ -229,19 +229,14 @@ static int write_manifest(const struct scene *s, const struct trace *t, const st
         json_int(&j, "bytes", o->bytes);
         json_int(&j, "width", o->enc.width);
         json_int(&j, "height", o->enc.height);
-        int still = strcmp(o->kind->name, "png") == 0;
-        json_int(&j, "frames", still ? 1 : tl->nframes);
-        json_number(&j, "duration", still ? 0 : duration);
+        json_int(&j, "frames", o->kind->still ? 1 : tl->nframes);
+        json_number(&j, "duration", o->kind->still ? 0 : duration);
         json_string(&j, "sha256", o->sha256);
         json_end(&j);
     }
     json_end(&j);
     json_end(&j);
-    int bad = json_failed(&j);
-    bad |= fclose(f) != 0;
-    if (bad)
-        return diag_fail("cannot write '%s': %s", path, strerror(errno));
-    return 0;
+    return json_close(&j, path);
 }
 
 int render_write_trace(const struct scene *s, const struct trace *t, const char *path)
@@ -297,11 +292,7 @@ int render_write_trace(const struct scene *s, const struct trace *t, const char 
     }
     json_end(&j);
     json_end(&j);
-    int bad = json_failed(&j);
-    bad |= fclose(f) != 0;
-    if (bad)
-        return diag_fail("cannot write trace '%s': %s", path, strerror(errno));
-    return 0;
+    return json_close(&j, path);
 }
 
 /* ---- committing -------------------------------------------------------------

@@ -109,6 +109,7 @@ const struct encoder_kind encoder_png = {
     .name = "png",
     .ext = "png",
     .summary = "poster: one frame (the last unless outputs.poster names one) as a PNG image",
+    .still = 1,
     .priv_size = sizeof(struct png_priv),
     .open = png_open,
     .analyze = NULL,

@@ -56,3 +56,15 @@ void panel_diverged_tag(cairo_t *cr, const struct theme *th, const struct viewpo
     draw_set_color(cr, th->series[1]);
     draw_text(cr, v->px + 16, v->py + 14 + th->font_size / 2, 0, 0.5, msg);
 }
+
+double panel_title(const struct panel_ctx *c, cairo_t *cr, const char *tmpl)
+{
+    char text[256];
+    panel_expand(c, tmpl, NULL, text, sizeof(text));
+    if (!text[0])
+        return c->y;
+    draw_font(cr, 1, c->th->title_size);
+    draw_set_color(cr, c->th->text);
+    draw_text(cr, c->x + c->w / 2, c->y + 4, 0.5, 0, text);
+    return c->y + c->th->title_size + 14;
+}

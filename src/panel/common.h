@@ -16,6 +16,9 @@ void panel_pad_range(double *lo, double *hi, double frac);
 /* The expanded template, or fallback when the template is NULL. */
 void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallback, char *buf,
                 size_t n);
+/* Draws the expanded title template centred at the top of the cell (if it
+ * expands to anything) and returns the y where the panel's content starts. */
+double panel_title(const struct panel_ctx *c, cairo_t *cr, const char *tmpl);
 /* A red "diverged" tag in the plot area's top left corner. */
 void panel_diverged_tag(cairo_t *cr, const struct theme *th, const struct viewport *v);
 

@@ -62,14 +62,7 @@ static void network_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct network_opts *opt = o;
     const struct theme *th = c->th;
     char text[256];
-    double top = c->y;
-    panel_expand(c, opt->title, NULL, text, sizeof(text));
-    if (text[0]) {
-        draw_font(cr, 1, th->title_size);
-        draw_set_color(cr, th->text);
-        draw_text(cr, c->x + c->w / 2, c->y + 4, 0.5, 0, text);
-        top += th->title_size + 14;
-    }
+    double top = panel_title(c, cr, opt->title);
     /* The diagram and its footer form one block, centred in what is left
      * under the title, so a tall cell does not leave a hole between them. */
     double footer_h = th->font_size * 2.6;

@@ -58,14 +58,7 @@ static void table_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct scene *s = c->scene;
     const struct dataset *d = &s->data;
     char text[256];
-    double top = c->y;
-    panel_expand(c, opt->title, NULL, text, sizeof(text));
-    if (text[0]) {
-        draw_font(cr, 1, th->title_size);
-        draw_set_color(cr, th->text);
-        draw_text(cr, c->x + c->w / 2, c->y + 4, 0.5, 0, text);
-        top += th->title_size + 14;
-    }
+    double top = panel_title(c, cr, opt->title);
     double theta[MODEL_MAX_PARAMS];
     panel_theta(c, theta);
 
