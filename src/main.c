@@ -2,6 +2,7 @@
  * (git's shape); each command parses its own options, and only main turns
  * results into exit codes: 0 success, 2 bad usage or an invalid script,
  * 1 any other failure. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,8 @@ static const struct command commands[] = {
      "  -q, --quiet         no progress, no summary lines\n"
      "  -h, --help          show this help\n"
      "\n"
-     "Progress: a live bar per scene on a terminal, else one line per scene.\n"},
+     "Progress: a live bar per scene on a terminal, else one line per scene.\n"
+     "Exit status: 0 done, 2 bad usage or invalid script, 1 failed, 130 interrupted.\n"},
 };
 
 static const struct command *find_command(const char *name)
@@ -173,6 +175,12 @@ static int parse_formats(const char *list, struct render_opts *o)
     return 0;
 }
 
+static void on_signal(int sig)
+{
+    (void)sig;
+    render_interrupt();
+}
+
 static int cmd_render(int argc, char **argv)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -248,17 +256,17 @@ static int cmd_render(int argc, char **argv)
                 diag_error_count() == 1 ? "" : "s");
         rc = EXIT_USAGE;
     }
+    /* Ctrl-C finishes cleanly: temporaries removed, earlier outputs kept. */
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     int failed = 0;
-    for (int i = 0; i < n && rc == EXIT_OK; i++) {
-        int before = diag_error_count();
-        if (render_scene(scenes[i], &o) != 0) {
-            failed++;
-            /* A located script error (say, a poster past the end) is the
-             * script's fault; anything else is a failure to render. */
-            (void)before;
-        }
-    }
-    if (rc == EXIT_OK && failed) {
+    for (int i = 0; i < n && rc == EXIT_OK && !render_interrupted(); i++)
+        failed += render_scene(scenes[i], &o) != 0;
+    if (render_interrupted()) {
+        rc = 130;
+    } else if (rc == EXIT_OK && failed) {
         fprintf(stderr, "mlanim: %d of %d scene%s failed\n", failed, n, n == 1 ? "" : "s");
         rc = EXIT_FAIL;
     }

@@ -6,6 +6,7 @@
 #include <libavutil/sha.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,18 @@
 #include "encode.h"
 #include "json.h"
 #include "util.h"
+
+static volatile sig_atomic_t interrupted;
+
+void render_interrupt(void)
+{
+    interrupted = 1;
+}
+
+int render_interrupted(void)
+{
+    return interrupted != 0;
+}
 
 void render_draw(const struct scene *s, const struct trace *t, int rec, cairo_surface_t *surf)
 {
@@ -400,6 +413,10 @@ static void *encode_worker(void *arg)
     struct pool *p = job->p;
     struct output *out = job->out;
     for (int u = 0; u < p->nunits && !job->rc; u++) {
+        if (interrupted) {
+            job->rc = -1;       /* reported once, by the caller */
+            break;
+        }
         cairo_surface_t *surf = pool_wait(p, u);
         if (!surf)
             break;
@@ -477,6 +494,8 @@ static int encode_all(struct pool *p, struct output *outs, int nout, struct prog
         if (jobs[i].rc)
             rc = jobs[i].rc;
     }
+    if (interrupted)
+        rc = diag_fail("%s: interrupted; earlier outputs are left as they were", p->s->id);
     if (!rc)
         progress_update(pr, pr->total);
     return rc;
@@ -528,6 +547,7 @@ int render_scene(const struct scene *s, const struct render_opts *o)
     struct output outs[SCENE_MAX_FORMATS] = {0};
     struct pending pend[SCENE_MAX_FORMATS + 2];
     int npend = 0;
+    int made_dir = !path_exists(dir);
     if (!rc && path_mkdirs(dir) != 0)
         rc = -1;
     for (int i = 0; i < nout && !rc; i++) {
@@ -632,6 +652,8 @@ int render_scene(const struct scene *s, const struct render_opts *o)
     for (int i = 0; i < nout; i++)
         free(outs[i].enc.priv);
     pending_release(pend, npend);
+    if (rc && made_dir)
+        rmdir(dir);             /* only if empty: never more than we made */
     for (int i = 0; i < p.window; i++)
         cairo_surface_destroy(p.slots[i]);
     free(p.slots);

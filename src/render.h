@@ -28,6 +28,11 @@ struct render_opts {
 /* 0 on success; -1 after reporting. */
 int render_scene(const struct scene *s, const struct render_opts *o);
 
+/* Asks running renders to stop (async-signal-safe: for SIGINT/SIGTERM
+ * handlers). They fail as if an encoder had, removing their temporaries. */
+void render_interrupt(void);
+int render_interrupted(void);
+
 /* Draws the frame showing record rec on surf (ARGB32, the canvas size times
  * scale). Fonts must be initialised. Exposed for tests. */
 void render_draw(const struct scene *s, const struct trace *t, int rec, cairo_surface_t *surf);
