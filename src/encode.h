@@ -48,6 +48,9 @@ struct encoder_kind {
     const char *ext;            /* file extension without the dot */
     const char *summary;        /* one line for `mlanim list` */
     int still;                  /* writes one picture, not the animation */
+    int folder;                 /* writes a folder named ext (OUT/<id>/frames/)
+                                   instead of the file OUT/<id>/<id>.ext; open
+                                   receives a fresh empty folder to fill */
     size_t priv_size;
     int (*open)(struct encoder *e, const char *path);
     int (*analyze)(struct encoder *e, const struct frame *f);
@@ -71,6 +74,7 @@ struct encoder {
 extern const struct encoder_kind *const encoder_kinds[];
 const struct encoder_kind *encoder_find(const char *name);
 
+extern const struct encoder_kind encoder_frames;
 extern const struct encoder_kind encoder_gif;
 extern const struct encoder_kind encoder_mp4;
 extern const struct encoder_kind encoder_png;

@@ -59,7 +59,8 @@ static const struct command commands[] = {
      "options:\n"
      "  -o, --output DIR    folder for the outputs (default: output)\n"
      "  -f, --format LIST   comma-separated formats to write, overriding the\n"
-     "                      scripts: gif, mp4, png (default: the script's outputs)\n"
+     "                      scripts: gif, mp4, png, frames (every frame as PNG in\n"
+     "                      OUT/<id>/frames/); default: the script's outputs\n"
      "      --trace FILE    write the recorded steps as JSON (one scene only)\n"
      "  -j, --jobs N        drawing threads (default: the number of CPUs, at most 8);\n"
      "                      the output bytes do not depend on it\n"
@@ -163,8 +164,13 @@ static int parse_formats(const char *list, struct render_opts *o)
     o->nformats = 0;
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         const struct encoder_kind *k = encoder_find(tok);
-        if (!k || o->nformats == 8)
-            return usage_error("render", "unknown format '%s' (known: gif, mp4, png)", tok);
+        if (!k || o->nformats == 8) {
+            fprintf(stderr, "mlanim render: unknown format '%s'; known formats:", tok);
+            for (int i = 0; encoder_kinds[i]; i++)
+                fprintf(stderr, "%s %s", i ? "," : "", encoder_kinds[i]->name);
+            fprintf(stderr, "\nTry 'mlanim render --help'.\n");
+            return EXIT_USAGE;
+        }
         for (int i = 0; i < o->nformats; i++)
             if (strcmp(o->formats[i], k->name) == 0)
                 return usage_error("render", "format '%s' given twice", tok);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "encode.h"
@@ -171,33 +172,49 @@ struct output {
     char sha256[65];
 };
 
-static int file_sha256(const char *path, char out[65], long long *bytes)
+static int sha_add_file(struct AVSHA *sha, const char *path, long long *bytes)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return diag_fail("cannot read back '%s': %s", path, strerror(errno));
-    struct AVSHA *sha = av_sha_alloc();
-    if (!sha) {
-        fclose(f);
-        return diag_fail("out of memory");
-    }
-    av_sha_init(sha, 256);
-    unsigned char buf[1 << 16], digest[32];
+    unsigned char buf[1 << 16];
     size_t n;
-    *bytes = 0;
     while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
         av_sha_update(sha, buf, n);
         *bytes += (long long)n;
     }
     int bad = ferror(f);
     fclose(f);
+    return bad ? diag_fail("cannot read back '%s'", path) : 0;
+}
+
+/* SHA-256 and size of an output: a file, or for a folder of frames the
+ * files 00000.png ... in order, as if concatenated. */
+static int output_digest(const char *path, int nfiles, char out[65], long long *bytes)
+{
+    struct AVSHA *sha = av_sha_alloc();
+    if (!sha)
+        return diag_fail("out of memory");
+    av_sha_init(sha, 256);
+    *bytes = 0;
+    int rc = 0;
+    if (nfiles < 0) {
+        rc = sha_add_file(sha, path, bytes);
+    } else {
+        for (int i = 0; i < nfiles && !rc; i++) {
+            char name[32];
+            snprintf(name, sizeof(name), "%05d.png", i);
+            char *f = path_join(path, name);
+            rc = sha_add_file(sha, f, bytes);
+            free(f);
+        }
+    }
+    unsigned char digest[32];
     av_sha_final(sha, digest);
     av_free(sha);
-    if (bad)
-        return diag_fail("cannot read back '%s'", path);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", digest[i]);
-    return 0;
+    return rc;
 }
 
 static void write_final_values(struct json *j, const struct trace *t)
@@ -238,7 +255,7 @@ static int write_manifest(const struct scene *s, const struct trace *t, const st
         const char *base = strrchr(o->final_path, '/');
         json_object(&j, NULL);
         json_string(&j, "format", o->kind->name);
-        json_string(&j, "file", base ? base + 1 : o->final_path);
+        json_string(&j, o->kind->folder ? "folder" : "file", base ? base + 1 : o->final_path);
         json_int(&j, "bytes", o->bytes);
         json_int(&j, "width", o->enc.width);
         json_int(&j, "height", o->enc.height);
@@ -318,20 +335,52 @@ struct pending {
     char *temp, *final, *backup;
     int had_old, moved;
     int direct;                 /* a device or pipe: written in place */
+    int folder;                 /* a folder of files (the frames kind) */
 };
+
+/* Removes a flat folder this render made (a temporary or a backup of the
+ * frames output) with the files in it. */
+static void remove_folder(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+            continue;
+        char *f = path_join(path, ent->d_name);
+        unlink(f);
+        free(f);
+    }
+    closedir(d);
+    rmdir(path);
+}
 
 /* Registers final; -1 (reported) if it is a folder. A device or a pipe
  * (--trace /dev/stdout) cannot be replaced atomically, and renaming over it
  * would destroy it, so it is written directly. */
-static int pending_add(struct pending *p, int *n, const char *final)
+static int pending_add(struct pending *p, int *n, const char *final, int folder)
 {
     struct stat st;
     int exists = stat(final, &st) == 0;
+    if (folder) {
+        if (exists && !S_ISDIR(st.st_mode))
+            return diag_fail("cannot write the folder '%s': a file of that name is in the way", final);
+        p[*n] = (struct pending){path_temp_for(final), xstrdup(final), NULL, 0, 0, 0, 1};
+        struct sbuf b = {0};
+        sbuf_printf(&b, "%s.bak", p[*n].temp);
+        p[*n].backup = b.buf;
+        (*n)++;
+        if (mkdir(p[*n - 1].temp, 0777) != 0)
+            return diag_fail("cannot create the folder '%s': %s", p[*n - 1].temp, strerror(errno));
+        return 0;
+    }
     if (exists && S_ISDIR(st.st_mode))
         return diag_fail("cannot write '%s': it is a folder", final);
     int direct = exists && !S_ISREG(st.st_mode);
     p[*n] = (struct pending){direct ? xstrdup(final) : path_temp_for(final), xstrdup(final), NULL,
-                             0, 0, direct};
+                             0, 0, direct, 0};
     struct sbuf b = {0};
     sbuf_printf(&b, "%s.bak", p[*n].temp);
     p[*n].backup = b.buf;
@@ -345,9 +394,12 @@ static int commit_all(struct pending *p, int n)
     for (i = 0; i < n && !rc; i++) {
         if (p[i].direct)
             continue;
-        /* A hard link keeps the old file reachable without copying it. */
+        /* A hard link keeps the old file reachable without copying it; a
+         * folder is moved aside (it cannot be replaced by rename while it
+         * holds files). */
         p[i].had_old = path_exists(p[i].final);
-        if (p[i].had_old && link(p[i].final, p[i].backup) != 0)
+        if (p[i].had_old &&
+            (p[i].folder ? rename(p[i].final, p[i].backup) : link(p[i].final, p[i].backup)) != 0)
             rc = diag_fail("cannot keep a backup of '%s': %s", p[i].final, strerror(errno));
     }
     for (i = 0; i < n && !rc; i++) {
@@ -360,13 +412,20 @@ static int commit_all(struct pending *p, int n)
     }
     for (i = 0; i < n; i++) {
         if (rc && p[i].moved) {
-            if (p[i].had_old)
-                rename(p[i].backup, p[i].final);
-            else
+            if (p[i].folder)
+                remove_folder(p[i].final);
+            else if (!p[i].had_old)
                 unlink(p[i].final);
+            p[i].moved = 0;
         }
-        if (p[i].had_old)
-            unlink(p[i].backup);    /* no-op once restored */
+        if (rc && p[i].had_old) {
+            rename(p[i].backup, p[i].final);    /* put the old one back */
+        } else if (p[i].had_old) {
+            if (p[i].folder)
+                remove_folder(p[i].backup);
+            else
+                unlink(p[i].backup);
+        }
     }
     return rc;
 }
@@ -374,7 +433,9 @@ static int commit_all(struct pending *p, int n)
 static void pending_release(struct pending *p, int n)
 {
     for (int i = 0; i < n; i++) {
-        if (!p[i].direct)
+        if (p[i].folder && !p[i].moved)
+            remove_folder(p[i].temp);   /* no-op once moved */
+        else if (!p[i].direct)
             unlink(p[i].temp);      /* no-op once moved */
         free(p[i].temp);
         free(p[i].final);
@@ -554,9 +615,12 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         struct output *out = &outs[i];
         out->kind = encoder_find(o->nformats ? o->formats[i] : s->out.formats[i]);
         char name[512];
-        snprintf(name, sizeof(name), "%s.%s", s->id, out->kind->ext);
+        if (out->kind->folder)
+            snprintf(name, sizeof(name), "%s", out->kind->ext);
+        else
+            snprintf(name, sizeof(name), "%s.%s", s->id, out->kind->ext);
         char *final = path_join(dir, name);
-        rc = pending_add(pend, &npend, final);
+        rc = pending_add(pend, &npend, final, out->kind->folder);
         free(final);
         if (rc)
             break;
@@ -623,17 +687,18 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         out->opened = 0;
     }
     for (int i = 0; i < nout && !rc; i++)
-        if (file_sha256(outs[i].temp_path, outs[i].sha256, &outs[i].bytes) != 0)
+        if (output_digest(outs[i].temp_path, outs[i].kind->folder ? tl.nframes : -1, outs[i].sha256,
+                          &outs[i].bytes) != 0)
             rc = -1;
     if (!rc) {
         char *manifest = path_join(dir, "manifest.json");
-        rc = pending_add(pend, &npend, manifest);
+        rc = pending_add(pend, &npend, manifest, 0);
         free(manifest);
         if (!rc)
             rc = write_manifest(s, &t, &tl, &eo, outs, nout, pend[npend - 1].temp);
     }
     if (!rc && o->trace_path) {
-        rc = pending_add(pend, &npend, o->trace_path);
+        rc = pending_add(pend, &npend, o->trace_path, 0);
         if (!rc)
             rc = render_write_trace(s, &t, pend[npend - 1].temp);
     }

@@ -3,6 +3,7 @@
 #include "encode.h"
 
 const struct encoder_kind *const encoder_kinds[] = {
+    &encoder_frames,
     &encoder_gif,
     &encoder_mp4,
     &encoder_png,
