@@ -32,11 +32,17 @@ struct enc_options {
     int fps_num, fps_den;       /* frame rate as a fraction, e.g. 20/1 */
     int nframes;                /* how many add_frame calls will come */
     uint32_t background;        /* 0xAARRGGBB, e.g. for padding */
+    int transparent;            /* background alpha < 255: keep alpha where
+                                   the format can (WebM), else composite */
     /* gif */
     int gif_max_colors;         /* 2..256 */
+    int gif_dither;             /* 0 none, 1 ordered, 2 error diffusion */
     /* mp4 */
     int crf;                    /* 0..51 */
     const char *preset;         /* x264 preset name, e.g. "medium" */
+    int chroma444;              /* yuv444p instead of yuv420p */
+    /* webm */
+    int webm_crf;               /* 0..63 */
     /* png */
     int poster_frame;           /* frame index written by the png kind */
 };

@@ -323,9 +323,12 @@ static int cmd_list(int argc, char **argv)
         list_section("scene section", "layout", "the grid the panels sit in", scene_layout_params);
         shown++;
     }
-    if (WANT("scene", "outputs")) {
+    if (WANT("scene", "outputs") || (what && strncmp(what, "outputs.", 8) == 0)) {
         list_section("scene section", "outputs", "what to write; also 'formats: [gif, mp4, png]'",
                      scene_outputs_params);
+        list_section("scene section", "outputs.gif", "GIF settings", scene_gif_params);
+        list_section("scene section", "outputs.mp4", "MP4 (H.264) settings", scene_mp4_params);
+        list_section("scene section", "outputs.webm", "WebM (VP9) settings", scene_webm_params);
         shown++;
     }
     for (int i = 0; data_kinds[i]; i++)

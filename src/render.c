@@ -585,9 +585,13 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         .fps_den = s->canvas.fps.den,
         .nframes = tl.nframes,
         .background = s->background,
-        .gif_max_colors = s->out.gif_max_colors,
-        .crf = s->out.crf,
-        .preset = scene_presets[s->out.preset],
+        .transparent = (s->background >> 24) != 0xff,
+        .gif_max_colors = s->out.gif.max_colors,
+        .gif_dither = s->out.gif.dither,
+        .crf = s->out.mp4.crf,
+        .preset = scene_presets[s->out.mp4.preset],
+        .chroma444 = s->out.mp4.chroma == 1,
+        .webm_crf = s->out.webm.crf,
         .poster_frame = s->out.poster < 0 ? tl.nframes - 1 : s->out.poster,
     };
     if (eo.width < 16 || eo.height < 16) {

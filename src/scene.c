@@ -59,15 +59,41 @@ const struct param_spec scene_layout_params[] = {
     {0},
 };
 
+const char *const scene_dithers[] = {"none", "ordered", "diffusion", NULL};
+const char *const scene_chromas[] = {"420", "444", NULL};
+
 const struct param_spec scene_outputs_params[] = {
     {.name = "poster", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, poster),
      .def = "-1", .ranged = 1, .lo = -1, .hi = 1e9, .doc = "frame written as the PNG poster (-1: the last)"},
-    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, crf), .def = "18",
-     .ranged = 1, .lo = 0, .hi = 51, .doc = "MP4 quality: x264 constant rate factor, lower is better"},
-    {.name = "preset", .type = PARAM_ENUM, .offset = offsetof(struct outputs_opts, preset),
+    {0},
+};
+
+const struct param_spec scene_gif_params[] = {
+    {.name = "max_colors", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_colors),
+     .def = "256", .ranged = 1, .lo = 2, .hi = 256, .doc = "palette size"},
+    {.name = "dither", .type = PARAM_ENUM, .offset = offsetof(struct gif_opts, dither),
+     .def = "none", .choices = scene_dithers,
+     .doc = "none for flat plots; ordered or diffusion for photo-like content"},
+    {.name = "max_kb", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_kb), .def = "0",
+     .ranged = 1, .lo = 0, .hi = 1e7,
+     .doc = "size budget in KiB (0: none): fewer colours, then fps, then scale until it fits"},
+    {0},
+};
+
+const struct param_spec scene_mp4_params[] = {
+    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct mp4_opts, crf), .def = "18",
+     .ranged = 1, .lo = 0, .hi = 51, .doc = "quality: x264 constant rate factor, lower is better"},
+    {.name = "preset", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, preset),
      .def = "veryfast", .choices = scene_presets, .doc = "x264 speed/size preset"},
-    {.name = "gif_max_colors", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, gif_max_colors),
-     .def = "256", .ranged = 1, .lo = 2, .hi = 256, .doc = "GIF palette size"},
+    {.name = "chroma", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, chroma),
+     .def = "420", .choices = scene_chromas,
+     .doc = "420 plays everywhere; 444 keeps thin coloured lines sharp (fewer players)"},
+    {0},
+};
+
+const struct param_spec scene_webm_params[] = {
+    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct webm_opts, crf), .def = "32",
+     .ranged = 1, .lo = 0, .hi = 63, .doc = "quality: VP9 constant quality level, lower is better"},
     {0},
 };
 
@@ -222,9 +248,16 @@ static int load_frames(struct scene *s, const struct snode *sec, const struct di
 
 static int load_outputs(struct scene *s, const struct snode *sec, const struct diag_loc *where)
 {
-    static const char *const extra[] = {"formats", NULL};
+    static const char *const extra[] = {"formats", "gif", "mp4", "webm", NULL};
     int errors = param_apply(scene_outputs_params, &s->out, sec, "outputs", extra, where,
                              &s->arena) != 0;
+    const struct diag_loc *at = sec ? &sec->loc : where;
+    errors += param_apply(scene_gif_params, &s->out.gif, sec ? snode_get(sec, "gif") : NULL,
+                          "outputs.gif", NULL, at, &s->arena) != 0;
+    errors += param_apply(scene_mp4_params, &s->out.mp4, sec ? snode_get(sec, "mp4") : NULL,
+                          "outputs.mp4", NULL, at, &s->arena) != 0;
+    errors += param_apply(scene_webm_params, &s->out.webm, sec ? snode_get(sec, "webm") : NULL,
+                          "outputs.webm", NULL, at, &s->arena) != 0;
     const struct snode *f = sec ? snode_get(sec, "formats") : NULL;
     if (!f) {
         static const char *const def[] = {"gif", "mp4", "png"};

@@ -48,13 +48,29 @@ struct canvas_opts {
     int has_background;
 };
 
+struct gif_opts {
+    int max_colors;
+    int dither;                 /* index into scene_dithers */
+    int max_kb;                 /* size budget, 0 = none */
+};
+
+struct mp4_opts {
+    int crf;
+    int preset;                 /* index into scene_presets */
+    int chroma;                 /* index into scene_chromas: 420 or 444 */
+};
+
+struct webm_opts {
+    int crf;
+};
+
 struct outputs_opts {
     int nformats;
     const char *formats[SCENE_MAX_FORMATS];
     int poster;                 /* frame index, -1 = last */
-    int crf;
-    int preset;                 /* index into scene_presets */
-    int gif_max_colors;
+    struct gif_opts gif;
+    struct mp4_opts mp4;
+    struct webm_opts webm;
 };
 
 struct scene_panel {
@@ -93,6 +109,8 @@ struct scene {
 };
 
 extern const char *const scene_presets[];   /* x264 presets, NULL-terminated */
+extern const char *const scene_dithers[];   /* none, ordered, diffusion */
+extern const char *const scene_chromas[];   /* 420, 444 */
 
 /* NULL after reporting every error found. */
 struct scene *scene_load(const char *path);
@@ -118,5 +136,8 @@ extern const struct param_spec scene_canvas_params[];
 extern const struct param_spec scene_frames_params[];
 extern const struct param_spec scene_layout_params[];
 extern const struct param_spec scene_outputs_params[];
+extern const struct param_spec scene_gif_params[];
+extern const struct param_spec scene_mp4_params[];
+extern const struct param_spec scene_webm_params[];
 
 #endif
