@@ -166,7 +166,10 @@ static void progress_end(struct progress *pr)
 struct output {
     const struct encoder_kind *kind;
     struct encoder enc;
+    struct enc_options eo;      /* this output's settings (the GIF's may be
+                                   lowered to fit its size budget) */
     const char *final_path, *temp_path;     /* owned by the pending set */
+    char budget_note[160];      /* what the size budget changed, if anything */
     int opened;
     long long bytes;
     char sha256[65];
@@ -259,8 +262,12 @@ static int write_manifest(const struct scene *s, const struct trace *t, const st
         json_int(&j, "bytes", o->bytes);
         json_int(&j, "width", o->enc.width);
         json_int(&j, "height", o->enc.height);
-        json_int(&j, "frames", o->kind->still ? 1 : tl->nframes);
-        json_number(&j, "duration", o->kind->still ? 0 : duration);
+        json_int(&j, "frames", o->kind->still ? 1 : o->eo.nframes);
+        json_number(&j, "fps", (double)o->eo.fps_num / o->eo.fps_den);
+        json_number(&j, "duration", o->kind->still ? 0
+                                    : (double)o->eo.nframes * o->eo.fps_den / o->eo.fps_num);
+        if (o->budget_note[0])
+            json_string(&j, "budget", o->budget_note);
         json_string(&j, "sha256", o->sha256);
         json_end(&j);
     }
@@ -562,6 +569,166 @@ static int encode_all(struct pool *p, struct output *outs, int nout, struct prog
     return rc;
 }
 
+/* One pass of the pipeline: open the given outputs (each with its own
+ * options, on its temporary path), draw the timeline's frames on `jobs`
+ * threads, feed every output, and close them (or discard all on failure). */
+static int run_pass(const struct scene *s, const struct trace *t, const struct timeline *tl,
+                    struct output *outs, int nout, int jobs, struct progress *pr)
+{
+    int rc = 0, w = outs[0].eo.width, h = outs[0].eo.height;
+    for (int i = 0; i < nout; i++) {
+        struct output *out = &outs[i];
+        out->enc.kind = out->kind;
+        out->enc.opt = &out->eo;
+        out->enc.width = out->eo.width;
+        out->enc.height = out->eo.height;
+        out->enc.images_written = 0;
+        out->enc.priv = xcalloc(1, out->kind->priv_size ? out->kind->priv_size : 1);
+    }
+    int opened = 0;
+    for (; opened < nout; opened++)
+        if (outs[opened].kind->open(&outs[opened].enc, outs[opened].temp_path) != 0) {
+            rc = -1;
+            break;
+        }
+
+    struct unit *units = NULL;
+    int nunits = 0;
+    units_build(tl, &units, &nunits);
+    struct pool p = {.s = s, .t = t, .units = units, .nunits = nunits, .width = w, .height = h};
+    p.window = jobs * 2;
+    p.slots = xcalloc((size_t)p.window, sizeof(*p.slots));
+    p.ready = xmalloc(sizeof(int) * (size_t)p.window);
+    for (int i = 0; i < p.window; i++) {
+        p.slots[i] = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+        p.ready[i] = -1;
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t threads[64];
+    int nthreads = 0;
+    if (!rc) {
+        for (; nthreads < jobs && nthreads < 64; nthreads++)
+            if (pthread_create(&threads[nthreads], NULL, pool_worker, &p) != 0)
+                break;
+        if (nthreads == 0)
+            rc = diag_fail("cannot start a drawing thread");
+        else
+            rc = encode_all(&p, outs, nout, pr);
+        pthread_mutex_lock(&p.mu);
+        p.stop = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        for (int i = 0; i < nthreads; i++)
+            pthread_join(threads[i], NULL);
+    }
+    progress_end(pr);
+
+    /* Finish every output; any failure discards them all. */
+    for (int i = 0; i < opened; i++) {
+        struct output *out = &outs[i];
+        if (!rc) {
+            if (out->kind->close(&out->enc) != 0)
+                rc = -1;
+        } else {
+            out->kind->discard(&out->enc);
+        }
+    }
+    for (int i = 0; i < nout; i++) {
+        free(outs[i].enc.priv);
+        outs[i].enc.priv = NULL;
+    }
+    for (int i = 0; i < p.window; i++)
+        cairo_surface_destroy(p.slots[i]);
+    free(p.slots);
+    free(p.ready);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    free(units);
+    return rc;
+}
+
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* gif.max_kb: re-encode the GIF alone, lowering first its colours, then its
+ * frame rate (every other frame, each shown twice as long), then its size,
+ * until it fits; say what was done. -1 (reported) if nothing fits. */
+static int fit_gif_budget(const struct scene *s, const struct trace *t, const struct timeline *tl,
+                          struct output *gif, int jobs)
+{
+    long long budget = (long long)s->out.gif.max_kb * 1024, first = file_size(gif->temp_path);
+    if (first <= budget)
+        return 0;
+    static const int colors[] = {256, 128, 64, 32};
+    static const int strides[] = {1, 2, 4};
+    static const double scales[] = {1.0, 0.75, 0.5};
+    const struct enc_options base = gif->eo;
+    long long size = first;
+    for (size_t sc = 0; sc < ARRAY_LEN(scales); sc++)
+        for (size_t st = 0; st < ARRAY_LEN(strides); st++)
+            for (size_t co = 0; co < ARRAY_LEN(colors); co++) {
+                if (colors[co] > base.gif_max_colors || (sc == 0 && st == 0 && co == 0))
+                    continue;
+                /* Fewer frames: keep every stride-th, shown stride times longer. */
+                struct timeline thin = {0};
+                thin.nframes = (tl->nframes + strides[st] - 1) / strides[st];
+                thin.rec = xmalloc(sizeof(int) * (size_t)thin.nframes);
+                for (int f = 0; f < thin.nframes; f++)
+                    thin.rec[f] = tl->rec[f * strides[st]];
+                gif->eo = base;
+                gif->eo.gif_max_colors = colors[co];
+                gif->eo.fps_den = base.fps_den * strides[st];
+                gif->eo.nframes = thin.nframes;
+                gif->eo.width = (int)lround(base.width * scales[sc]);
+                gif->eo.height = (int)lround(base.height * scales[sc]);
+                struct progress quiet = {0};
+                int rc = run_pass(s, t, &thin, gif, 1, jobs, &quiet);
+                free(thin.rec);
+                if (rc)
+                    return -1;
+                size = file_size(gif->temp_path);
+                if (size <= budget) {
+                    snprintf(gif->budget_note, sizeof(gif->budget_note),
+                             "%d colours, %g fps, %dx%d to fit %d KiB (%.0f KiB at full settings)",
+                             colors[co], (double)gif->eo.fps_num / gif->eo.fps_den, gif->eo.width,
+                             gif->eo.height, s->out.gif.max_kb, first / 1024.0);
+                    fprintf(stderr, "mlanim: %s: GIF made smaller: %s\n", s->id, gif->budget_note);
+                    return 0;
+                }
+            }
+    const struct snode *out = snode_get(s->script->root, "outputs");
+    const struct snode *g = out ? snode_get(out, "gif") : NULL;
+    const struct snode *mk = g ? snode_get(g, "max_kb") : NULL;
+    struct diag_loc none = {s->path, 0, 0};
+    diag_error(mk ? &mk->loc : &none, "the GIF does not fit in %d KiB: %.0f KiB at full settings, "
+               "%.0f KiB with 32 colours, a quarter of the frames and half the size",
+               s->out.gif.max_kb, first / 1024.0, size / 1024.0);
+    return -1;
+}
+
+/* GIF delays are whole centiseconds, and browsers slow delays under 2 cs
+ * down: say so when the scene's frame rate cannot be shown exactly. */
+static void warn_gif_timing(const struct scene *s)
+{
+    const struct param_rate *r = &s->canvas.fps;
+    const struct snode *canvas = snode_get(s->script->root, "canvas");
+    const struct snode *fps = canvas ? snode_get(canvas, "fps") : NULL;
+    struct diag_loc none = {s->path, 0, 0};
+    const struct diag_loc *at = fps ? &fps->loc : &none;
+    if ((double)r->num / r->den > 50)
+        diag_warning(at, "%g fps is faster than GIF can show (browsers slow frames under 2 cs "
+                     "to 10 cs); the GIF merges frames to keep the total time",
+                     (double)r->num / r->den);
+    else if ((100LL * r->den) % r->num != 0)
+        diag_warning(at, "%g fps cannot be shown exactly in a GIF (delays are whole "
+                     "centiseconds): frames last %lld or %lld cs, and the total time stays exact",
+                     (double)r->num / r->den, 100LL * r->den / r->num, 100LL * r->den / r->num + 1);
+}
+
 int render_scene(const struct scene *s, const struct render_opts *o)
 {
     double t0 = clock_seconds();
@@ -610,6 +777,7 @@ int render_scene(const struct scene *s, const struct render_opts *o)
     char *dir = path_join(o->out_dir, s->id);
     int nout = o->nformats ? o->nformats : s->out.nformats;
     struct output outs[SCENE_MAX_FORMATS] = {0};
+    struct output *gif = NULL;
     struct pending pend[SCENE_MAX_FORMATS + 2];
     int npend = 0;
     int made_dir = !path_exists(dir);
@@ -618,6 +786,9 @@ int render_scene(const struct scene *s, const struct render_opts *o)
     for (int i = 0; i < nout && !rc; i++) {
         struct output *out = &outs[i];
         out->kind = encoder_find(o->nformats ? o->formats[i] : s->out.formats[i]);
+        out->eo = eo;
+        if (out->kind == &encoder_gif)
+            gif = out;
         char name[512];
         if (out->kind->folder)
             snprintf(name, sizeof(name), "%s", out->kind->ext);
@@ -630,69 +801,20 @@ int render_scene(const struct scene *s, const struct render_opts *o)
             break;
         out->final_path = pend[npend - 1].final;
         out->temp_path = pend[npend - 1].temp;
-        out->enc.kind = out->kind;
-        out->enc.opt = &eo;
-        out->enc.width = eo.width;
-        out->enc.height = eo.height;
-        out->enc.priv = xcalloc(1, out->kind->priv_size ? out->kind->priv_size : 1);
-        if (out->kind->open(&out->enc, out->temp_path) != 0) {
-            rc = -1;
-            break;
-        }
-        out->opened = 1;
     }
+    if (!rc && gif)
+        warn_gif_timing(s);
 
-    struct unit *units = NULL;
-    int nunits = 0;
-    units_build(&tl, &units, &nunits);
-    struct pool p = {.s = s, .t = &t, .units = units, .nunits = nunits, .width = eo.width,
-                     .height = eo.height};
     int jobs = o->jobs < 1 ? 1 : o->jobs;
-    p.window = jobs * 2;
-    p.slots = xcalloc((size_t)p.window, sizeof(*p.slots));
-    p.ready = xmalloc(sizeof(int) * (size_t)p.window);
-    for (int i = 0; i < p.window; i++) {
-        p.slots[i] = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, eo.width, eo.height);
-        p.ready[i] = -1;
-    }
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    pthread_t threads[64];
-    int nthreads = 0;
     struct progress pr = {o->progress, s->id, tl.nframes, clock_seconds(), 0};
-    if (!rc) {
-        for (; nthreads < jobs && nthreads < 64; nthreads++)
-            if (pthread_create(&threads[nthreads], NULL, pool_worker, &p) != 0)
-                break;
-        if (nthreads == 0)
-            rc = diag_fail("cannot start a drawing thread");
-        else
-            rc = encode_all(&p, outs, nout, &pr);
-        pthread_mutex_lock(&p.mu);
-        p.stop = 1;
-        pthread_cond_broadcast(&p.cv);
-        pthread_mutex_unlock(&p.mu);
-        for (int i = 0; i < nthreads; i++)
-            pthread_join(threads[i], NULL);
-    }
-    progress_end(&pr);
+    if (!rc)
+        rc = run_pass(s, &t, &tl, outs, nout, jobs, &pr);
+    if (!rc && gif && s->out.gif.max_kb > 0)
+        rc = fit_gif_budget(s, &t, &tl, gif, jobs);
 
-    /* Finish every output; any failure discards them all. */
-    for (int i = 0; i < nout; i++) {
-        struct output *out = &outs[i];
-        if (!out->opened)
-            continue;
-        if (!rc) {
-            if (out->kind->close(&out->enc) != 0)
-                rc = -1;
-        } else {
-            out->kind->discard(&out->enc);
-        }
-        out->opened = 0;
-    }
     for (int i = 0; i < nout && !rc; i++)
-        if (output_digest(outs[i].temp_path, outs[i].kind->folder ? tl.nframes : -1, outs[i].sha256,
-                          &outs[i].bytes) != 0)
+        if (output_digest(outs[i].temp_path, outs[i].kind->folder ? outs[i].eo.nframes : -1,
+                          outs[i].sha256, &outs[i].bytes) != 0)
             rc = -1;
     if (!rc) {
         char *manifest = path_join(dir, "manifest.json");
@@ -718,18 +840,9 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         fprintf(stderr, "\n");
     }
 
-    for (int i = 0; i < nout; i++)
-        free(outs[i].enc.priv);
     pending_release(pend, npend);
     if (rc && made_dir)
         rmdir(dir);             /* only if empty: never more than we made */
-    for (int i = 0; i < p.window; i++)
-        cairo_surface_destroy(p.slots[i]);
-    free(p.slots);
-    free(p.ready);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv);
-    free(units);
     free(dir);
     timeline_release(&tl);
     trace_release(&t);
