@@ -81,10 +81,10 @@ const struct param_spec scene_gif_params[] = {
 };
 
 const struct param_spec scene_mp4_params[] = {
-    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct mp4_opts, crf), .def = "18",
+    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct mp4_opts, crf), .def = "20",
      .ranged = 1, .lo = 0, .hi = 51, .doc = "quality: x264 constant rate factor, lower is better"},
     {.name = "preset", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, preset),
-     .def = "veryfast", .choices = scene_presets, .doc = "x264 speed/size preset"},
+     .def = "medium", .choices = scene_presets, .doc = "x264 speed/size preset"},
     {.name = "chroma", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, chroma),
      .def = "420", .choices = scene_chromas,
      .doc = "420 plays everywhere; 444 keeps thin coloured lines sharp (fewer players)"},

@@ -101,8 +101,8 @@ static void defaults_fill_what_the_script_leaves_out(void)
     CHECK(s->canvas.width == 800 && s->canvas.height == 450);
     CHECK(s->canvas.fps.num == 20 && s->canvas.fps.den == 1);
     CHECK(s->out.nformats == 3);
-    CHECK(s->out.mp4.crf == 18);
-    CHECK_STR(scene_presets[s->out.mp4.preset], "veryfast");
+    CHECK(s->out.mp4.crf == 20);
+    CHECK_STR(scene_presets[s->out.mp4.preset], "medium");
     CHECK(s->out.gif.max_colors == 256 && s->out.gif.dither == 0 && s->out.gif.max_kb == 0);
     CHECK(s->background == 0xffffffffu);
     CHECK_STR(s->title, "t");
