@@ -1,5 +1,6 @@
 /* data: dataset kinds: `line` (y = slope*x + intercept plus Gaussian noise,
- * at random or given x) and `csv` (two columns of a CSV file with a header). */
+ * at random or given x), `blobs` (2-D Gaussian clusters: x and y are the two
+ * coordinates) and `csv` (two columns of a CSV file with a header). */
 #include "data.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@ void dataset_release(struct dataset *d)
     free(d->y);
     d->x = d->y = NULL;
     d->n = 0;
+    d->seed = 0;
 }
 
 char *data_find_asset(const char *script_dir, const char *name, char *tried, size_t ntried)
@@ -91,6 +93,68 @@ static int line_make(const void *o, struct rng *r, const struct data_ctx *ctx, s
         double e = opt->noise > 0 ? rng_normal(r, 0, opt->noise) : 0;
         d->y[i] = opt->slope * d->x[i] + opt->intercept + e;
     }
+    d->seed = rng_next(r);
+    return 0;
+}
+
+/* ---- blobs --------------------------------------------------------------- */
+
+#define BLOBS_MAX 16
+
+struct blobs_opts {
+    struct param_numbers centers;   /* x1, y1, x2, y2, ... */
+    int count;
+    struct param_numbers box;
+    double spread;
+    int n;
+};
+
+static const struct param_spec blobs_params[] = {
+    {.name = "centers", .type = PARAM_NUMBERS, .offset = offsetof(struct blobs_opts, centers),
+     .doc = "blob centres as x, y pairs: [x1, y1, x2, y2, ...] (default: count random ones)"},
+    {.name = "count", .type = PARAM_INT, .offset = offsetof(struct blobs_opts, count), .def = "3",
+     .ranged = 1, .lo = 1, .hi = BLOBS_MAX, .doc = "number of random centres (ignored when centers is given)"},
+    {.name = "box", .type = PARAM_NUMBERS, .offset = offsetof(struct blobs_opts, box),
+     .def = "-10,10", .count = 2, .doc = "random centres are uniform in [lo, hi] on both axes"},
+    {.name = "spread", .type = PARAM_DOUBLE, .offset = offsetof(struct blobs_opts, spread),
+     .def = "1", .ranged = 1, .lo = 0, .hi = INFINITY,
+     .doc = "standard deviation of each blob around its centre (both axes)"},
+    {.name = "n", .type = PARAM_INT, .offset = offsetof(struct blobs_opts, n), .def = "100",
+     .ranged = 1, .lo = 1, .hi = 100000, .doc = "points per blob"},
+    {0},
+};
+
+static int blobs_make(const void *o, struct rng *r, const struct data_ctx *ctx, struct dataset *d)
+{
+    const struct blobs_opts *opt = o;
+    const struct param_numbers *c = &opt->centers;
+    if (c->n % 2 != 0 || c->n > 2 * BLOBS_MAX) {
+        const struct snode *v = snode_get(ctx->node, "centers");
+        diag_error(v ? &v->loc : ctx->loc, "'centers' in data 'blobs' must be x, y pairs: an even "
+                   "count of at most %d numbers (got %d)", 2 * BLOBS_MAX, c->n);
+        return -1;
+    }
+    if (opt->box.v[1] < opt->box.v[0]) {
+        const struct snode *v = snode_get(ctx->node, "box");
+        diag_error(v ? &v->loc : ctx->loc, "'box' in data 'blobs' must be [lo, hi] with lo <= hi");
+        return -1;
+    }
+    int nblobs = c->n ? c->n / 2 : opt->count;
+    double cx[BLOBS_MAX], cy[BLOBS_MAX];
+    for (int j = 0; j < nblobs; j++) {
+        cx[j] = c->n ? c->v[2 * j] : rng_range(r, opt->box.v[0], opt->box.v[1]);
+        cy[j] = c->n ? c->v[2 * j + 1] : rng_range(r, opt->box.v[0], opt->box.v[1]);
+    }
+    d->n = nblobs * opt->n;
+    d->x = xmalloc(sizeof(double) * (size_t)d->n);
+    d->y = xmalloc(sizeof(double) * (size_t)d->n);
+    /* Blob by blob: point i belongs to blob i / n. */
+    for (int i = 0; i < d->n; i++) {
+        int j = i / opt->n;
+        d->x[i] = opt->spread > 0 ? rng_normal(r, cx[j], opt->spread) : cx[j];
+        d->y[i] = opt->spread > 0 ? rng_normal(r, cy[j], opt->spread) : cy[j];
+    }
+    d->seed = rng_next(r);
     return 0;
 }
 
@@ -207,6 +271,7 @@ static int csv_make(const void *o, struct rng *r, const struct data_ctx *ctx, st
         d->y[d->n] = yv;
         d->n++;
     }
+    d->seed = rng_next(r);
     if (!errors && d->n == 0) {
         diag_error(&fnode->loc, "data file '%s' has no rows", path);
         errors++;
@@ -219,6 +284,14 @@ static int csv_make(const void *o, struct rng *r, const struct data_ctx *ctx, st
     }
     return 0;
 }
+
+static const struct data_kind data_blobs = {
+    .name = "blobs",
+    .summary = "2-D Gaussian blobs around given or random centres (x, y = the two coordinates)",
+    .params = blobs_params,
+    .opts_size = sizeof(struct blobs_opts),
+    .make = blobs_make,
+};
 
 static const struct data_kind data_csv = {
     .name = "csv",
@@ -236,7 +309,7 @@ static const struct data_kind data_line = {
     .make = line_make,
 };
 
-const struct data_kind *const data_kinds[] = {&data_csv, &data_line, NULL};
+const struct data_kind *const data_kinds[] = {&data_blobs, &data_csv, &data_line, NULL};
 
 const struct data_kind *data_find(const char *name)
 {

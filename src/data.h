@@ -8,6 +8,7 @@
 #ifndef DATA_H
 #define DATA_H
 
+#include <stdint.h>
 #include "diag.h"
 #include "param.h"
 #include "rng.h"
@@ -15,6 +16,10 @@
 struct dataset {
     int n;
     double *x, *y;              /* owned; n values each */
+    /* Drawn from the scene's random stream right after the data, for later
+     * random choices about this data (e.g. which points become the first
+     * k-means centroids), so those follow the scene's seed too. */
+    uint64_t seed;
 };
 
 struct data_ctx {

@@ -1155,6 +1155,77 @@ void draw_scatter(cairo_t *cr, const struct viewport *v, const double *xs, const
     cairo_restore(cr);
 }
 
+/* ---- colour maps ---------------------------------------------------------- */
+
+const char *const draw_colormap_names[] = { "viridis", "magma", "jet", "gray", NULL };
+
+/* viridis and magma sampled at 11 evenly spaced points (the values matplotlib
+ * and R's viridisLite publish); between them the channels are interpolated
+ * linearly, which keeps them within a shade of the full 256-entry tables. */
+static const uint32_t cmap_viridis[11] = {
+    0x440154, 0x482576, 0x414487, 0x35608D, 0x2A788E, 0x21908C,
+    0x22A884, 0x43BF71, 0x7AD151, 0xBBDF27, 0xFDE725,
+};
+static const uint32_t cmap_magma[11] = {
+    0x000004, 0x140E36, 0x3B0F70, 0x641A80, 0x8C2981, 0xB73779,
+    0xDE4968, 0xF7705C, 0xFE9F6D, 0xFECF92, 0xFCFDBF,
+};
+
+static uint32_t cmap_table(const uint32_t *tab, int n, double t)
+{
+    double f = t * (n - 1);
+    int i = (int)floor(f);
+    if (i >= n - 1)
+        i = n - 2;
+    double u = f - i;
+    uint32_t a = tab[i], b = tab[i + 1], out = 0xFF000000u;
+    for (int sh = 0; sh <= 16; sh += 8) {
+        double ca = (a >> sh) & 0xFF, cb = (b >> sh) & 0xFF;
+        out |= (uint32_t)lround(ca + (cb - ca) * u) << sh;
+    }
+    return out;
+}
+
+/* matplotlib's jet: piecewise linear ramps per channel. */
+static double jet_channel(const double (*pts)[2], int n, double t)
+{
+    for (int i = 1; i < n; i++)
+        if (t <= pts[i][0])
+            return pts[i - 1][1] + (pts[i][1] - pts[i - 1][1]) * (t - pts[i - 1][0])
+                   / (pts[i][0] - pts[i - 1][0]);
+    return pts[n - 1][1];
+}
+
+static uint32_t cmap_jet(double t)
+{
+    static const double r[][2] = { {0, 0}, {0.35, 0}, {0.66, 1}, {0.89, 1}, {1, 0.5} };
+    static const double g[][2] = { {0, 0}, {0.125, 0}, {0.375, 1}, {0.64, 1}, {0.91, 0}, {1, 0} };
+    static const double b[][2] = { {0, 0.5}, {0.11, 1}, {0.34, 1}, {0.65, 0}, {1, 0} };
+    uint32_t R = (uint32_t)lround(255 * jet_channel(r, 5, t));
+    uint32_t G = (uint32_t)lround(255 * jet_channel(g, 6, t));
+    uint32_t B = (uint32_t)lround(255 * jet_channel(b, 5, t));
+    return 0xFF000000u | R << 16 | G << 8 | B;
+}
+
+uint32_t draw_colormap(int map, double t)
+{
+    if (isnan(t))
+        return 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    switch (map) {
+    case DRAW_CMAP_MAGMA:
+        return cmap_table(cmap_magma, 11, t);
+    case DRAW_CMAP_JET:
+        return cmap_jet(t);
+    case DRAW_CMAP_GRAY: {
+        uint32_t v = (uint32_t)lround(255 * t);
+        return 0xFF000000u | v << 16 | v << 8 | v;
+    }
+    default:
+        return cmap_table(cmap_viridis, 11, t);
+    }
+}
+
 /* ---- marks in pixels ---------------------------------------------------- */
 
 void draw_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,

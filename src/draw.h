@@ -94,6 +94,15 @@ void draw_polyline(cairo_t *cr, const struct viewport *v, const double *xs, cons
 void draw_function(cairo_t *cr, const struct viewport *v, double (*f)(double x, const void *ctx),
                    const void *ctx, int n, double width, uint32_t color);
 
+/* Colour maps for heat maps and colour bars: t in [0, 1] (clamped) to an
+ * opaque colour. viridis and magma are perceptually uniform (equal steps of t
+ * look like equal steps of colour, and they stay readable in grey); jet is
+ * the classic rainbow the source lessons use; gray runs black to white. */
+enum draw_colormap { DRAW_CMAP_VIRIDIS, DRAW_CMAP_MAGMA, DRAW_CMAP_JET, DRAW_CMAP_GRAY };
+extern const char *const draw_colormap_names[];     /* by enum value, NULL-terminated */
+/* NaN gives transparent (0). */
+uint32_t draw_colormap(int map, double t);
+
 /* Marks in pixels. */
 void draw_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
                uint32_t color, int dashed);

@@ -21,6 +21,8 @@ enum {
     PANEL_NEEDS_PREDICT = 1 << 1,   /* the model predicts y from x */
     PANEL_NEEDS_OBJECTIVE = 1 << 2, /* the model is a 1-D objective f(x) */
     PANEL_NEEDS_LINE = 1 << 3,      /* the model has a weight "w" and bias "b" */
+    PANEL_NEEDS_CENTROIDS = 1 << 4, /* the model is a set of centroids */
+    PANEL_NEEDS_LAST = PANEL_NEEDS_CENTROIDS,
 };
 
 struct panel_ctx {

@@ -387,6 +387,7 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
             {PANEL_NEEDS_PREDICT, s->model && s->model->predict, NULL},
             {PANEL_NEEDS_OBJECTIVE, s->model && s->model->objective, NULL},
             {PANEL_NEEDS_LINE, s->model && s->model->nparams == 2 && s->model->predict, NULL},
+            {PANEL_NEEDS_CENTROIDS, s->model == &model_centroids, NULL},
         };
         for (size_t c = 0; c < ARRAY_LEN(checks); c++) {
             if (!(needs & checks[c].bit) || checks[c].ok)
@@ -514,6 +515,13 @@ struct scene *scene_load(const char *path)
     } else {
         diag_error(&root->loc, "scene is missing required key 'trainer'");
     }
+    /* Which trainer can adjust which model, and the model's checks of its
+     * options against each other and the data (a bad value never reaches a
+     * trainer). */
+    if (s->model && s->model_opts && s->model->check)
+        s->model->check(s->model_opts, snode_get(root, "model"), &s->data);
+    if (s->model && s->trainer)
+        trainer_check_model(s->trainer, snode_get(root, "trainer"), s->model);
     load_frames(s, snode_get(root, "frames"), &root->loc);
     param_apply(scene_layout_params, &s->layout, snode_get(root, "layout"), "layout", NULL,
                 &root->loc, &s->arena);
@@ -523,7 +531,7 @@ struct scene *scene_load(const char *path)
     /* Templates can only be checked when we know what the trace records. */
     struct trace probe = {0};
     if (s->model && s->trainer)
-        trainer_define_channels(&probe, s->trainer, s->model);
+        trainer_define_channels(&probe, s->trainer, s->model, s->model_opts);
     load_panels(s, snode_get(root, "panels"), &root->loc, probe.nchan ? probe.names : NULL,
                 probe.nchan);
     trace_release(&probe);
@@ -550,7 +558,7 @@ void scene_free(struct scene *s)
 int scene_simulate(const struct scene *s, struct trace *t)
 {
     memset(t, 0, sizeof(*t));
-    trainer_define_channels(t, s->trainer, s->model);
+    trainer_define_channels(t, s->trainer, s->model, s->model_opts);
     return s->trainer->run(s->trainer_opts, s->model, s->model_opts, &s->data, t);
 }
 

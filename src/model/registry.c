@@ -2,7 +2,8 @@
 #include <string.h>
 #include "model.h"
 
-const struct model_kind *const model_kinds[] = {&model_linear, &model_parabola, NULL};
+const struct model_kind *const model_kinds[] = {&model_centroids, &model_linear, &model_parabola,
+                                                NULL};
 
 const struct model_kind *model_find(const char *name)
 {
@@ -10,4 +11,9 @@ const struct model_kind *model_find(const char *name)
         if (strcmp(model_kinds[i]->name, name) == 0)
             return model_kinds[i];
     return NULL;
+}
+
+int model_nparams(const struct model_kind *m, const void *opts)
+{
+    return m->active_params ? m->active_params(opts) : m->nparams;
 }

@@ -2,12 +2,12 @@
 #include <string.h>
 #include "panel.h"
 
-extern const struct panel_kind panel_data_fit, panel_descent, panel_loss_curve,
-    panel_network, panel_table, panel_text;
+extern const struct panel_kind panel_clusters, panel_data_fit, panel_descent, panel_loss_curve,
+    panel_loss_surface, panel_network, panel_table, panel_text;
 
 const struct panel_kind *const panel_kinds[] = {
-    &panel_data_fit, &panel_descent, &panel_loss_curve, &panel_network, &panel_table,
-    &panel_text, NULL,
+    &panel_clusters, &panel_data_fit, &panel_descent, &panel_loss_curve, &panel_loss_surface,
+    &panel_network, &panel_table, &panel_text, NULL,
 };
 
 const struct panel_kind *panel_find(const char *name)
@@ -25,6 +25,7 @@ const char *panel_need_text(unsigned bit)
     case PANEL_NEEDS_PREDICT: return "a model that predicts y from x";
     case PANEL_NEEDS_OBJECTIVE: return "a model that is a curve y = f(x) to descend";
     case PANEL_NEEDS_LINE: return "a model with a weight w and a bias b";
+    case PANEL_NEEDS_CENTROIDS: return "a model of centroids (kind 'centroids')";
     }
     return "?";
 }

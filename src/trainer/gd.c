@@ -31,7 +31,7 @@ static int gd_run(const void *o, const struct model_kind *m, const void *mopts,
 {
     const struct gd_opts *opt = o;
     double theta[MODEL_MAX_PARAMS], g[MODEL_MAX_PARAMS];
-    int np = m->nparams;
+    int np = model_nparams(m, mopts);
     int c_loss = trace_channel(t, "loss"), c_dloss = trace_channel(t, "dloss");
     int c_grad = trace_channel(t, "grad"), c_lr = trace_channel(t, "lr");
 
