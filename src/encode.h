@@ -84,5 +84,6 @@ extern const struct encoder_kind encoder_frames;
 extern const struct encoder_kind encoder_gif;
 extern const struct encoder_kind encoder_mp4;
 extern const struct encoder_kind encoder_png;
+extern const struct encoder_kind encoder_webm;
 
 #endif

@@ -52,15 +52,17 @@ static const struct command commands[] = {
      "usage: mlanim render [options] SCENE.yaml...\n"
      "\n"
      "Runs each scene's trainer, draws every frame and writes\n"
-     "OUT/<id>/<id>.{gif,mp4,png} and OUT/<id>/manifest.json. All scripts are\n"
+     "OUT/<id>/<id>.{gif,mp4,png} (and webm, frames/ when asked for) and\n"
+     "OUT/<id>/manifest.json. All scripts are\n"
      "validated first; if any is invalid nothing is rendered. Outputs appear\n"
      "only when complete: a failed render leaves earlier files untouched.\n"
      "\n"
      "options:\n"
      "  -o, --output DIR    folder for the outputs (default: output)\n"
      "  -f, --format LIST   comma-separated formats to write, overriding the\n"
-     "                      scripts: gif, mp4, png, frames (every frame as PNG in\n"
-     "                      OUT/<id>/frames/); default: the script's outputs\n"
+     "                      scripts: gif, mp4, png, webm (VP9, keeps transparency),\n"
+     "                      frames (every frame as PNG in OUT/<id>/frames/);\n"
+     "                      default: the script's outputs\n"
      "      --trace FILE    write the recorded steps as JSON (one scene only)\n"
      "  -j, --jobs N        drawing threads (default: the number of CPUs, at most 8);\n"
      "                      the output bytes do not depend on it\n"
@@ -324,7 +326,7 @@ static int cmd_list(int argc, char **argv)
         shown++;
     }
     if (WANT("scene", "outputs") || (what && strncmp(what, "outputs.", 8) == 0)) {
-        list_section("scene section", "outputs", "what to write; also 'formats: [gif, mp4, png]'",
+        list_section("scene section", "outputs", "what to write; also 'formats: [gif, mp4, png, webm, frames]'",
                      scene_outputs_params);
         list_section("scene section", "outputs.gif", "GIF settings", scene_gif_params);
         list_section("scene section", "outputs.mp4", "MP4 (H.264) settings", scene_mp4_params);
@@ -351,7 +353,7 @@ static int cmd_list(int argc, char **argv)
         if (WANT("panel", panel_kinds[i]->name)) {
             const struct panel_kind *k = panel_kinds[i];
             printf("panel %s: %s\n", k->name, k->summary);
-            for (unsigned bit = 1; bit <= PANEL_NEEDS_LINE; bit <<= 1)
+            for (unsigned bit = 1; bit <= PANEL_NEEDS_LAST; bit <<= 1)
                 if (k->needs & bit)
                     printf("    needs %s\n", panel_need_text(bit));
             param_print(stdout, k->params, "    ");

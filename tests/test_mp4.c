@@ -1,7 +1,7 @@
 /* Tests for the mp4 encoder kind: frames drawn with cairo are encoded, then
  * read back with libavformat/libavcodec to check what a player would see:
  * stream parameters and colour tags, the colours themselves, even-size
- * padding, the faststart layout, byte-for-byte reproducibility, and that the
+ * padding, 4:4:4 keeping thin coloured lines their colour, the faststart layout, byte-for-byte reproducibility, and that the
  * failure paths release everything (the fd count must not grow; run under
  * valgrind for memory). Set MLANIM_BENCH=1 to also time 200 plot-like
  * 800x450 frames at preset medium. */
@@ -103,6 +103,19 @@ static void draw_half_transparent(cairo_t *cr, int width, int height, int index)
     cairo_fill(cr);
 }
 
+/* White, with 1-pixel pure red lines: two vertical (one on an even, one on
+ * an odd column, so either side of a 4:2:0 chroma pair) and one horizontal. */
+static void draw_thin_red_lines(cairo_t *cr, int width, int height, int index)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 1, 0, 0);
+    cairo_rectangle(cr, 20, 0, 1, height);
+    cairo_rectangle(cr, 41, 0, 1, height);
+    cairo_rectangle(cr, 0, 33, width, 1);
+    cairo_fill(cr);
+}
+
 static struct frame surface_frame(cairo_surface_t *s, int index)
 {
     cairo_surface_flush(s);
@@ -160,6 +173,7 @@ struct decoded {
     int frames;
     double duration;            /* seconds, as the container states it */
     int primaries, trc, space, range;
+    int profile;                /* FF_PROFILE_H264_* */
     /* frame number `keep`: as RGB24 (BT.709 limited -> full) and its luma */
     unsigned char *rgb;
     unsigned char *luma;
@@ -240,6 +254,7 @@ static int decode_file(const char *path, int keep, struct decoded *d)
     d->trc = par->color_trc;
     d->space = par->color_space;
     d->range = par->color_range;
+    d->profile = par->profile;
     d->duration = fmt->duration == AV_NOPTS_VALUE ? -1 : fmt->duration / (double)AV_TIME_BASE;
     dec = avcodec_alloc_context3(codec);
     if (!dec || avcodec_parameters_to_context(dec, par) < 0)
@@ -441,6 +456,76 @@ static void mp4_composites_transparency_over_background(void)
 static uint32_t be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Mean distance (sum over R, G, B) from pure red along the red lines of
+ * draw_thin_red_lines, where they do not cross. */
+static double red_line_error(const struct decoded *d)
+{
+    double sum = 0;
+    int n = 0;
+    for (int i = 4; i < d->height - 4; i++) {
+        if (i >= 31 && i <= 35)
+            continue;
+        const int xs[2] = {20, 41};
+        for (int k = 0; k < 2; k++) {
+            const unsigned char *px = rgb_at(d, xs[k], i);
+            sum += abs(px[0] - 255) + px[1] + px[2];
+            n++;
+        }
+    }
+    for (int x = 4; x < d->width - 4; x++) {
+        if (x >= 18 && x <= 22)
+            continue;
+        if (x >= 39 && x <= 43)
+            continue;
+        const unsigned char *px = rgb_at(d, x, 33);
+        sum += abs(px[0] - 255) + px[1] + px[2];
+        n++;
+    }
+    return n ? sum / n : 1e9;
+}
+
+/* chroma 444: yuv444p in the stream (High 4:4:4 Predictive), and a 1-pixel
+ * red line on white decodes red, where 4:2:0 averages its colour with the
+ * white next to it. */
+static void mp4_chroma444_keeps_thin_red_lines_red(void)
+{
+    char p420[256], p444[256];
+    tmp_path(p420, sizeof p420, "lines-420.mp4");
+    tmp_path(p444, sizeof p444, "lines-444.mp4");
+    struct enc_options opt = default_options(96, 64, 3);
+    struct decoded d420, d444;
+
+    CHECK(encode_file(p420, &opt, draw_thin_red_lines, NULL) == 0);
+    opt.chroma444 = 1;
+    CHECK(encode_file(p444, &opt, draw_thin_red_lines, NULL) == 0);
+    CHECK(decode_file(p420, 1, &d420) == 0);
+    CHECK(decode_file(p444, 1, &d444) == 0);
+    CHECK(d420.pix_fmt == AV_PIX_FMT_YUV420P);
+    CHECK(d444.pix_fmt == AV_PIX_FMT_YUV444P);
+    CHECK(d444.profile == FF_PROFILE_H264_HIGH_444_PREDICTIVE);
+    CHECK(d444.frames == 3);
+    CHECK(d444.primaries == AVCOL_PRI_BT709);
+    CHECK(d444.space == AVCOL_SPC_BT709);
+    CHECK(d444.range == AVCOL_RANGE_MPEG);
+    CHECK(d420.rgb && d444.rgb);
+    if (d420.rgb && d444.rgb) {
+        double e420 = red_line_error(&d420), e444 = red_line_error(&d444);
+        printf("thin red lines: mean |RGB - red| %.1f with 4:2:0, %.1f with 4:4:4\n",
+               e420, e444);
+        CHECK(e444 < 40);
+        CHECK(e444 * 3 < e420);
+        /* The white around the lines stays white either way. */
+        const unsigned char *white = rgb_at(&d444, 70, 10);
+        CHECK_NEAR(white[0], 255, 6);
+        CHECK_NEAR(white[1], 255, 6);
+        CHECK_NEAR(white[2], 255, 6);
+    }
+    decoded_free(&d420);
+    decoded_free(&d444);
+    unlink(p420);
+    unlink(p444);
 }
 
 static void mp4_puts_moov_before_mdat(void)
@@ -757,6 +842,7 @@ int main(void)
     RUN(mp4_reproduces_flat_colours_in_bt709);
     RUN(mp4_pads_odd_size_with_background);
     RUN(mp4_composites_transparency_over_background);
+    RUN(mp4_chroma444_keeps_thin_red_lines_red);
     RUN(mp4_puts_moov_before_mdat);
     RUN(mp4_same_frames_give_same_bytes);
     RUN(mp4_higher_crf_gives_smaller_file);

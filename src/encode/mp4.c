@@ -1,12 +1,16 @@
-/* The mp4 encoder kind: H.264 (libx264, yuv420p) in an MP4 container written
- * through libavformat. Frames arrive as cairo ARGB32; they are composited
- * over the scene background where not opaque, padded to even dimensions with
- * that background (4:2:0 needs them), converted to limited-range BT.709 YUV
- * with swscale and encoded at constant frame rate (pts = frame number in a
- * 1/fps time base). The output is meant to be reproducible: a fixed x264
- * thread count and the bitexact flags make the same frames give the same
- * bytes on any machine with the same libraries, and +faststart puts the index
- * first so the file starts playing before it has fully downloaded. */
+/* The mp4 encoder kind: H.264 (libx264) in an MP4 container written through
+ * libavformat. Frames arrive as cairo ARGB32; they are composited over the
+ * scene background where not opaque, padded to even dimensions with that
+ * background (4:2:0 needs them), converted to limited-range BT.709 YUV with
+ * swscale and encoded at constant frame rate (pts = frame number in a 1/fps
+ * time base). The YUV is 4:2:0 (yuv420p, plays everywhere) unless the scene
+ * opts into 4:4:4 (yuv444p, x264 then picks the High 4:4:4 Predictive
+ * profile), which keeps full-resolution colour so 1-pixel coloured lines
+ * stay their colour instead of bleeding into the background. The output is
+ * meant to be reproducible: a fixed x264 thread count and the bitexact flags
+ * make the same frames give the same bytes on any machine with the same
+ * libraries, and +faststart puts the index first so the file starts playing
+ * before it has fully downloaded. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include <libavutil/frame.h>
 #include <libavutil/mem.h>
 #include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
 #include <libavutil/pixfmt.h>
 #include <libswscale/swscale.h>
 
@@ -42,7 +47,8 @@ struct mp4 {
     AVStream *stream;
     AVCodecContext *codec;
     struct SwsContext *sws;
-    AVFrame *picture;           /* the yuv420p frame handed to the encoder */
+    AVFrame *picture;           /* the YUV frame handed to the encoder */
+    enum AVPixelFormat pix_fmt; /* yuv420p, or yuv444p when opted into */
     AVPacket *packet;
     int width, height;          /* of the video: the frame's, rounded up to even */
     uint32_t fill;              /* opaque background, native ARGB32 */
@@ -100,7 +106,7 @@ static int open_codec(struct mp4 *m, const struct enc_options *opt)
     AVCodecContext *c = m->codec;
     c->width = m->width;
     c->height = m->height;
-    c->pix_fmt = AV_PIX_FMT_YUV420P;
+    c->pix_fmt = m->pix_fmt;
     c->sample_aspect_ratio = (AVRational){1, 1};
     c->time_base = (AVRational){opt->fps_den, opt->fps_num};
     c->framerate = (AVRational){opt->fps_num, opt->fps_den};
@@ -128,8 +134,8 @@ static int open_codec(struct mp4 *m, const struct enc_options *opt)
         return av_fail(err, "cannot set libx264 options");
 
     if ((err = avcodec_open2(c, x264, NULL)) < 0)
-        return av_fail(err, "cannot open the libx264 encoder (preset '%s', crf %d, %dx%d)",
-                       preset, opt->crf, m->width, m->height);
+        return av_fail(err, "cannot open the libx264 encoder (preset '%s', crf %d, %dx%d, %s)",
+                       preset, opt->crf, m->width, m->height, av_get_pix_fmt_name(m->pix_fmt));
     return 0;
 }
 
@@ -152,11 +158,11 @@ static int open_scaler(struct mp4 *m)
 {
     /* AV_PIX_FMT_RGB32 is "0xAARRGGBB in a native-endian uint32_t", i.e.
      * exactly cairo's ARGB32, on either byte order. Only the chroma is
-     * resampled (2:1), so no luma detail is lost; accurate rounding keeps
-     * flat colours exact and full-resolution chroma input avoids colour
-     * fringes along thin lines. */
+     * resampled (2:1 with 4:2:0, not at all with 4:4:4), so no luma detail
+     * is lost; accurate rounding keeps flat colours exact and full-resolution
+     * chroma input avoids colour fringes along thin lines. */
     m->sws = sws_getContext(m->width, m->height, AV_PIX_FMT_RGB32,
-                            m->width, m->height, AV_PIX_FMT_YUV420P,
+                            m->width, m->height, m->pix_fmt,
                             SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP,
                             NULL, NULL, NULL);
     if (!m->sws)
@@ -173,7 +179,7 @@ static int open_scaler(struct mp4 *m)
     m->packet = av_packet_alloc();
     if (!m->picture || !m->packet)
         return diag_fail("mp4: out of memory");
-    m->picture->format = AV_PIX_FMT_YUV420P;
+    m->picture->format = m->pix_fmt;
     m->picture->width = m->width;
     m->picture->height = m->height;
     m->picture->color_primaries = AVCOL_PRI_BT709;
@@ -197,6 +203,7 @@ static int open_all(struct mp4 *m, const struct enc_options *opt, const char *pa
     m->width = opt->width + (opt->width & 1);
     m->height = opt->height + (opt->height & 1);
     m->fill = 0xFF000000u | (opt->background & 0x00FFFFFFu);
+    m->pix_fmt = opt->chroma444 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
 
     if ((err = avformat_alloc_output_context2(&m->fmt, NULL, "mp4", path)) < 0)
         return av_fail(err, "cannot set up the MP4 muxer");
@@ -229,7 +236,8 @@ static int mp4_open(struct encoder *e, const char *path)
         mp4_release(m);
         return -1;
     }
-    /* H.264 with 4:2:0 needs even sizes: the stored picture is padded. */
+    /* H.264 with 4:2:0 needs even sizes: the stored picture is padded
+     * (4:4:4 too, so the stored size never depends on the chroma option). */
     e->width = m->width;
     e->height = m->height;
     return 0;

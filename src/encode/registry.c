@@ -7,6 +7,7 @@ const struct encoder_kind *const encoder_kinds[] = {
     &encoder_gif,
     &encoder_mp4,
     &encoder_png,
+    &encoder_webm,
     NULL,
 };
 
