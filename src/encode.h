@@ -19,6 +19,9 @@
  * few), e.g. so the GIF encoder can build its palette from a colour
  * histogram while memory stays independent of the number of frames.
  *
+ * The sample is every picture when there are at most ENCODE_ANALYZE_MAX
+ * distinct ones, else ENCODE_ANALYZE_MAX of them.
+ *
  * Every frame lasts 1/fps; a held ending arrives as repeated frames, and an
  * encoder may merge identical frames if its format allows. */
 #ifndef ENCODE_H
@@ -26,6 +29,8 @@
 
 #include <stdint.h>
 #include "frame.h"
+
+#define ENCODE_ANALYZE_MAX 32
 
 struct enc_options {
     int width, height;          /* of every frame */

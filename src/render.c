@@ -514,7 +514,7 @@ static int encode_all(struct pool *p, struct output *outs, int nout, struct prog
     for (int i = 0; i < nout; i++)
         want |= outs[i].kind->analyze != NULL;
     if (want) {
-        int nsample = p->nunits < 32 ? p->nunits : 32;
+        int nsample = p->nunits < ENCODE_ANALYZE_MAX ? p->nunits : ENCODE_ANALYZE_MAX;
         cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, p->width, p->height);
         for (int k = 0; k < nsample && !rc; k++) {
             int u = nsample == 1 ? 0 : (int)((long long)k * (p->nunits - 1) / (nsample - 1));

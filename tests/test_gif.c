@@ -5,8 +5,11 @@
  * the frame differencing (partial rectangles, transparent unchanged pixels)
  * and the colours (exact with few colours, close with anti-aliasing, a
  * bounded palette with many). Also: reproducible bytes and the failure
- * paths. Run under valgrind --leak-check=full for the release paths. Set
- * MLANIM_BENCH=1 to time 200 plot-like 800x450 frames. */
+ * paths. The encoder's own LZW compressor is checked on its own (decoded
+ * by giflib: exact indices, tables that fill up, small code sizes, either-
+ * pixels), and so are the dither modes. Run under valgrind --leak-check=full
+ * for the release paths. Set MLANIM_BENCH=1 to time 200 plot-like 800x450
+ * frames. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include "check.h"
 #include "diag.h"
 #include "encode.h"
+#include "encode/gif_lzw.h"
 #include "frame.h"
 
 #define TAU 6.283185307179586
@@ -149,6 +153,40 @@ static void draw_plot(cairo_t *cr, int width, int height, int index)
     cairo_show_text(cr, label);
 }
 
+/* Plot-like without text (font caches would show up in valgrind as
+ * cairo's): a grid, a curve growing step by step, a marker on its tip and
+ * a line that turns with the step, all anti-aliased. */
+static void draw_curve(cairo_t *cr, int width, int height, int index)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_line_width(cr, 1);
+    cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+    for (int x = 20; x < width; x += 40) {
+        cairo_move_to(cr, x + 0.5, 0);
+        cairo_line_to(cr, x + 0.5, height);
+    }
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.84, 0.15, 0.16);
+    cairo_set_line_width(cr, 2);
+    cairo_move_to(cr, 10, height * (0.8 - 0.01 * index));
+    cairo_line_to(cr, width / 2.0, height * (0.2 + 0.012 * index));
+    cairo_stroke(cr);
+    double px = 0, py = 0;
+    cairo_set_source_rgb(cr, 0.17, 0.63, 0.17);
+    for (int i = 0; i <= index; i++) {
+        px = width / 2.0 + 8 * i;
+        py = height * (0.15 + 0.7 * (1 - exp(-i / 6.0)));
+        if (i == 0)
+            cairo_move_to(cr, px, py);
+        else
+            cairo_line_to(cr, px, py);
+    }
+    cairo_stroke(cr);
+    cairo_arc(cr, px, py, 4.5, 0, TAU);
+    cairo_fill(cr);
+}
+
 /* ---- encoding ----------------------------------------------------------- */
 
 struct clip {
@@ -157,6 +195,7 @@ struct clip {
     int fps_num, fps_den;
     int max_colors;
     int analyze;        /* pass every frame to analyze() first */
+    int dither;         /* enc_options.gif_dither */
 };
 
 static cairo_surface_t *render(const struct clip *c, int index)
@@ -190,6 +229,7 @@ static struct enc_options options_of(const struct clip *c)
         .nframes = c->nframes,
         .background = 0xFFFFFFFFu,
         .gif_max_colors = c->max_colors ? c->max_colors : 256,
+        .gif_dither = c->dither,
         .poster_frame = -1,
     };
 }
@@ -274,7 +314,6 @@ static double replay_psnr(const struct clip *c, GifFileType *gif, long *mismatch
 {
     int w = c->width, h = c->height;
     uint32_t *canvas = calloc((size_t)w * h, sizeof *canvas);
-    const ColorMapObject *map = gif->SColorMap;
     double sse = 0;
     long shown_until = 0;   /* end of the image on the canvas, in cs */
     int next_image = 0;
@@ -285,6 +324,9 @@ static double replay_psnr(const struct clip *c, GifFileType *gif, long *mismatch
             const SavedImage *im = &gif->SavedImages[next_image];
             GraphicsControlBlock gcb = gcb_of(gif, next_image);
             const GifImageDesc *d = &im->ImageDesc;
+            /* An image's own colour table, when it has one, replaces the
+             * global one for it. */
+            const ColorMapObject *map = d->ColorMap ? d->ColorMap : gif->SColorMap;
             for (int y = 0; y < d->Height; y++)
                 for (int x = 0; x < d->Width; x++) {
                     int idx = im->RasterBits[y * d->Width + x];
@@ -831,6 +873,298 @@ static void gif_encodes_plot_frames_quickly(void)
     free(e.priv);
 }
 
+/* ---- the LZW compressor on its own ------------------------------------ */
+
+static uint32_t lcg_state;
+
+static uint32_t lcg(void)
+{
+    lcg_state = lcg_state * 1664525u + 1013904223u;
+    return lcg_state >> 8;
+}
+
+/* Writes a one-image GIF holding the code stream z made of w x h pixels,
+ * with a grey global table of 1 << min_bits entries. */
+static int write_stream_gif(const char *path, const struct lzw *z, int w, int h,
+                            int min_bits)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return -1;
+    int bits = min_bits < 1 ? 1 : min_bits;
+    unsigned char head[13] = {'G', 'I', 'F', '8', '9', 'a', (unsigned char)w,
+                              (unsigned char)(w >> 8), (unsigned char)h,
+                              (unsigned char)(h >> 8),
+                              (unsigned char)(0x80 | 0x70 | (bits - 1)), 0, 0};
+    fwrite(head, 1, sizeof head, fp);
+    for (int i = 0; i < 1 << bits; i++) {
+        unsigned char rgb[3] = {(unsigned char)i, (unsigned char)i, (unsigned char)i};
+        fwrite(rgb, 1, 3, fp);
+    }
+    unsigned char desc[11] = {0x2c, 0, 0, 0, 0, (unsigned char)w, (unsigned char)(w >> 8),
+                              (unsigned char)h, (unsigned char)(h >> 8), 0,
+                              (unsigned char)min_bits};
+    fwrite(desc, 1, sizeof desc, fp);
+    for (size_t off = 0; off < z->len; off += 255) {
+        unsigned char n = (unsigned char)(z->len - off < 255 ? z->len - off : 255);
+        fputc(n, fp);
+        fwrite(z->out + off, 1, n, fp);
+    }
+    fputc(0, fp);
+    fputc(0x3b, fp);
+    return fclose(fp) == 0 ? 0 : -1;
+}
+
+/* Compresses w x h pixels, has giflib decode them, and returns how many
+ * decoded pixels are neither val[i] nor (with alt) alt[i]: 0 is a pass;
+ * -1 when something failed on the way. *bytes gets the stream's size. */
+static long lzw_round_trip(const uint8_t *val, const uint8_t *alt, int w, int h,
+                           int min_bits, enum lzw_clear clear, int run_sym,
+                           size_t *bytes)
+{
+    struct lzw z;
+    if (lzw_init(&z) < 0)
+        return -1;
+    long wrong = -1;
+    char path[256];
+    tmp_path(path, sizeof path, "lzw.gif");
+    if (lzw_encode(&z, val, alt, (size_t)w * h, min_bits, clear, run_sym) == 0 &&
+        write_stream_gif(path, &z, w, h, min_bits) == 0) {
+        if (bytes)
+            *bytes = z.len;
+        GifFileType *gif = load_gif(path);
+        if (gif && gif->ImageCount == 1) {
+            const GifByteType *px = gif->SavedImages[0].RasterBits;
+            wrong = 0;
+            for (long i = 0; i < (long)w * h; i++)
+                wrong += px[i] != val[i] && (!alt || px[i] != alt[i]);
+        }
+        free_gif(gif);
+    }
+    lzw_free(&z);
+    return wrong;
+}
+
+static void lzw_round_trip_is_exact_on_random_data(void)
+{
+    enum { W = 300, H = 200 };
+    uint8_t *val = malloc(W * H);
+    /* 8-bit noise fills the 4096-code table many times over: both ways of
+     * dealing with a full table must decode exactly. */
+    lcg_state = 1;
+    for (int i = 0; i < W * H; i++)
+        val[i] = (uint8_t)lcg();
+    size_t full = 0, adaptive = 0;
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_WHEN_FULL, -1, &full) == 0);
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_ADAPTIVE, -1, &adaptive) == 0);
+    CHECK(full > (size_t)W * H);        /* noise does not compress */
+    /* Few symbols, small codes: 2- and 4-bit data. */
+    for (int bits = 2; bits <= 4; bits += 2) {
+        for (int i = 0; i < W * H; i++)
+            val[i] = (uint8_t)(lcg() % (1u << bits));
+        CHECK(lzw_round_trip(val, NULL, W, H, bits, LZW_CLEAR_WHEN_FULL, -1, NULL) == 0);
+        CHECK(lzw_round_trip(val, NULL, W, H, bits, LZW_CLEAR_ADAPTIVE, -1, NULL) == 0);
+    }
+    /* Noise that turns into runs halfway: the adaptive table decides when
+     * to clear (or not) with the content changing under it. */
+    for (int i = 0; i < W * H; i++)
+        val[i] = i < W * H / 2 ? (uint8_t)lcg() : (uint8_t)(i / 97 % 3);
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_ADAPTIVE, -1, NULL) == 0);
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_WHEN_FULL, -1, NULL) == 0);
+    free(val);
+}
+
+static void lzw_round_trip_is_exact_on_flat_and_tiny_data(void)
+{
+    enum { W = 400, H = 300 };
+    uint8_t *val = malloc(W * H);
+    memset(val, 5, W * H);
+    size_t flat = 0;
+    CHECK(lzw_round_trip(val, NULL, W, H, 3, LZW_CLEAR_WHEN_FULL, -1, &flat) == 0);
+    /* One run of 120000 pixels takes about sqrt(2 * 120000) codes. */
+    CHECK(flat > 0 && flat < 1200);
+    CHECK(lzw_round_trip(val, NULL, W, H, 3, LZW_CLEAR_ADAPTIVE, 5, NULL) == 0);
+    uint8_t one = 3;
+    CHECK(lzw_round_trip(&one, NULL, 1, 1, 2, LZW_CLEAR_WHEN_FULL, -1, NULL) == 0);
+    CHECK(lzw_round_trip(&one, NULL, 1, 1, 2, LZW_CLEAR_WHEN_FULL, 3, NULL) == 0);
+    uint8_t two[2] = {0, 255};
+    CHECK(lzw_round_trip(two, NULL, 2, 1, 8, LZW_CLEAR_WHEN_FULL, 0, NULL) == 0);
+    CHECK(lzw_min_bits(0) == 2 && lzw_min_bits(3) == 2 && lzw_min_bits(4) == 3 &&
+          lzw_min_bits(127) == 7 && lzw_min_bits(128) == 8 && lzw_min_bits(255) == 8);
+    free(val);
+}
+
+/* Frames of an animation: runs of the transparent index broken by a
+ * diagonal edge of a few colours and by scattered noise, the content run
+ * alignment is made for. */
+static void lzw_run_alignment_round_trips_and_pays(void)
+{
+    enum { W = 560, H = 350, T = 0 };
+    uint8_t *val = malloc(W * H);
+    lcg_state = 7;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int edge = 60 + y * 11 / 8;
+            uint8_t v = T;
+            if (x >= edge && x < edge + 4)
+                v = (uint8_t)(1 + (x - edge + y) % 5);
+            else if (lcg() % 997 == 0)
+                v = (uint8_t)(1 + lcg() % 200);
+            val[y * W + x] = v;
+        }
+    size_t plain = 0, aligned = 0;
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_WHEN_FULL, -1, &plain) == 0);
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_WHEN_FULL, T, &aligned) == 0);
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_ADAPTIVE, T, NULL) == 0);
+    CHECK(aligned > 0 && aligned < plain);
+    /* Long enough to fill the table: the run bookkeeping is reset by the
+     * clear codes. */
+    for (int i = 0; i < W * H; i++)
+        if (lcg() % 5 == 0)
+            val[i] = (uint8_t)(lcg() % 256);
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_WHEN_FULL, T, NULL) == 0);
+    CHECK(lzw_round_trip(val, NULL, W, H, 8, LZW_CLEAR_ADAPTIVE, T, NULL) == 0);
+    free(val);
+}
+
+static void lzw_either_pixels_decode_to_one_of_the_two(void)
+{
+    enum { W = 320, H = 240 };
+    uint8_t *val = malloc(W * H), *alt = malloc(W * H);
+    lcg_state = 11;
+    /* A picture over a striped canvas: where the picture is "unchanged" a
+     * pixel may be the transparent index 15 or the canvas colour. */
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int i = y * W + x;
+            uint8_t canvas = (uint8_t)((x / 7 + y / 5) % 4);
+            if ((x - y) % 23 == 0 || lcg() % 50 == 0) {
+                val[i] = alt[i] = (uint8_t)(4 + lcg() % 11);
+            } else {
+                val[i] = 15;
+                alt[i] = canvas;
+            }
+        }
+    CHECK(lzw_round_trip(val, alt, W, H, 4, LZW_CLEAR_WHEN_FULL, -1, NULL) == 0);
+    CHECK(lzw_round_trip(val, alt, W, H, 4, LZW_CLEAR_ADAPTIVE, 15, NULL) == 0);
+    /* With every pixel free, the walk stays bounded and still decodes. */
+    for (int i = 0; i < W * H; i++) {
+        val[i] = (uint8_t)(lcg() % 16);
+        alt[i] = (uint8_t)(lcg() % 16);
+    }
+    CHECK(lzw_round_trip(val, alt, W, H, 4, LZW_CLEAR_WHEN_FULL, -1, NULL) == 0);
+    free(val);
+    free(alt);
+}
+
+/* ---- dithering ---------------------------------------------------------- */
+
+/* Decodes the GIF of clip c; checks that every index is inside the table it
+ * refers to and that later images stay small (static parts do not
+ * shimmer); returns the PSNR. */
+static double check_dithered(const struct clip *c, const char *path)
+{
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return 0;
+    for (int i = 0; i < gif->ImageCount; i++) {
+        const SavedImage *im = &gif->SavedImages[i];
+        const GifImageDesc *d = &im->ImageDesc;
+        const ColorMapObject *map = d->ColorMap ? d->ColorMap : gif->SColorMap;
+        long outside = 0;
+        for (long k = 0; k < (long)d->Width * d->Height; k++)
+            outside += im->RasterBits[k] >= map->ColorCount;
+        CHECK(outside == 0);
+        if (i > 0) {
+            CHECK((long)d->Width * d->Height < (long)c->width * c->height / 3);
+        }
+    }
+    long mismatch;
+    double psnr = replay_psnr(c, gif, &mismatch);
+    free_gif(gif);
+    return psnr;
+}
+
+static void gif_dither_modes_make_valid_different_gifs(void)
+{
+    struct clip c = {.draw = draw_gradient, .width = 160, .height = 90,
+                     .nframes = 6, .max_colors = 32, .analyze = 1};
+    char none[256], path[256];
+    tmp_path(none, sizeof none, "dither-none.gif");
+    CHECK(encode_clip(&c, none, NULL) == 0);
+    double psnr_none = check_dithered(&c, none);
+    unsigned char *dn = NULL;
+    long sn = 0;
+    CHECK(read_file(none, &dn, &sn) == 0);
+    for (int mode = 1; mode <= 2; mode++) {
+        c.dither = mode;
+        tmp_path(path, sizeof path, mode == 1 ? "dither-ordered.gif" : "dither-diffusion.gif");
+        CHECK(encode_clip(&c, path, NULL) == 0);
+        double psnr = check_dithered(&c, path);
+        /* Dithering trades some PSNR (noise) for smooth gradients: not far
+         * below the undithered result, never broken. */
+        CHECK(psnr > 16 && psnr > psnr_none - 6);
+        unsigned char *dd = NULL;
+        long sd = 0;
+        CHECK(read_file(path, &dd, &sd) == 0);
+        CHECK(sd != sn || memcmp(dd, dn, (size_t)sn) != 0);
+        /* Deterministic: the same frames give the same bytes. */
+        char again[256];
+        tmp_path(again, sizeof again, "dither-again.gif");
+        CHECK(encode_clip(&c, again, NULL) == 0);
+        unsigned char *da = NULL;
+        long sa = 0;
+        CHECK(read_file(again, &da, &sa) == 0);
+        CHECK(sa == sd && memcmp(da, dd, (size_t)sd) == 0);
+        free(da);
+        free(dd);
+    }
+    free(dn);
+}
+
+static void gif_rejects_an_unknown_dither_mode(void)
+{
+    struct clip c = {.draw = draw_flat, .width = 16, .height = 16, .nframes = 1,
+                     .dither = 3};
+    struct enc_options opt = options_of(&c);
+    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
+    e.priv = calloc(1, encoder_gif.priv_size);
+    char path[256];
+    tmp_path(path, sizeof path, "bad-dither.gif");
+    int errors = diag_error_count();
+    CHECK(encoder_gif.open(&e, path) == -1);
+    CHECK(diag_error_count() == errors + 1);
+    free(e.priv);
+}
+
+static void gif_plot_output_is_deterministic(void)
+{
+    /* Plot-like frames with the analysis: palette split and ordering,
+     * variants and run alignment all decided the same way twice. */
+    struct clip c = {.draw = draw_curve, .width = 400, .height = 225,
+                     .nframes = 24, .analyze = 1};
+    char a[256], b[256];
+    tmp_path(a, sizeof a, "plot-a.gif");
+    tmp_path(b, sizeof b, "plot-b.gif");
+    CHECK(encode_clip(&c, a, NULL) == 0);
+    CHECK(encode_clip(&c, b, NULL) == 0);
+    unsigned char *da = NULL, *db = NULL;
+    long sa = 0, sb = 0;
+    CHECK(read_file(a, &da, &sa) == 0);
+    CHECK(read_file(b, &db, &sb) == 0);
+    CHECK(sa > 0 && sa == sb && memcmp(da, db, (size_t)sa) == 0);
+    free(da);
+    free(db);
+    GifFileType *gif = load_gif(a);
+    CHECK(gif != NULL);
+    if (gif) {
+        long mismatch;
+        CHECK(replay_psnr(&c, gif, &mismatch) > 35);
+        free_gif(gif);
+    }
+}
+
 static void remove_tmp_dir(void)
 {
     char cmd[128];
@@ -863,6 +1197,13 @@ int main(void)
     RUN(gif_close_fails_when_frames_are_missing);
     RUN(gif_discard_leaves_file_unfinished);
     RUN(gif_encodes_plot_frames_quickly);
+    RUN(lzw_round_trip_is_exact_on_random_data);
+    RUN(lzw_round_trip_is_exact_on_flat_and_tiny_data);
+    RUN(lzw_run_alignment_round_trips_and_pays);
+    RUN(lzw_either_pixels_decode_to_one_of_the_two);
+    RUN(gif_dither_modes_make_valid_different_gifs);
+    RUN(gif_rejects_an_unknown_dither_mode);
+    RUN(gif_plot_output_is_deterministic);
     remove_tmp_dir();
     return CHECK_SUMMARY();
 }
