@@ -21,4 +21,11 @@ static inline uint32_t frame_pixel(const struct frame *f, int x, int y)
     return ((const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride))[x];
 }
 
+/* 1 when every pixel has alpha 255 (the usual case: no compositing). */
+int frame_is_opaque(const struct frame *f);
+/* A premultiplied pixel composited over an opaque background colour. */
+uint32_t pixel_over(uint32_t px, uint32_t bg);
+/* Premultiplied to straight alpha; fully transparent pixels become clear. */
+uint32_t pixel_unpremultiply(uint32_t px, uint32_t clear);
+
 #endif

@@ -29,6 +29,7 @@
 
 #include "diag.h"
 #include "encode.h"
+#include "libav.h"
 #include "frame.h"
 
 /* A fixed count, never "auto": x264's output depends on its thread count,
@@ -56,21 +57,6 @@ struct mp4 {
     int64_t next_pts;
 };
 
-/* Reports a libav failure: what we were doing, then libav's own wording for
- * the error code. */
-static int av_fail(int err, const char *fmt, ...) DIAG_PRINTF(2, 3);
-static int av_fail(int err, const char *fmt, ...)
-{
-    char what[1024], text[AV_ERROR_MAX_STRING_SIZE];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    if (av_strerror(err, text, sizeof text) < 0)
-        snprintf(text, sizeof text, "error %d", err);
-    return diag_fail("mp4: %s: %s", what, text);
-}
 
 /* Frees everything; safe on a partly built encoder and idempotent. The file
  * is closed without a trailer (close() writes it before getting here). */
@@ -131,10 +117,10 @@ static int open_codec(struct mp4 *m, const struct enc_options *opt)
          * plots much better than its film defaults. */
         (err = av_opt_set(c->priv_data, "tune", "animation", 0)) < 0 ||
         (err = av_opt_set_double(c->priv_data, "crf", opt->crf, 0)) < 0)
-        return av_fail(err, "cannot set libx264 options");
+        return libav_fail("mp4", err, "cannot set libx264 options");
 
     if ((err = avcodec_open2(c, x264, NULL)) < 0)
-        return av_fail(err, "cannot open the libx264 encoder (preset '%s', crf %d, %dx%d, %s)",
+        return libav_fail("mp4", err, "cannot open the libx264 encoder (preset '%s', crf %d, %dx%d, %s)",
                        preset, opt->crf, m->width, m->height, av_get_pix_fmt_name(m->pix_fmt));
     return 0;
 }
@@ -150,7 +136,7 @@ static int open_stream(struct mp4 *m)
     m->stream->avg_frame_rate = m->codec->framerate;
     m->stream->sample_aspect_ratio = m->codec->sample_aspect_ratio;
     if ((err = avcodec_parameters_from_context(m->stream->codecpar, m->codec)) < 0)
-        return av_fail(err, "cannot describe the video stream");
+        return libav_fail("mp4", err, "cannot describe the video stream");
     return 0;
 }
 
@@ -188,7 +174,7 @@ static int open_scaler(struct mp4 *m)
     m->picture->color_range = AVCOL_RANGE_MPEG;
     int err = av_frame_get_buffer(m->picture, 0);
     if (err < 0)
-        return av_fail(err, "cannot allocate a picture");
+        return libav_fail("mp4", err, "cannot allocate a picture");
     return 0;
 }
 
@@ -206,7 +192,7 @@ static int open_all(struct mp4 *m, const struct enc_options *opt, const char *pa
     m->pix_fmt = opt->chroma444 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
 
     if ((err = avformat_alloc_output_context2(&m->fmt, NULL, "mp4", path)) < 0)
-        return av_fail(err, "cannot set up the MP4 muxer");
+        return libav_fail("mp4", err, "cannot set up the MP4 muxer");
     /* No library version strings or creation times in the file. */
     m->fmt->flags |= AVFMT_FLAG_BITEXACT;
 
@@ -214,14 +200,14 @@ static int open_all(struct mp4 *m, const struct enc_options *opt, const char *pa
         return -1;
 
     if ((err = avio_open(&m->fmt->pb, path, AVIO_FLAG_WRITE)) < 0)
-        return av_fail(err, "cannot create '%s'", path);
+        return libav_fail("mp4", err, "cannot create '%s'", path);
 
     if ((err = av_dict_set(&mux_opts, "movflags", "+faststart", 0)) < 0)
-        return av_fail(err, "cannot set muxer options");
+        return libav_fail("mp4", err, "cannot set muxer options");
     err = avformat_write_header(m->fmt, &mux_opts);
     av_dict_free(&mux_opts);
     if (err < 0)
-        return av_fail(err, "cannot write the MP4 header");
+        return libav_fail("mp4", err, "cannot write the MP4 header");
     return 0;
 }
 
@@ -243,58 +229,8 @@ static int mp4_open(struct encoder *e, const char *path)
     return 0;
 }
 
-/* Pulls every packet the encoder has ready and hands it to the muxer. */
-static int write_packets(struct mp4 *m)
-{
-    for (;;) {
-        int err = avcodec_receive_packet(m->codec, m->packet);
-        if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
-            return 0;
-        if (err < 0)
-            return av_fail(err, "H.264 encoding failed");
-        /* At a constant frame rate every picture lasts one tick. Should a
-         * libavcodec version leave the duration unset, say so, or the muxer
-         * could end the video a frame early. */
-        if (m->packet->duration <= 0)
-            m->packet->duration = 1;
-        av_packet_rescale_ts(m->packet, m->codec->time_base, m->stream->time_base);
-        m->packet->stream_index = m->stream->index;
-        err = av_interleaved_write_frame(m->fmt, m->packet);
-        av_packet_unref(m->packet);
-        if (err < 0)
-            return av_fail(err, "cannot write to the MP4 file");
-    }
-}
 
-/* cairo premultiplies colour by alpha, so compositing over an opaque
- * background is src + bg * (1 - alpha) per channel. */
-static uint32_t over_background(uint32_t px, uint32_t bg)
-{
-    uint32_t a = px >> 24;
-    if (a == 255)
-        return px;
-    uint32_t out = 0xFF000000u;
-    for (int shift = 0; shift < 24; shift += 8) {
-        uint32_t s = (px >> shift) & 0xFF;
-        uint32_t b = (bg >> shift) & 0xFF;
-        uint32_t v = s + (b * (255 - a) + 127) / 255;
-        out |= (v > 255 ? 255 : v) << shift;
-    }
-    return out;
-}
 
-static int frame_is_opaque(const struct frame *f)
-{
-    for (int y = 0; y < f->height; y++) {
-        const uint32_t *row = (const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride);
-        uint32_t all = 0xFFFFFFFFu;
-        for (int x = 0; x < f->width; x++)
-            all &= row[x];
-        if ((all >> 24) != 0xFF)
-            return 0;
-    }
-    return 1;
-}
 
 /* The pixels to convert: the frame itself when it already is what the video
  * needs (the usual case, no copy), else a padded, composited copy. */
@@ -319,7 +255,7 @@ static int source_pixels(struct mp4 *m, const struct frame *f,
         if (y < f->height) {
             const uint32_t *row = (const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride);
             for (; x < f->width; x++)
-                out[x] = over_background(row[x], m->fill);
+                out[x] = pixel_over(row[x], m->fill);
         }
         for (; x < m->width; x++)
             out[x] = m->fill;
@@ -342,7 +278,7 @@ static int mp4_add_frame(struct encoder *e, const struct frame *f)
         return -1;
     /* The encoder may still hold a reference to the previous picture. */
     if ((err = av_frame_make_writable(m->picture)) < 0)
-        return av_fail(err, "cannot allocate a picture");
+        return libav_fail("mp4", err, "cannot allocate a picture");
     const uint8_t *const planes[1] = {pixels};
     const int strides[1] = {stride};
     if (sws_scale(m->sws, planes, strides, 0, m->height,
@@ -350,8 +286,8 @@ static int mp4_add_frame(struct encoder *e, const struct frame *f)
         return diag_fail("mp4: RGB to YUV conversion failed");
     m->picture->pts = m->next_pts++;
     if ((err = avcodec_send_frame(m->codec, m->picture)) < 0)
-        return av_fail(err, "H.264 encoding failed");
-    if (write_packets(m) < 0)
+        return libav_fail("mp4", err, "H.264 encoding failed");
+    if (libav_write_packets("mp4", m->codec, m->packet, m->fmt, m->stream) < 0)
         return -1;
     e->images_written++;
     return 0;
@@ -366,13 +302,13 @@ static int mp4_close(struct encoder *e)
      * B-frames; the trailer then writes the index (and, for faststart,
      * moves it in front of the media data). */
     if ((err = avcodec_send_frame(m->codec, NULL)) < 0)
-        rc = av_fail(err, "H.264 encoding failed");
-    else if (write_packets(m) < 0)
+        rc = libav_fail("mp4", err, "H.264 encoding failed");
+    else if (libav_write_packets("mp4", m->codec, m->packet, m->fmt, m->stream) < 0)
         rc = -1;
     else if ((err = av_write_trailer(m->fmt)) < 0)
-        rc = av_fail(err, "cannot finish the MP4 file");
+        rc = libav_fail("mp4", err, "cannot finish the MP4 file");
     if ((err = avio_closep(&m->fmt->pb)) < 0 && rc == 0)
-        rc = av_fail(err, "cannot close the MP4 file");
+        rc = libav_fail("mp4", err, "cannot close the MP4 file");
     mp4_release(m);
     return rc;
 }

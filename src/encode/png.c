@@ -42,16 +42,6 @@ static cairo_status_t png_write_cb(void *closure, const unsigned char *data,
                                                  : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* An opaque picture is stored as RGB: a quarter less data to compress and
- * no alpha channel that viewers could misinterpret. */
-static int frame_is_opaque(const struct frame *f)
-{
-    for (int y = 0; y < f->height; y++)
-        for (int x = 0; x < f->width; x++)
-            if (frame_pixel(f, x, y) >> 24 != 0xff)
-                return 0;
-    return 1;
-}
 
 static int png_add_frame(struct encoder *e, const struct frame *f)
 {

@@ -28,6 +28,7 @@
 
 #include "diag.h"
 #include "encode.h"
+#include "libav.h"
 #include "frame.h"
 
 /* Fixed, never "auto", so that the bytes cannot depend on the machine's
@@ -72,21 +73,6 @@ struct webm {
     int64_t next_pts;
 };
 
-/* Reports a libav failure: what we were doing, then libav's own wording for
- * the error code. */
-static int av_fail(int err, const char *fmt, ...) DIAG_PRINTF(2, 3);
-static int av_fail(int err, const char *fmt, ...)
-{
-    char what[1024], text[AV_ERROR_MAX_STRING_SIZE];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    if (av_strerror(err, text, sizeof text) < 0)
-        snprintf(text, sizeof text, "error %d", err);
-    return diag_fail("webm: %s: %s", what, text);
-}
 
 /* Frees everything; safe on a partly built encoder and idempotent. The file
  * is closed without a trailer (close() writes it before getting here). */
@@ -151,10 +137,10 @@ static int open_codec(struct webm *w, const struct enc_options *opt)
         (err = av_opt_set_int(c->priv_data, "tile-rows", 0, 0)) < 0 ||
         (err = av_opt_set_int(c->priv_data, "row-mt", 1, 0)) < 0 ||
         (err = av_opt_set_int(c->priv_data, "frame-parallel", 0, 0)) < 0)
-        return av_fail(err, "cannot set libvpx-vp9 options");
+        return libav_fail("webm", err, "cannot set libvpx-vp9 options");
 
     if ((err = avcodec_open2(c, vp9, NULL)) < 0)
-        return av_fail(err, "cannot open the libvpx-vp9 encoder (crf %d, %dx%d, %s)",
+        return libav_fail("webm", err, "cannot open the libvpx-vp9 encoder (crf %d, %dx%d, %s)",
                        opt->webm_crf, opt->width, opt->height,
                        av_get_pix_fmt_name(w->pix_fmt));
     return 0;
@@ -174,7 +160,7 @@ static int open_stream(struct webm *w)
     w->stream->sample_aspect_ratio = w->codec->sample_aspect_ratio;
     /* With yuva420p as the stream's format the muxer sets AlphaMode. */
     if ((err = avcodec_parameters_from_context(w->stream->codecpar, w->codec)) < 0)
-        return av_fail(err, "cannot describe the video stream");
+        return libav_fail("webm", err, "cannot describe the video stream");
     return 0;
 }
 
@@ -208,7 +194,7 @@ static int open_scaler(struct webm *w, const struct enc_options *opt)
     w->picture->color_range = AVCOL_RANGE_MPEG;
     int err = av_frame_get_buffer(w->picture, 0);
     if (err < 0)
-        return av_fail(err, "cannot allocate a picture");
+        return libav_fail("webm", err, "cannot allocate a picture");
     return 0;
 }
 
@@ -227,7 +213,7 @@ static int open_all(struct webm *w, const struct enc_options *opt, const char *p
     w->clear = opt->background & 0x00FFFFFFu;
 
     if ((err = avformat_alloc_output_context2(&w->fmt, NULL, "webm", path)) < 0)
-        return av_fail(err, "cannot set up the WebM muxer");
+        return libav_fail("webm", err, "cannot set up the WebM muxer");
     /* No library versions, dates or random UIDs in the file. */
     w->fmt->flags |= AVFMT_FLAG_BITEXACT;
 
@@ -235,9 +221,9 @@ static int open_all(struct webm *w, const struct enc_options *opt, const char *p
         return -1;
 
     if ((err = avio_open(&w->fmt->pb, path, AVIO_FLAG_WRITE)) < 0)
-        return av_fail(err, "cannot create '%s'", path);
+        return libav_fail("webm", err, "cannot create '%s'", path);
     if ((err = avformat_write_header(w->fmt, NULL)) < 0)
-        return av_fail(err, "cannot write the WebM header");
+        return libav_fail("webm", err, "cannot write the WebM header");
     return 0;
 }
 
@@ -258,75 +244,9 @@ static int webm_open(struct encoder *e, const char *path)
     return 0;
 }
 
-/* Pulls every packet the encoder has ready and hands it to the muxer. */
-static int write_packets(struct webm *w)
-{
-    for (;;) {
-        int err = avcodec_receive_packet(w->codec, w->packet);
-        if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
-            return 0;
-        if (err < 0)
-            return av_fail(err, "VP9 encoding failed");
-        /* Every picture lasts one tick; the muxer needs the duration of
-         * the last one for the file's duration to include it. */
-        if (w->packet->duration <= 0)
-            w->packet->duration = 1;
-        av_packet_rescale_ts(w->packet, w->codec->time_base, w->stream->time_base);
-        w->packet->stream_index = w->stream->index;
-        err = av_interleaved_write_frame(w->fmt, w->packet);
-        av_packet_unref(w->packet);
-        if (err < 0)
-            return av_fail(err, "cannot write to the WebM file");
-    }
-}
 
-/* cairo premultiplies colour by alpha: over an opaque background each
- * channel is src + bg * (1 - alpha). */
-static uint32_t over_background(uint32_t px, uint32_t bg)
-{
-    uint32_t a = px >> 24;
-    if (a == 255)
-        return px;
-    uint32_t out = 0xFF000000u;
-    for (int shift = 0; shift < 24; shift += 8) {
-        uint32_t s = (px >> shift) & 0xFF;
-        uint32_t b = (bg >> shift) & 0xFF;
-        uint32_t v = s + (b * (255 - a) + 127) / 255;
-        out |= (v > 255 ? 255 : v) << shift;
-    }
-    return out;
-}
 
-/* Premultiplied to straight alpha, which is what yuva420p stores: each
- * channel times 255 / alpha, rounded. Fully transparent pixels have no
- * colour of their own and take `clear`. */
-static uint32_t unpremultiply(uint32_t px, uint32_t clear)
-{
-    uint32_t a = px >> 24;
-    if (a == 255)
-        return px;
-    if (a == 0)
-        return clear;
-    uint32_t out = a << 24;
-    for (int shift = 0; shift < 24; shift += 8) {
-        uint32_t v = (((px >> shift) & 0xFF) * 255 + a / 2) / a;
-        out |= (v > 255 ? 255 : v) << shift;
-    }
-    return out;
-}
 
-static int frame_is_opaque(const struct frame *f)
-{
-    for (int y = 0; y < f->height; y++) {
-        const uint32_t *row = (const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride);
-        uint32_t all = 0xFFFFFFFFu;
-        for (int x = 0; x < f->width; x++)
-            all &= row[x];
-        if ((all >> 24) != 0xFF)
-            return 0;
-    }
-    return 1;
-}
 
 /* The pixels to convert: the frame itself when it is already what the video
  * needs (opaque, the usual case: no copy), else a copy that is composited
@@ -349,10 +269,10 @@ static int source_pixels(struct webm *w, const struct frame *f,
         uint32_t *out = w->staging + (size_t)y * f->width;
         if (w->alpha)
             for (int x = 0; x < f->width; x++)
-                out[x] = unpremultiply(row[x], w->clear);
+                out[x] = pixel_unpremultiply(row[x], w->clear);
         else
             for (int x = 0; x < f->width; x++)
-                out[x] = over_background(row[x], w->fill);
+                out[x] = pixel_over(row[x], w->fill);
     }
     *pixels = (const uint8_t *)w->staging;
     *stride = f->width * (int)sizeof *w->staging;
@@ -372,7 +292,7 @@ static int webm_add_frame(struct encoder *e, const struct frame *f)
         return -1;
     /* The encoder may still hold a reference to the previous picture. */
     if ((err = av_frame_make_writable(w->picture)) < 0)
-        return av_fail(err, "cannot allocate a picture");
+        return libav_fail("webm", err, "cannot allocate a picture");
     const uint8_t *const planes[1] = {pixels};
     const int strides[1] = {stride};
     if (sws_scale(w->sws, planes, strides, 0, f->height,
@@ -380,8 +300,8 @@ static int webm_add_frame(struct encoder *e, const struct frame *f)
         return diag_fail("webm: RGB to YUV conversion failed");
     w->picture->pts = w->next_pts++;
     if ((err = avcodec_send_frame(w->codec, w->picture)) < 0)
-        return av_fail(err, "VP9 encoding failed");
-    if (write_packets(w) < 0)
+        return libav_fail("webm", err, "VP9 encoding failed");
+    if (libav_write_packets("webm", w->codec, w->packet, w->fmt, w->stream) < 0)
         return -1;
     e->images_written++;
     return 0;
@@ -395,13 +315,13 @@ static int webm_close(struct encoder *e)
     /* A NULL frame drains the pictures libvpx holds back for its lookahead
      * (lag-in-frames); the trailer then writes the cues and the duration. */
     if ((err = avcodec_send_frame(w->codec, NULL)) < 0)
-        rc = av_fail(err, "VP9 encoding failed");
-    else if (write_packets(w) < 0)
+        rc = libav_fail("webm", err, "VP9 encoding failed");
+    else if (libav_write_packets("webm", w->codec, w->packet, w->fmt, w->stream) < 0)
         rc = -1;
     else if ((err = av_write_trailer(w->fmt)) < 0)
-        rc = av_fail(err, "cannot finish the WebM file");
+        rc = libav_fail("webm", err, "cannot finish the WebM file");
     if ((err = avio_closep(&w->fmt->pb)) < 0 && rc == 0)
-        rc = av_fail(err, "cannot close the WebM file");
+        rc = libav_fail("webm", err, "cannot close the WebM file");
     webm_release(w);
     return rc;
 }
