@@ -8,8 +8,8 @@
  * paths. The encoder's own LZW compressor is checked on its own (decoded
  * by giflib: exact indices, tables that fill up, small code sizes, either-
  * pixels), and so are the dither modes. Run under valgrind --leak-check=full
- * for the release paths. Set MLANIM_BENCH=1 to time 200 plot-like 800x450
- * frames. */
+ * for the release paths. Speed and size against other tools are measured by
+ * bench/encoders.sh, not here. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -107,51 +107,6 @@ static void draw_every_frame(cairo_t *cr, int width, int height, int index)
     cairo_fill(cr);
 }
 
-/* Plot-like, for the benchmark: grid, axes, a loss curve drawn up to the
- * current step, a marker on its tip and a label. */
-static void draw_plot(cairo_t *cr, int width, int height, int index)
-{
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_set_line_width(cr, 1);
-    cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
-    for (int x = 60; x < width - 20; x += 50) {
-        cairo_move_to(cr, x + 0.5, 30);
-        cairo_line_to(cr, x + 0.5, height - 40);
-    }
-    for (int y = 30; y < height - 40; y += 40) {
-        cairo_move_to(cr, 60, y + 0.5);
-        cairo_line_to(cr, width - 20, y + 0.5);
-    }
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    cairo_move_to(cr, 60.5, 30);
-    cairo_line_to(cr, 60.5, height - 39.5);
-    cairo_line_to(cr, width - 20, height - 39.5);
-    cairo_stroke(cr);
-    double px = 0, py = 0;
-    cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);
-    cairo_set_line_width(cr, 2.5);
-    for (int i = 0; i <= index; i++) {
-        px = 60 + (width - 80) * i / 200.0;
-        py = 30 + (height - 70) * (1 - exp(-i / 40.0) * (0.9 + 0.1 * cos(i * 0.3)));
-        py = height - 40 - (py - 30);
-        if (i == 0)
-            cairo_move_to(cr, px, py);
-        else
-            cairo_line_to(cr, px, py);
-    }
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 1.0, 0.5, 0.05);
-    cairo_arc(cr, px, py, 6, 0, TAU);
-    cairo_fill(cr);
-    char label[64];
-    snprintf(label, sizeof label, "epoch %d   loss %.4f", index, py / height);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_font_size(cr, 16);
-    cairo_move_to(cr, 70, 22);
-    cairo_show_text(cr, label);
-}
 
 /* Plot-like without text (font caches would show up in valgrind as
  * cairo's): a grid, a curve growing step by step, a marker on its tip and
@@ -816,63 +771,6 @@ static void gif_discard_leaves_file_unfinished(void)
     free(data);
 }
 
-static void gif_encodes_plot_frames_quickly(void)
-{
-    if (!getenv("MLANIM_BENCH"))
-        return;
-    enum { W = 800, H = 450, N = 200 };
-    struct clip c = {.draw = draw_plot, .width = W, .height = H, .nframes = N};
-    struct enc_options opt = options_of(&c);
-    struct encoder e = {.kind = &encoder_gif, .opt = &opt};
-    e.priv = calloc(1, encoder_gif.priv_size);
-    char path[256];
-    tmp_path(path, sizeof path, "bench.gif");
-    cairo_surface_t **frames = malloc(N * sizeof *frames);
-    for (int i = 0; i < N; i++)
-        frames[i] = render(&c, i);
-
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = encoder_gif.open(&e, path);
-    /* The renderer's sample: every 10th frame plus the last. */
-    for (int i = 0; i < N && rc == 0; i += 10) {
-        struct frame f = frame_of(frames[i], i);
-        rc = encoder_gif.analyze(&e, &f);
-    }
-    if (rc == 0 && (N - 1) % 10 != 0) {
-        struct frame f = frame_of(frames[N - 1], N - 1);
-        rc = encoder_gif.analyze(&e, &f);
-    }
-    for (int i = 0; i < N && rc == 0; i++) {
-        struct frame f = frame_of(frames[i], i);
-        rc = encoder_gif.add_frame(&e, &f);
-    }
-    if (rc == 0)
-        rc = encoder_gif.close(&e);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    CHECK(rc == 0);
-    CHECK(secs < 0.5);
-
-    GifFileType *gif = load_gif(path);
-    CHECK(gif != NULL);
-    long mismatch = 0;
-    double psnr = gif ? replay_psnr(&c, gif, &mismatch) : 0;
-    CHECK(psnr > 35);
-    unsigned char *data = NULL;
-    long size = 0;
-    read_file(path, &data, &size);
-    fprintf(stderr, "bench: %d frames %dx%d in %.3f s, %d images, %ld bytes, "
-            "%d colours, PSNR %.1f dB\n", N, W, H, secs, e.images_written, size,
-            gif ? gif->SColorMap->ColorCount : 0, psnr);
-    free(data);
-    free_gif(gif);
-    for (int i = 0; i < N; i++)
-        cairo_surface_destroy(frames[i]);
-    free(frames);
-    free(e.priv);
-}
-
 /* ---- the LZW compressor on its own ------------------------------------ */
 
 static uint32_t lcg_state;
@@ -1196,7 +1094,6 @@ int main(void)
     RUN(gif_close_reports_a_full_disk);
     RUN(gif_close_fails_when_frames_are_missing);
     RUN(gif_discard_leaves_file_unfinished);
-    RUN(gif_encodes_plot_frames_quickly);
     RUN(lzw_round_trip_is_exact_on_random_data);
     RUN(lzw_round_trip_is_exact_on_flat_and_tiny_data);
     RUN(lzw_run_alignment_round_trips_and_pays);

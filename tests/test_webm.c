@@ -5,8 +5,7 @@
  * libvpx-vp9 decoder, since FFmpeg's native vp9 decoder ignores the alpha
  * stream); byte-for-byte reproducibility; and that the failure paths report
  * once and release everything (the fd count must not grow; run under
- * valgrind for memory). Set MLANIM_BENCH=1 to also time 200 plot-like
- * 800x450 frames. */
+ * valgrind for memory). Speed is measured by bench/encoders.sh, not here. */
 #include <dirent.h>
 #include <signal.h>
 #include <stdint.h>
@@ -727,109 +726,6 @@ static void webm_rejects_frame_of_wrong_size(void)
     unlink(path);
 }
 
-/* ---- benchmark (MLANIM_BENCH=1) --------------------------------------- */
-
-/* A loss curve being drawn: axes, grid, the curve so far, a moving marker
- * and a label. */
-static void draw_plot(cairo_t *cr, int width, int height, int index)
-{
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_set_line_width(cr, 1);
-    cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-    for (int x = 60; x < width - 20; x += 50) {
-        cairo_move_to(cr, x + 0.5, 20);
-        cairo_line_to(cr, x + 0.5, height - 40);
-    }
-    for (int y = 20; y < height - 40; y += 40) {
-        cairo_move_to(cr, 60, y + 0.5);
-        cairo_line_to(cr, width - 20, y + 0.5);
-    }
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_move_to(cr, 60.5, 20);
-    cairo_line_to(cr, 60.5, height - 39.5);
-    cairo_line_to(cr, width - 20, height - 39.5);
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);
-    cairo_set_line_width(cr, 2);
-    double px = 0, py = 0;
-    for (int i = 0; i <= index; i++) {
-        px = 60 + (width - 80) * i / 200.0;
-        py = 20 + (height - 60) * (1 - exp(-i / 40.0) * 0.9 - 0.05);
-        py = height - 40 - (py - 20);
-        if (i == 0)
-            cairo_move_to(cr, px, py);
-        else
-            cairo_line_to(cr, px, py);
-    }
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0.84, 0.15, 0.16);
-    cairo_arc(cr, px, py, 5, 0, 6.2832);
-    cairo_fill(cr);
-    char label[64];
-    snprintf(label, sizeof label, "epoch %d   loss %.4f", index, exp(-index / 40.0) * 0.9 + 0.05);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_font_size(cr, 16);
-    cairo_move_to(cr, 70, height - 12);
-    cairo_show_text(cr, label);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Every thread of the process, user and system. */
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-           ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static void webm_encodes_200_plot_frames_in_under_3_seconds(void)
-{
-    enum { W = 800, H = 450, N = 200 };
-    char path[256];
-    tmp_path(path, sizeof path, "bench.webm");
-    struct enc_options opt = default_options(W, H, N);
-    struct encoder e = {.kind = &encoder_webm, .opt = &opt};
-    e.priv = calloc(1, encoder_webm.priv_size);
-    cairo_surface_t *s[N];
-
-    /* Draw first so only the encoder is timed. */
-    for (int i = 0; i < N; i++) {
-        s[i] = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
-        draw_into(s[i], draw_plot, i);
-    }
-    double start = now(), cpu_start = cpu_seconds();
-    int rc = e.kind->open(&e, path);
-    for (int i = 0; rc == 0 && i < N; i++) {
-        struct frame f = surface_frame(s[i], i);
-        if ((rc = e.kind->add_frame(&e, &f)) < 0)
-            e.kind->discard(&e);
-    }
-    if (rc == 0)
-        rc = e.kind->close(&e);
-    double seconds = now() - start, cpu = cpu_seconds() - cpu_start;
-    CHECK(rc == 0);
-    CHECK(e.images_written == N);
-    /* CPU time too: on a shared machine the wall time says more about the
-     * neighbours than about the encoder. */
-    printf("webm bench: %d frames %dx%d, crf %d: %.3f s wall (%.0f fps), "
-           "%.3f s cpu, %ld bytes\n",
-           N, W, H, opt.webm_crf, seconds, N / seconds, cpu, file_size(path));
-    CHECK(seconds < 3.0);
-    for (int i = 0; i < N; i++)
-        cairo_surface_destroy(s[i]);
-    free(e.priv);
-    unlink(path);
-}
-
 int main(void)
 {
     if (!mkdtemp(tmp_dir)) {
@@ -852,8 +748,6 @@ int main(void)
     RUN(webm_discard_after_some_frames_releases_everything);
     RUN(webm_close_fails_when_the_file_cannot_grow);
     RUN(webm_rejects_frame_of_wrong_size);
-    if (getenv("MLANIM_BENCH"))
-        RUN(webm_encodes_200_plot_frames_in_under_3_seconds);
 
     if (rmdir(tmp_dir) != 0)
         perror(tmp_dir);
