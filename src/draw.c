@@ -1332,3 +1332,18 @@ void draw_circle(cairo_t *cr, double cx, double cy, double r, uint32_t fill, uin
     cairo_new_path(cr);
     cairo_restore(cr);
 }
+
+void draw_viewport_image(cairo_t *cr, const struct viewport *v, cairo_surface_t *img)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    cairo_surface_mark_dirty(img);
+    cairo_save(cr);
+    cairo_rectangle(cr, v->px, v->py, v->pw, v->ph);
+    cairo_clip(cr);
+    cairo_translate(cr, v->px, v->py);
+    cairo_scale(cr, v->pw / w, v->ph / h);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cr);
+    cairo_restore(cr);
+}

@@ -103,6 +103,11 @@ extern const char *const draw_colormap_names[];     /* by enum value, NULL-termi
 /* NaN gives transparent (0). */
 uint32_t draw_colormap(int map, double t);
 
+/* Paints img (whose pixels were just written: it is marked dirty here) over
+ * the plot area, stretched to fill it, without smoothing, so a heat map
+ * computed at the area's device resolution lands pixel for pixel. */
+void draw_viewport_image(cairo_t *cr, const struct viewport *v, cairo_surface_t *img);
+
 /* Marks in pixels. */
 void draw_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
                uint32_t color, int dashed);

@@ -201,16 +201,7 @@ static void paint_heatmap(cairo_t *cr, const struct viewport *v, const struct li
             row[i] = lut[u <= 0 ? 0 : u >= LUT_SIZE - 1 ? LUT_SIZE - 1 : (int)u];
         }
     }
-    cairo_surface_mark_dirty(img);
-    cairo_save(cr);
-    cairo_rectangle(cr, v->px, v->py, v->pw, v->ph);
-    cairo_clip(cr);
-    cairo_translate(cr, v->px, v->py);
-    cairo_scale(cr, v->pw / W, v->ph / H);
-    cairo_set_source_surface(cr, img, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-    cairo_paint(cr);
-    cairo_restore(cr);
+    draw_viewport_image(cr, v, img);
     cairo_surface_destroy(img);
 }
 
