@@ -1347,3 +1347,18 @@ void draw_viewport_image(cairo_t *cr, const struct viewport *v, cairo_surface_t 
     cairo_paint(cr);
     cairo_restore(cr);
 }
+
+cairo_surface_t *draw_viewport_surface(cairo_t *cr, const struct viewport *v)
+{
+    double sx = 1, sy = 1;
+    cairo_user_to_device_distance(cr, &sx, &sy);
+    int w = (int)ceil(v->pw * fabs(sx) - 1e-6), h = (int)ceil(v->ph * fabs(sy) - 1e-6);
+    if (w < 1 || h < 1 || w > 16384 || h > 16384)
+        return NULL;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return NULL;
+    }
+    return img;
+}

@@ -103,6 +103,11 @@ extern const char *const draw_colormap_names[];     /* by enum value, NULL-termi
 /* NaN gives transparent (0). */
 uint32_t draw_colormap(int map, double t);
 
+/* An image surface with one pixel per device pixel of the plot area (so
+ * --scale keeps heat maps sharp), for the caller to fill and hand to
+ * draw_viewport_image; NULL if the area is empty or absurdly large. */
+cairo_surface_t *draw_viewport_surface(cairo_t *cr, const struct viewport *v);
+
 /* Paints img (whose pixels were just written: it is marked dirty here) over
  * the plot area, stretched to fill it, without smoothing, so a heat map
  * computed at the area's device resolution lands pixel for pixel. */

@@ -145,16 +145,10 @@ static void equalize(struct viewport *v)
 static void paint_regions(cairo_t *cr, const struct viewport *v, const double *theta, int k,
                           uint32_t background)
 {
-    double sx = 1, sy = 1;
-    cairo_user_to_device_distance(cr, &sx, &sy);
-    int W = (int)ceil(v->pw * fabs(sx) - 1e-6), H = (int)ceil(v->ph * fabs(sy) - 1e-6);
-    if (W < 1 || H < 1 || W > 16384 || H > 16384)
+    cairo_surface_t *img = draw_viewport_surface(cr, v);
+    if (!img)
         return;
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(img);
-        return;
-    }
+    int W = cairo_image_surface_get_width(img), H = cairo_image_surface_get_height(img);
     uint32_t tint[CENTROIDS_MAX];
     for (int j = 0; j < k; j++)
         tint[j] = mix(cluster_colors[j], background, 0.86);

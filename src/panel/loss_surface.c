@@ -171,18 +171,10 @@ static void window(const struct loss_surface_opts *opt, const struct panel_ctx *
 static void paint_heatmap(cairo_t *cr, const struct viewport *v, const struct line_moments *m,
                           const struct cscale *s, int map)
 {
-    double sx = 1, sy = 1;
-    cairo_user_to_device_distance(cr, &sx, &sy);
-    sx = fabs(sx);
-    sy = fabs(sy);
-    int W = (int)ceil(v->pw * sx - 1e-6), H = (int)ceil(v->ph * sy - 1e-6);
-    if (W < 1 || H < 1 || W > 16384 || H > 16384)
+    cairo_surface_t *img = draw_viewport_surface(cr, v);
+    if (!img)
         return;
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(img);
-        return;
-    }
+    int W = cairo_image_surface_get_width(img), H = cairo_image_surface_get_height(img);
     uint32_t lut[LUT_SIZE];
     for (int i = 0; i < LUT_SIZE; i++)
         lut[i] = draw_colormap(map, (double)i / (LUT_SIZE - 1));
