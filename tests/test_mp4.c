@@ -25,6 +25,7 @@
 #include "diag.h"
 #include "encode.h"
 #include "frame.h"
+#include "video_util.h"
 
 static char tmp_dir[] = "/tmp/mlanim-mp4-XXXXXX";
 
@@ -47,43 +48,8 @@ static struct enc_options default_options(int width, int height, int nframes)
 
 /* ---- drawing ---------------------------------------------------------- */
 
-typedef void (*draw_fn)(cairo_t *cr, int width, int height, int index);
 
-/* Plot-like: white, a thin grid, a moving coloured disc, a label. */
-static void draw_scene(cairo_t *cr, int width, int height, int index)
-{
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_set_line_width(cr, 1);
-    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-    for (int x = 0; x < width; x += 20) {
-        cairo_move_to(cr, x + 0.5, 0);
-        cairo_line_to(cr, x + 0.5, height);
-    }
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0.9, 0.3, 0.1);
-    cairo_arc(cr, 10 + index * 3 % (width - 20), height / 2.0, height / 8.0, 0, 6.2832);
-    cairo_fill(cr);
-    char label[32];
-    snprintf(label, sizeof label, "step %d", index);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_font_size(cr, 12);
-    cairo_move_to(cr, 4, 14);
-    cairo_show_text(cr, label);
-}
 
-/* Quadrants of pure red, green, blue and mid grey. */
-static void draw_patches(cairo_t *cr, int width, int height, int index)
-{
-    static const double colours[4][3] = {
-        {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {128 / 255.0, 128 / 255.0, 128 / 255.0},
-    };
-    for (int q = 0; q < 4; q++) {
-        cairo_set_source_rgb(cr, colours[q][0], colours[q][1], colours[q][2]);
-        cairo_rectangle(cr, (q % 2) * width / 2, (q / 2) * height / 2, width / 2, height / 2);
-        cairo_fill(cr);
-    }
-}
 
 /* A dark frame edge to edge, so padding copied from the edge would show. */
 static void draw_navy(cairo_t *cr, int width, int height, int index)
@@ -92,16 +58,6 @@ static void draw_navy(cairo_t *cr, int width, int height, int index)
     cairo_paint(cr);
 }
 
-/* Left half fully transparent, right half opaque blue. */
-static void draw_half_transparent(cairo_t *cr, int width, int height, int index)
-{
-    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
-    cairo_paint(cr);
-    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
-    cairo_set_source_rgb(cr, 0, 0, 1);
-    cairo_rectangle(cr, width / 2, 0, width - width / 2, height);
-    cairo_fill(cr);
-}
 
 /* White, with 1-pixel pure red lines: two vertical (one on an even, one on
  * an odd column, so either side of a 4:2:0 chroma pair) and one horizontal. */
@@ -116,24 +72,7 @@ static void draw_thin_red_lines(cairo_t *cr, int width, int height, int index)
     cairo_fill(cr);
 }
 
-static struct frame surface_frame(cairo_surface_t *s, int index)
-{
-    cairo_surface_flush(s);
-    return (struct frame){
-        .px = (const uint32_t *)cairo_image_surface_get_data(s),
-        .width = cairo_image_surface_get_width(s),
-        .height = cairo_image_surface_get_height(s),
-        .stride = cairo_image_surface_get_stride(s),
-        .index = index,
-    };
-}
 
-static void draw_into(cairo_surface_t *s, draw_fn draw, int index)
-{
-    cairo_t *cr = cairo_create(s);
-    draw(cr, cairo_image_surface_get_width(s), cairo_image_surface_get_height(s), index);
-    cairo_destroy(cr);
-}
 
 /* The whole life cycle as the renderer drives it. Returns close()'s result
  * (or -1 if open/add_frame failed, after discarding). */
@@ -178,6 +117,11 @@ struct decoded {
     unsigned char *rgb;
     unsigned char *luma;
 };
+
+static const unsigned char *rgb_at(const struct decoded *d, int x, int y)
+{
+    return d->rgb + ((size_t)y * d->width + x) * 3;
+}
 
 static void decoded_free(struct decoded *d)
 {
@@ -281,55 +225,10 @@ out:
     return rc;
 }
 
-static unsigned char *read_whole(const char *path, long *size)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    *size = -1;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (*size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc(*size ? *size : 1);
-        if (buf && fread(buf, 1, *size, f) != (size_t)*size) {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(f);
-    return buf;
-}
 
-static long file_size(const char *path)
-{
-    long size;
-    free(read_whole(path, &size));
-    return size;
-}
 
-static int open_fd_count(void)
-{
-    DIR *dir = opendir("/proc/self/fd");
-    int n = 0;
-    if (!dir)
-        return -1;
-    while (readdir(dir))
-        n++;
-    closedir(dir);
-    return n;
-}
 
-static int count_occurrences(const char *text, const char *needle)
-{
-    int n = 0;
-    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
 
-static const unsigned char *rgb_at(const struct decoded *d, int x, int y)
-{
-    return d->rgb + ((size_t)y * d->width + x) * 3;
-}
 
 /* BT.709 limited-range luma of an RGB colour. */
 static double bt709_luma(int r, int g, int b)

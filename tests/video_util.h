@@ -1,0 +1,129 @@
+/* video_util: test helpers the MP4 and WebM encoder tests share: synthetic
+ * frames drawn with cairo, reading files back, counting open descriptors.
+ * Functions are static inline so a test that does not use one is not
+ * warned about it. */
+#ifndef VIDEO_UTIL_H
+#define VIDEO_UTIL_H
+
+#include <cairo.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "frame.h"
+
+typedef void (*draw_fn)(cairo_t *cr, int width, int height, int index);
+
+/* Plot-like: white, a thin grid, a moving coloured disc, a label. */
+static inline void draw_scene(cairo_t *cr, int width, int height, int index)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_line_width(cr, 1);
+    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+    for (int x = 0; x < width; x += 20) {
+        cairo_move_to(cr, x + 0.5, 0);
+        cairo_line_to(cr, x + 0.5, height);
+    }
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.9, 0.3, 0.1);
+    cairo_arc(cr, 10 + index * 3 % (width - 20), height / 2.0, height / 8.0, 0, 6.2832);
+    cairo_fill(cr);
+    char label[32];
+    snprintf(label, sizeof label, "step %d", index);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_font_size(cr, 12);
+    cairo_move_to(cr, 4, 14);
+    cairo_show_text(cr, label);
+}
+
+/* Quadrants of pure red, green, blue and mid grey. */
+static inline void draw_patches(cairo_t *cr, int width, int height, int index)
+{
+    static const double colours[4][3] = {
+        {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {128 / 255.0, 128 / 255.0, 128 / 255.0},
+    };
+    for (int q = 0; q < 4; q++) {
+        cairo_set_source_rgb(cr, colours[q][0], colours[q][1], colours[q][2]);
+        cairo_rectangle(cr, (q % 2) * width / 2, (q / 2) * height / 2, width / 2, height / 2);
+        cairo_fill(cr);
+    }
+}
+
+/* Left half fully transparent, right half opaque blue. */
+static inline void draw_half_transparent(cairo_t *cr, int width, int height, int index)
+{
+    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+    cairo_paint(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    cairo_set_source_rgb(cr, 0, 0, 1);
+    cairo_rectangle(cr, width / 2, 0, width - width / 2, height);
+    cairo_fill(cr);
+}
+
+static inline struct frame surface_frame(cairo_surface_t *s, int index)
+{
+    cairo_surface_flush(s);
+    return (struct frame){
+        .px = (const uint32_t *)cairo_image_surface_get_data(s),
+        .width = cairo_image_surface_get_width(s),
+        .height = cairo_image_surface_get_height(s),
+        .stride = cairo_image_surface_get_stride(s),
+        .index = index,
+    };
+}
+
+static inline void draw_into(cairo_surface_t *s, draw_fn draw, int index)
+{
+    cairo_t *cr = cairo_create(s);
+    draw(cr, cairo_image_surface_get_width(s), cairo_image_surface_get_height(s), index);
+    cairo_destroy(cr);
+}
+
+static inline unsigned char *read_whole(const char *path, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    *size = -1;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (*size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc(*size ? *size : 1);
+        if (buf && fread(buf, 1, *size, f) != (size_t)*size) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+static inline long file_size(const char *path)
+{
+    long size;
+    free(read_whole(path, &size));
+    return size;
+}
+
+static inline int open_fd_count(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    int n = 0;
+    if (!dir)
+        return -1;
+    while (readdir(dir))
+        n++;
+    closedir(dir);
+    return n;
+}
+
+static inline int count_occurrences(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+#endif
