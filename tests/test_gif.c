@@ -142,6 +142,59 @@ static void draw_curve(cairo_t *cr, int width, int height, int index)
     cairo_fill(cr);
 }
 
+/* Like the k-means lesson: a still strip of many colours at the top (so
+ * the palette must approximate), and below it 320 anti-aliased dots on
+ * four tinted regions whose borders move with the step, each dot taking
+ * its region's colour: every step recolours dots and slivers of region,
+ * which stay for a few frames. Four frames per step. */
+static void draw_clusters(cairo_t *cr, int width, int height, int index)
+{
+    static const double tint[4][3] = {
+        {1.0, 0.92, 0.85}, {0.87, 0.92, 0.97}, {0.98, 0.87, 0.87}, {0.88, 0.95, 0.88}};
+    static const double ink[4][3] = {
+        {1.0, 0.5, 0.05}, {0.12, 0.47, 0.71}, {0.84, 0.15, 0.16}, {0.17, 0.63, 0.17}};
+    int step = index / 4;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    for (int x = 0; x < width; x += 2) {
+        cairo_set_source_rgb(cr, 0.5 + 0.5 * sin(x * 0.07), x / (double)width,
+                             0.5 + 0.5 * cos(x * 0.043));
+        cairo_rectangle(cr, x, 0, 2, 16);
+        cairo_fill(cr);
+    }
+    double border[3];
+    for (int k = 0; k < 3; k++)
+        border[k] = width * (k + 1) / 4.0 + (k - 1) * 9.7 * step;
+    for (int k = 0; k < 4; k++) {
+        double x0 = k ? border[k - 1] : 0, x1 = k < 3 ? border[k] : width;
+        int kc = (k + step) % 4;
+        cairo_set_source_rgb(cr, tint[kc][0], tint[kc][1], tint[kc][2]);
+        cairo_move_to(cr, x0, 16);
+        cairo_line_to(cr, x1, 16);
+        cairo_line_to(cr, x1 + 25, height);
+        cairo_line_to(cr, x0 + (k ? 25 : 0), height);
+        cairo_fill(cr);
+    }
+    uint32_t r = 12345;
+    for (int i = 0; i < 320; i++) {
+        r = r * 1103515245u + 12345u;
+        double x = (r >> 8) % (width * 16) / 16.0;
+        r = r * 1103515245u + 12345u;
+        double y = 22 + (r >> 8) % ((height - 28) * 16) / 16.0;
+        double shear = 25 * (y - 16) / (height - 16);
+        int k = 0;
+        while (k < 3 && x > border[k] + shear)
+            k++;
+        k = (k + step) % 4;
+        cairo_set_source_rgb(cr, ink[k][0], ink[k][1], ink[k][2]);
+        cairo_arc(cr, x, y, 4.3, 0, TAU);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, ink[k][0] * 0.6, ink[k][1] * 0.6, ink[k][2] * 0.6);
+        cairo_set_line_width(cr, 0.8);
+        cairo_stroke(cr);
+    }
+}
+
 /* ---- encoding ----------------------------------------------------------- */
 
 struct clip {
@@ -1063,6 +1116,86 @@ static void gif_plot_output_is_deterministic(void)
     }
 }
 
+static int dist2(GifColorType c, uint32_t rgb)
+{
+    int dr = c.Red - (int)(rgb >> 16 & 0xff), dg = c.Green - (int)(rgb >> 8 & 0xff),
+        db = c.Blue - (int)(rgb & 0xff);
+    return dr * dr + dg * dg + db * db;
+}
+
+static void gif_near_ties_stay_close_to_the_nearest_colour(void)
+{
+    /* Near ties (gif.c, try_ties): a pixel may be written in a colour a
+     * little farther from its source than the nearest in its table, the
+     * more so the sooner it is replaced. Every pixel an image writes must
+     * be within the largest extra (255, squared RGB distance) of the
+     * nearest, and pixels that never change within the largest slack
+     * (64), since they are shown for the whole animation. The clip must
+     * use ties for the test to mean anything: some pixels are farther
+     * than the hysteresis alone allows (10). */
+    enum { W = 480, H = 270, N = 32 };
+    struct clip c = {.draw = draw_clusters, .width = W, .height = H,
+                     .nframes = N, .fps_num = 10, .analyze = 1};
+    char path[256];
+    tmp_path(path, sizeof path, "ties.gif");
+    CHECK(encode_clip(&c, path, NULL) == 0);
+    GifFileType *gif = load_gif(path);
+    CHECK(gif != NULL);
+    if (!gif)
+        return;
+    CHECK(gif->ImageCount == N / 4);
+    /* Which pixels ever change. */
+    cairo_surface_t *first = render(&c, 0);
+    struct frame f0 = frame_of(first, 0);
+    uint8_t *still = malloc(W * H);
+    memset(still, 1, W * H);
+    for (int i = 4; i < N; i += 4) {
+        cairo_surface_t *s = render(&c, i);
+        struct frame f = frame_of(s, i);
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++)
+                if (frame_pixel(&f, x, y) != frame_pixel(&f0, x, y))
+                    still[y * W + x] = 0;
+        cairo_surface_destroy(s);
+    }
+    long farther[2] = {0, 0}, worst_moving = 0, worst_still = 0;
+    for (int k = 0; k < gif->ImageCount; k++) {
+        const SavedImage *im = &gif->SavedImages[k];
+        const GifImageDesc *d = &im->ImageDesc;
+        const ColorMapObject *map = d->ColorMap ? d->ColorMap : gif->SColorMap;
+        int t = gcb_of(gif, k).TransparentColor;
+        cairo_surface_t *s = render(&c, 4 * k);
+        struct frame f = frame_of(s, 4 * k);
+        for (int y = 0; y < d->Height; y++)
+            for (int x = 0; x < d->Width; x++) {
+                int idx = im->RasterBits[y * d->Width + x];
+                if (idx == t)
+                    continue;
+                int px = d->Left + x, py = d->Top + y;
+                uint32_t src = frame_pixel(&f, px, py) & 0xffffff;
+                int best = INT32_MAX;
+                for (int j = 0; j < map->ColorCount; j++)
+                    if (j != t && dist2(map->Colors[j], src) < best)
+                        best = dist2(map->Colors[j], src);
+                long extra = dist2(map->Colors[idx], src) - best;
+                farther[k > 0] += extra > 10;
+                if (still[py * W + px] && extra > worst_still)
+                    worst_still = extra;
+                if (!still[py * W + px] && extra > worst_moving)
+                    worst_moving = extra;
+            }
+        cairo_surface_destroy(s);
+    }
+    CHECK(farther[0] > 0 && farther[1] > 0);    /* first and later images */
+    CHECK(worst_moving <= 255);
+    CHECK(worst_still <= 64);
+    long mismatch;
+    CHECK(replay_psnr(&c, gif, &mismatch) > 35);
+    cairo_surface_destroy(first);
+    free(still);
+    free_gif(gif);
+}
+
 static void remove_tmp_dir(void)
 {
     char cmd[128];
@@ -1101,6 +1234,7 @@ int main(void)
     RUN(gif_dither_modes_make_valid_different_gifs);
     RUN(gif_rejects_an_unknown_dither_mode);
     RUN(gif_plot_output_is_deterministic);
+    RUN(gif_near_ties_stay_close_to_the_nearest_colour);
     remove_tmp_dir();
     return CHECK_SUMMARY();
 }

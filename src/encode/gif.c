@@ -11,10 +11,12 @@
  * marker, a line that is redrawn every frame) weigh less: their precision
  * costs bytes in every frame and is seen for one. When the animation has
  * more colours than a table holds and part of the picture never moves, the
- * first image may get a local table of its own, made for what stays, and
- * its pixels may take a colour hardly farther than the nearest when that
- * compresses better; both are rate-distortion choices (build_palettes,
- * first_image_ties). The global table is ordered so that the images need
+ * first image may get a local table of its own, made for what stays; and
+ * the pixels of big images may take a colour hardly farther than the
+ * nearest when that compresses better, the more so the sooner they are
+ * replaced. Both are rate-distortion choices (build_palettes, try_ties),
+ * and the analysis tells how long each pixel stays shown. The global
+ * table is ordered so that the images need
  * as few bits per pixel as they can: the LZW code size of each image
  * follows the highest index it uses.
  *
@@ -60,12 +62,12 @@
 
 /* The first image's own table: pixels that never move count STILL_WEIGHT
  * times in its histogram. Rate-distortion choices (the first image's own
- * table, near ties in it) value one dB of PSNR at PCT_PER_DB % of the
+ * table, near ties) value one dB of PSNR at PCT_PER_DB % of the
  * file's bytes, the file's size estimated from the analysis (or taken to
  * be FILE_PER_FIRST times the first image without one). The renderer
  * passes every picture to analyze() when there are fewer than ANALYZE_ALL.
  * The linear exchange holds for small trades only: near ties never cost
- * more than MAX_TIE_LOSS_DB (estimated). These values were tuned on the
+ * more than MAX_TIE_LOSS_DB (estimated) in one image. These values were tuned on the
  * lessons (bench/encoders.sh); see bench/README.md. */
 #define STILL_WEIGHT 4
 #define PCT_PER_DB 1.75
@@ -78,7 +80,8 @@
  * nearly equal colours costs bytes for no visible gain. */
 #define KEEP_SHOWN_SLACK 10
 
-/* The either-pixel variant is tried for images this big at least. */
+/* The either-pixel variants and near ties are tried for images this big
+ * (bytes) at least: on smaller ones they have not paid for their time. */
 #define EITHER_MIN_BYTES 2000
 
 /* At most this many change sets (one per pair of analyzed frames) and this
@@ -125,6 +128,10 @@ struct gif_priv {
     uint8_t *moved;         /* pixels that may change: in each analyzed pair,
                                each row from its first to its last changed
                                pixel (what moved swept the pixels between) */
+    uint32_t *chg;          /* per pixel, bit k set when it differs between
+                               analyzed samples k + 1 and k + 2 (numbered
+                               from 1); kept to the end */
+    int sample_frame[ANALYZE_ALL + 1]; /* the frame index of each sample */
     struct chg_set sets[MAX_SETS];
     int nsets, npairs, nsamples;
     double pair_bytes;      /* compressed size of the analyzed pairs' changes */
@@ -143,6 +150,19 @@ struct gif_priv {
     uint8_t *next;          /* this frame's gpal indices, T where unchanged */
     uint8_t *val, *alt;     /* the image being encoded, packed rows */
     uint8_t *hval, *halt;   /* the same with one-colour runs kept opaque */
+
+    /* Near ties: a cache of each colour's second choice (per palette), the
+     * changed pixels' second colour and how much farther it is (full
+     * frame), and per image pixel the second colour, its cost (extra
+     * squared error times the frames shown) and the winner's choice. */
+    uint32_t *tie_keys;
+    uint16_t *tie_vals;
+    const struct gif_palette *tie_pal;
+    uint8_t *fsec, *fextra;
+    uint8_t *tsec, *twin;
+    float *tcost;
+    double d_added;         /* estimated squared error the ties added */
+    int ties;               /* near ties in later images: on */
 
     struct lzw lzw;
     struct image pending;   /* image awaiting its delay */
@@ -193,6 +213,29 @@ static inline uint32_t pixel_rgb(uint32_t px, uint32_t background)
 static inline const uint32_t *frame_row(const struct frame *f, int y)
 {
     return (const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride);
+}
+
+/* How many frames pixel i, set by the image of frame fi, stays shown, as
+ * the analysis saw it: until it next changes, else to the end. When the
+ * analysis skipped pictures, a change between two samples is taken to
+ * fall halfway, and one between samples around fi to be fi's own. */
+static double pixel_life(const struct gif_priv *p, size_t i, int fi)
+{
+    uint32_t m = p->chg ? p->chg[i] : 0;
+    int all = p->nsamples < ANALYZE_ALL;
+    while (m) {
+        int s = __builtin_ctz(m) + 1;
+        m &= m - 1;
+        int lo = p->sample_frame[s], hi = p->sample_frame[s + 1];
+        if (hi <= fi)
+            continue;
+        if (all)
+            return hi - fi;
+        if (lo < fi)
+            continue;
+        return 0.5 * (lo + hi) - fi;
+    }
+    return p->nframes_total - fi;
 }
 
 /* Counts runs rather than pixels: flat backgrounds make one hash update
@@ -264,11 +307,15 @@ static int estimate_pair(struct gif_priv *p, const struct frame *f)
 static int collect_changes(struct gif_priv *p, const struct frame *f)
 {
     int w = p->width;
+    int sample = p->nsamples;
+    if (sample <= ANALYZE_ALL)
+        p->sample_frame[sample] = f->index;
     size_t npx = (size_t)w * p->height;
     if (!p->prev_sample) {
         p->prev_sample = malloc(npx * sizeof *p->prev_sample);
         p->moved = calloc(npx, 1);
-        if (!p->prev_sample || !p->moved)
+        p->chg = calloc(npx, sizeof *p->chg);
+        if (!p->prev_sample || !p->moved || !p->chg)
             return diag_fail("gif: out of memory for the analysis");
     } else {
         /* Past MAX_SETS pairs, a slot is reused for the union. */
@@ -304,6 +351,8 @@ static int collect_changes(struct gif_priv *p, const struct frame *f)
                 if (src[x] == old[x])
                     continue;
                 p->moved[(size_t)y * w + x] = 1;
+                if (sample >= 2 && sample <= ANALYZE_ALL)
+                    p->chg[(size_t)y * w + x] |= 1u << (sample - 2);
                 if (gif_hist_add(&p->shist, pixel_rgb(src[x], p->background), 1) < 0) {
                     free(keys);
                     return -1;
@@ -521,7 +570,8 @@ static inline void diffuse_skip(struct gif_priv *p, int x)
 }
 
 /* Maps frame f through pal into out; returns the largest index, and in
- * *err the squared error summed over the pixels that never move. */
+ * *err the squared error of the pixels times the frames each stays shown
+ * (its error over the animation, as the first image). */
 static int map_frame(struct gif_priv *p, struct gif_palette *pal,
                      const struct frame *f, uint8_t *out, double *err)
 {
@@ -530,7 +580,6 @@ static int map_frame(struct gif_priv *p, struct gif_palette *pal,
     diffuse_begin(p);
     for (int y = 0; y < f->height; y++) {
         const uint32_t *row = frame_row(f, y);
-        const uint8_t *mv = p->moved ? p->moved + (size_t)y * w : NULL;
         uint32_t last = ~row[0], rgb = 0;
         int idx = 0, d = 0;
         for (int x = 0; x < w; x++) {
@@ -545,8 +594,7 @@ static int map_frame(struct gif_priv *p, struct gif_palette *pal,
                     maxv = idx;
             }
             out[(size_t)y * w + x] = (uint8_t)idx;
-            if (!mv || !mv[x])
-                e += d;
+            e += d * pixel_life(p, (size_t)y * w + x, 0);
         }
         diffuse_next_row(p);
     }
@@ -659,7 +707,6 @@ static int build_palettes(struct gif_priv *p, const struct frame *f, int max_col
         p->hist.used <= (uint32_t)(max_colors - 1))
         return 0;
 
-    double nf = p->nframes_total;
     double d0 = p->d0;
     size_t npx = (size_t)f->width * f->height;
     double eg;
@@ -683,7 +730,7 @@ static int build_palettes(struct gif_priv *p, const struct frame *f, int max_col
             return -1;
         }
         double bytes_f = (double)p->trial.len + (3 << table_bits(cand.nslots));
-        double dd = (eg - ef) * nf;
+        double dd = eg - ef;
         double gain = dd < d0 ? 10 * log10(d0 / (d0 - dd)) : 10;
         double cost = 100 * (bytes_f - bytes_g) / file_estimate(p, bytes_g) / PCT_PER_DB;
         if (gain > 0 && gain - cost > best) {
@@ -863,6 +910,8 @@ static int flush_pending(struct gif_priv *p, const struct enc_options *opt, int 
 static void release(struct gif_priv *p)
 {
     free_analysis(p);
+    free(p->chg);
+    p->chg = NULL;
     gif_palette_free(&p->gpal);
     gif_palette_free(&p->fpal);
     free(p->prev_src);
@@ -873,6 +922,17 @@ static void release(struct gif_priv *p)
     free(p->alt);
     free(p->hval);
     free(p->halt);
+    free(p->fsec);
+    free(p->fextra);
+    free(p->tsec);
+    free(p->twin);
+    free(p->tcost);
+    free(p->tie_keys);
+    free(p->tie_vals);
+    p->fsec = p->fextra = p->tsec = p->twin = NULL;
+    p->tcost = NULL;
+    p->tie_keys = NULL;
+    p->tie_vals = NULL;
     free(p->pending.data);
     free(p->trial.data);
     free(p->err);
@@ -916,9 +976,15 @@ static int gif_open(struct encoder *e, const char *path)
     p->alt = malloc(npx);
     p->hval = malloc(npx);
     p->halt = malloc(npx);
+    p->fsec = malloc(npx);
+    p->fextra = malloc(npx);
+    p->tsec = malloc(npx);
+    p->twin = malloc(npx);
+    p->tcost = malloc(npx * sizeof *p->tcost);
     p->err = calloc(2 * 3 * ((size_t)opt->width + 2), sizeof *p->err);
     if (!p->err ||!p->prev_src || !p->canvas || !p->cidx || !p->next || !p->val ||
-        !p->alt || !p->hval || !p->halt || lzw_init(&p->lzw) < 0) {
+        !p->alt || !p->hval || !p->halt || !p->fsec || !p->fextra || !p->tsec ||
+        !p->twin || !p->tcost || lzw_init(&p->lzw) < 0) {
         release(p);
         return diag_fail("gif: out of memory for %dx%d frames", opt->width,
                          opt->height);
@@ -993,81 +1059,123 @@ static int near_tie(const struct gif_palette *pal, uint32_t rgb, int best, int s
     return second;
 }
 
-/* Near ties in the first image: a pixel may take the second nearest colour
- * when it is hardly farther from the source; the compressor then picks,
- * pixel by pixel, whichever extends its strings (on smooth gradients the
- * band edges line up from row to row: a heat map's first image shrinks by
- * a fifth). How much farther is a rate-distortion choice made on the image
- * itself, slack by slack while it pays: the bytes saved against the error
- * added, counted over the whole animation for the pixels that never move
- * (a quarter of that for the others). On success p->pending, canvas and
- * cidx hold the winner. */
+/* The colour of pal that is nearest to rgb after best, and how much
+ * farther it is (squared distance, at most 255; else best itself), packed as
+ * second | extra << 8; from a cache, since lessons repeat their colours.
+ * -1 when out of memory. */
+static int tie_lookup(struct gif_priv *p, const struct gif_palette *pal,
+                      uint32_t rgb, int best)
+{
+    enum { CACHE = 1 << 12 };
+    if (!p->tie_keys) {
+        p->tie_keys = malloc(CACHE * sizeof *p->tie_keys);
+        p->tie_vals = malloc(CACHE * sizeof *p->tie_vals);
+        if (!p->tie_keys || !p->tie_vals)
+            return diag_fail("gif: out of memory for the palette");
+        p->tie_pal = NULL;
+    }
+    if (p->tie_pal != pal) {
+        memset(p->tie_keys, 0, CACHE * sizeof *p->tie_keys);
+        p->tie_pal = pal;
+    }
+    uint32_t slot = (rgb * 0x9e3779b1u) >> 20;
+    if (p->tie_keys[slot] != (rgb | GIF_HIST_USED)) {
+        int second = near_tie(pal, rgb, best, 255);
+        int more = gif_palette_dist(pal, second, rgb) - gif_palette_dist(pal, best, rgb);
+        p->tie_keys[slot] = rgb | GIF_HIST_USED;
+        p->tie_vals[slot] = (uint16_t)(second | (more > 255 ? 255 : more) << 8);
+    }
+    return p->tie_vals[slot];
+}
+
+/* Near ties, a rate-distortion choice made on each big image: a pixel may
+ * take its second nearest colour (p->tsec) when that is hardly farther
+ * from the source, and the compressor then picks, pixel by pixel,
+ * whichever extends its strings (on smooth gradients the band edges line
+ * up from row to row: a heat map's first image shrinks by a fifth). How
+ * much farther is decided slack by slack while it pays: the bytes saved
+ * against the error added. A pixel's cost (p->tcost) is its extra squared
+ * error times the frames it stays shown, so colours about to be replaced
+ * may stray further than those that stay; the slack bounds that cost per
+ * frame of the animation. Pixels without a tie have an infinite cost.
+ * base is the image's best plain encoding (in *im), alt the symbol each
+ * pixel may take besides val without any error (or val). On success *im
+ * holds the winner, p->twin its choice per pixel, and the return is 1;
+ * 0 if no tie paid, -1 on error. */
+static int try_ties(struct gif_priv *p, struct image *im, const uint8_t *val,
+                    const uint8_t *alt, size_t n)
+{
+    static const int slacks[] = {1, 2, 4, 8, 16, 32, 64};
+    uint8_t *work = p->hval, *chosen = p->halt;
+    const double base = (double)im->len, frames = p->nframes_total;
+    const double d = p->d0 + p->d_added;
+    double best = 0, best_added = 0;
+    int won = 0;
+    for (size_t k = 0; k < sizeof slacks / sizeof *slacks; k++) {
+        double limit = slacks[k] * frames;
+        int vm = 0, any = 0;
+        for (size_t i = 0; i < n; i++) {
+            int tie = p->tcost[i] <= limit;
+            any |= tie;
+            work[i] = tie ? p->tsec[i] : alt[i];
+            if (work[i] > vm)
+                vm = work[i];
+            if (val[i] > vm)
+                vm = val[i];
+        }
+        if (!any)
+            continue;
+        p->lzw.chosen = chosen;
+        int rc = encode_image(p, &p->trial, val, work, n, lzw_min_bits(vm));
+        p->lzw.chosen = NULL;
+        if (rc < 0)
+            return -1;
+        double added = 0;
+        for (size_t i = 0; i < n; i++)
+            if (chosen[i] != val[i] && chosen[i] == p->tsec[i] && p->tcost[i] <= limit)
+                added += p->tcost[i];
+        double gain = 100 * (base - (double)p->trial.len) / file_estimate(p, base) / PCT_PER_DB;
+        double loss = 10 * log10((d + added) / d);
+        if (gain - loss <= best || loss > MAX_TIE_LOSS_DB)
+            break;              /* more slack will not pay either */
+        best = gain - loss;
+        best_added = added;
+        struct image t = *im;
+        *im = p->trial;
+        p->trial = t;
+        memcpy(p->twin, chosen, n);
+        won = 1;
+    }
+    p->d_added += best_added;
+    return won;
+}
+
+/* Near ties in the first image (see try_ties); on success p->pending,
+ * canvas and cidx hold the winner. */
 static int first_image_ties(struct gif_priv *p, struct gif_palette *pal,
                             const struct frame *f)
 {
-    static const int slacks[] = {4, 8, 16, 32, 64};
     int w = p->width, h = p->height;
     size_t npx = (size_t)w * h;
     const uint8_t *val = p->val;
-    uint8_t *alt = p->alt, *chosen = p->hval, *extra = p->halt;
-    /* Each pixel's second colour and how much farther it is (capped),
-     * found once per distinct colour through a small cache. */
-    enum { CACHE = 1 << 12 };
-    uint32_t *keys = calloc(CACHE, sizeof *keys);
-    uint16_t *vals = malloc(CACHE * sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
-        return diag_fail("gif: out of memory for the first image");
-    }
     for (int y = 0; y < h; y++) {
         const uint32_t *row = frame_row(f, y);
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * w + x;
-            uint32_t rgb = pixel_rgb(row[x], p->background);
-            uint32_t slot = (rgb * 0x9e3779b1u) >> 20;
-            if (keys[slot] != (rgb | GIF_HIST_USED)) {
-                int second = near_tie(pal, rgb, val[i], 255);
-                int more = gif_palette_dist(pal, second, rgb) - gif_palette_dist(pal, val[i], rgb);
-                keys[slot] = rgb | GIF_HIST_USED;
-                vals[slot] = (uint16_t)(second | (more > 255 ? 255 : more) << 8);
-            }
-            alt[i] = (uint8_t)vals[slot];
-            extra[i] = (uint8_t)(vals[slot] >> 8);
+            int t = tie_lookup(p, pal, pixel_rgb(row[x], p->background), val[i]);
+            if (t < 0)
+                return -1;
+            p->tsec[i] = (uint8_t)t;
+            p->tcost[i] = (uint8_t)t == val[i] ? INFINITY
+                        : (float)((t >> 8) * pixel_life(p, i, 0));
         }
     }
-    free(keys);
-    free(vals);
-    /* alt/extra now hold the widest choice; each slack narrows it. */
-    uint8_t *second = p->next;
-    memcpy(second, alt, npx);
-    double base = (double)p->pending.len, best = 0;
-    for (size_t k = 0; k < sizeof slacks / sizeof *slacks; k++) {
-        int slack = slacks[k];
-        double added = 0;
-        for (size_t i = 0; i < npx; i++)
-            alt[i] = extra[i] <= slack ? second[i] : val[i];
-        p->lzw.chosen = chosen;
-        int rc = encode_image(p, &p->trial, val, alt, npx, p->pending.min_bits);
-        p->lzw.chosen = NULL;
-        if (rc < 0)
-            return -1;
-        for (size_t i = 0; i < npx; i++)
-            if (chosen[i] != val[i])
-                added += extra[i] * (p->moved && p->moved[i] ? 0.25 : 1.0);
-        added *= p->nframes_total;
-        double gain = 100 * (base - (double)p->trial.len) / file_estimate(p, base) / PCT_PER_DB;
-        double loss = 10 * log10((p->d0 + added) / p->d0);
-        if (gain - loss <= best || loss > MAX_TIE_LOSS_DB)
-            break;              /* more slack will not pay either */
-        best = gain - loss;
-        struct image t = p->pending;
-        p->pending = p->trial;
-        p->trial = t;
-        for (size_t i = 0; i < npx; i++) {
-            p->canvas[i] = slot_rgb(pal, chosen[i]);
-            p->cidx[i] = p->split ? p->fpal_to_g[chosen[i]] : chosen[i];
-        }
+    int won = try_ties(p, &p->pending, val, val, npx);
+    if (won <= 0)
+        return won;
+    for (size_t i = 0; i < npx; i++) {
+        p->canvas[i] = slot_rgb(pal, p->twin[i]);
+        p->cidx[i] = p->split ? p->fpal_to_g[p->twin[i]] : p->twin[i];
     }
     return 0;
 }
@@ -1096,6 +1204,7 @@ static int make_first_image(struct gif_priv *p, const struct frame *f)
         return -1;
     if (!p->dither && p->d0 > 0 && first_image_ties(p, pal, f) < 0)
         return -1;
+    p->ties = !p->dither && p->d0 > 0;
     im->x = im->y = 0;
     im->w = w;
     im->h = h;
@@ -1111,10 +1220,11 @@ static int make_first_image(struct gif_priv *p, const struct frame *f)
     return 0;
 }
 
-/* Encodes the rectangle (x0, y0, iw, ih) of p->next over the canvas into
- * p->pending, trying several ways to write the unchanged pixels, and puts
- * it on the canvas. */
-static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih)
+/* Encodes the rectangle (x0, y0, iw, ih) of p->next, the changes of frame
+ * fi, over the canvas into p->pending, trying several ways to write the
+ * unchanged pixels and near ties for the changed ones, and puts it on the
+ * canvas. */
+static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih, int fi)
 {
     int w = p->width;
     size_t n = (size_t)iw * ih;
@@ -1187,14 +1297,34 @@ static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih)
             *dst = t;
         }
     }
+    /* Near ties in the changed pixels of big images (see try_ties); the
+     * unchanged keep their either choice. */
+    int won = 0;
+    if (p->ties && im->len >= EITHER_MIN_BYTES) {
+        for (int y = y0, i = 0; y < y0 + ih; y++)
+            for (int x = x0; x < x0 + iw; x++, i++) {
+                size_t px = (size_t)y * w + x;
+                if (val[i] == T || p->fsec[px] == val[i]) {
+                    p->tsec[i] = alt[i];
+                    p->tcost[i] = INFINITY;
+                } else {
+                    p->tsec[i] = p->fsec[px];
+                    p->tcost[i] = (float)(p->fextra[px] * pixel_life(p, px, fi));
+                }
+            }
+        won = try_ties(p, im, val, alt, n);
+        if (won < 0)
+            return -1;
+    }
     /* The changed pixels go on the canvas. */
     for (int y = y0, i = 0; y < y0 + ih; y++) {
         uint8_t *crow = p->cidx + (size_t)y * w;
         uint32_t *rgbrow = p->canvas + (size_t)y * w;
         for (int x = x0; x < x0 + iw; x++, i++)
             if (val[i] != T) {
-                crow[x] = val[i];
-                rgbrow[x] = slot_rgb(&p->gpal, val[i]);
+                uint8_t v = won ? p->twin[i] : val[i];
+                crow[x] = v;
+                rgbrow[x] = slot_rgb(&p->gpal, v);
             }
     }
     p->run_sym = -1;
@@ -1272,6 +1402,13 @@ static int gif_add_frame(struct encoder *e, const struct frame *f)
                 (hyst >= 0 && rgb_dist(shown[x], rgb) <= rgb_dist(c, rgb) + hyst))
                 continue;
             nrow[x] = (uint8_t)idx;
+            if (p->ties) {
+                int t = tie_lookup(p, &p->gpal, rgb, idx);
+                if (t < 0)
+                    return -1;
+                p->fsec[(size_t)y * w + x] = (uint8_t)t;
+                p->fextra[(size_t)y * w + x] = (uint8_t)(t >> 8);
+            }
             if (l < 0)
                 l = x;
             r = x;
@@ -1299,7 +1436,7 @@ static int gif_add_frame(struct encoder *e, const struct frame *f)
             return -1;
         e->images_written += images;
     }
-    if (make_image(p, tx0, ty0, tx1 - tx0, ty1 - ty0) < 0)
+    if (make_image(p, tx0, ty0, tx1 - tx0, ty1 - ty0, f->index) < 0)
         return -1;
     p->have_pending = 1;
     p->frames_in++;
