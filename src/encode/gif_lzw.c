@@ -52,12 +52,44 @@ int lzw_min_bits(int max_index)
     return bits;
 }
 
+/* The dictionary's trie edges, (code, symbol) -> child code, live in an
+ * open-addressing hash table of LZW_HASH_SIZE entries, each key << 12 |
+ * child (a child code is never 0, so 0 marks a free entry). At most 4096
+ * edges keep it at most half full, and at 32 KiB it stays in the cache,
+ * where a direct [code][symbol] array (2 MiB) missed on most lookups. */
+static inline uint32_t edge_slot(uint32_t key)
+{
+    return (key * 0x9e3779b1u) >> (32 - LZW_HASH_BITS);
+}
+
+static inline int child_of(const struct lzw *z, int code, int sym)
+{
+    uint32_t key = (uint32_t)code << 8 | (uint32_t)sym;
+    for (uint32_t h = edge_slot(key);; h = (h + 1) & (LZW_HASH_SIZE - 1)) {
+        uint32_t e = z->edges[h];
+        if (!e)
+            return 0;
+        if (e >> 12 == key)
+            return (int)(e & 0xfff);
+    }
+}
+
+/* Adds the edge; it must not be there yet. */
+static inline void set_child(struct lzw *z, int code, int sym, int child)
+{
+    uint32_t key = (uint32_t)code << 8 | (uint32_t)sym;
+    uint32_t h = edge_slot(key);
+    while (z->edges[h])
+        h = (h + 1) & (LZW_HASH_SIZE - 1);
+    z->edges[h] = key << 12 | (uint32_t)child;
+}
+
 int lzw_init(struct lzw *z)
 {
     memset(z, 0, sizeof *z);
-    z->child = calloc((size_t)LZW_MAX_CODES << 8, sizeof *z->child);
+    z->edges = calloc(LZW_HASH_SIZE, sizeof *z->edges);
     z->stack = malloc(2 * (size_t)LZW_MAX_CODES * sizeof *z->stack);
-    if (!z->child || !z->stack) {
+    if (!z->edges || !z->stack) {
         lzw_free(z);
         return -1;
     }
@@ -66,7 +98,7 @@ int lzw_init(struct lzw *z)
 
 void lzw_free(struct lzw *z)
 {
-    free(z->child);
+    free(z->edges);
     free(z->stack);
     free(z->out);
     memset(z, 0, sizeof *z);
@@ -86,12 +118,11 @@ static void put_code(struct lzw *z, int code)
         z->width++;
 }
 
-/* Forgets every string: only the codes assigned since the last reset have
- * children to remove, so this costs what was added, not the table size. */
+/* Forgets every string. */
 static void reset_dict(struct lzw *z, int min_bits)
 {
-    for (int c = z->first_free; c < z->next; c++)
-        z->child[(size_t)z->prefix[c] << 8 | z->suffix[c]] = 0;
+    if (z->next > z->first_free)
+        memset(z->edges, 0, LZW_HASH_SIZE * sizeof *z->edges);
     z->first_free = (1 << min_bits) + 2;
     z->next = z->first_free;
     z->width = min_bits + 1;
@@ -115,10 +146,9 @@ static void add_string(struct lzw *z, int code, int sym)
     int c = z->next++;
     z->prefix[c] = (uint16_t)code;
     z->suffix[c] = (uint8_t)sym;
-    uint16_t *slot = &z->child[(size_t)code << 8 | sym];
-    int dup = *slot != 0;
+    int dup = child_of(z, code, sym) != 0;
     if (!dup)
-        *slot = (uint16_t)c;
+        set_child(z, code, sym, c);
     if (z->run_sym < 0 || dup)
         return;
     int k = z->run_len[code];
@@ -158,7 +188,6 @@ static size_t longest_match(struct lzw *z, const uint8_t *val,
                             const uint8_t *alt, size_t pos, size_t n,
                             int first, int *code)
 {
-    const uint16_t *child = z->child;
     int c = first;
     size_t i = pos + 1;
     if (!alt) {
@@ -174,7 +203,7 @@ static size_t longest_match(struct lzw *z, const uint8_t *val,
             }
         }
         while (i < n) {
-            int d = child[(size_t)c << 8 | val[i]];
+            int d = child_of(z, c, val[i]);
             if (!d)
                 break;
             c = d;
@@ -202,8 +231,8 @@ static size_t longest_match(struct lzw *z, const uint8_t *val,
             if (pos + len >= n)
                 break;
             uint8_t a = val[pos + len], b = alt[pos + len];
-            int da = child[(size_t)c << 8 | a];
-            int db = b != a ? child[(size_t)c << 8 | b] : 0;
+            int da = child_of(z, c, a);
+            int db = b != a ? child_of(z, c, b) : 0;
             if (da && db) {             /* explore b later */
                 st[sp++] = (uint16_t)db;
                 st[sp++] = (uint16_t)(len + 1);
@@ -253,12 +282,12 @@ static size_t align_run(struct lzw *z, const uint8_t *val, size_t pos,
         size_t k = z->exit_k[e - 1];
         if (k >= r || r - k > len)
             continue;
-        int c = z->child[(size_t)z->run_code[k] << 8 | after];
+        int c = child_of(z, z->run_code[k], after);
         if (!c)
             continue;
         size_t q = pos + r + 1;
         while (q < n) {
-            int d = z->child[(size_t)c << 8 | val[q]];
+            int d = child_of(z, c, val[q]);
             if (!d)
                 break;
             c = d;

@@ -16,7 +16,7 @@
  *
  * The output is the LZW code stream packed into bytes (least significant bit
  * first), without the minimum-code-size byte and without the 255-byte
- * sub-block framing; gif.c adds both. Memory is fixed (about 2 MiB for the
+ * sub-block framing; gif.c adds both. Memory is fixed (about 100 KiB for the
  * dictionary) plus the output, at most 1.5 bytes per pixel plus a little.
  * With plain data (no alt, no run symbol) the stream is the one giflib's
  * EGifPutLine writes, byte for byte. */
@@ -27,6 +27,8 @@
 #include <stdint.h>
 
 #define LZW_MAX_CODES 4096
+#define LZW_HASH_BITS 13
+#define LZW_HASH_SIZE (1 << LZW_HASH_BITS)
 
 enum lzw_clear {
     LZW_CLEAR_WHEN_FULL,    /* as giflib and most encoders: clear at once */
@@ -34,7 +36,7 @@ enum lzw_clear {
 };
 
 struct lzw {
-    uint16_t *child;            /* [code << 8 | symbol] -> code, 0 = none */
+    uint32_t *edges;            /* the trie: (code, symbol) -> code, hashed */
     uint16_t prefix[LZW_MAX_CODES];
     uint8_t suffix[LZW_MAX_CODES];
     uint16_t *stack;            /* DFS work space for either-pixels */
