@@ -159,7 +159,7 @@ struct gif_priv {
     uint16_t *tie_vals;
     const struct gif_palette *tie_pal;
     uint8_t *fsec, *fextra;
-    uint8_t *tsec, *twin;
+    uint8_t *tsec, *twin, *twork, *tchosen;
     float *tcost;
     double d_added;         /* estimated squared error the ties added */
     int ties;               /* near ties in later images: on */
@@ -926,10 +926,12 @@ static void release(struct gif_priv *p)
     free(p->fextra);
     free(p->tsec);
     free(p->twin);
+    free(p->twork);
+    free(p->tchosen);
     free(p->tcost);
     free(p->tie_keys);
     free(p->tie_vals);
-    p->fsec = p->fextra = p->tsec = p->twin = NULL;
+    p->fsec = p->fextra = p->tsec = p->twin = p->twork = p->tchosen = NULL;
     p->tcost = NULL;
     p->tie_keys = NULL;
     p->tie_vals = NULL;
@@ -980,11 +982,13 @@ static int gif_open(struct encoder *e, const char *path)
     p->fextra = malloc(npx);
     p->tsec = malloc(npx);
     p->twin = malloc(npx);
+    p->twork = malloc(npx);
+    p->tchosen = malloc(npx);
     p->tcost = malloc(npx * sizeof *p->tcost);
     p->err = calloc(2 * 3 * ((size_t)opt->width + 2), sizeof *p->err);
     if (!p->err ||!p->prev_src || !p->canvas || !p->cidx || !p->next || !p->val ||
         !p->alt || !p->hval || !p->halt || !p->fsec || !p->fextra || !p->tsec ||
-        !p->twin || !p->tcost || lzw_init(&p->lzw) < 0) {
+        !p->twin || !p->twork || !p->tchosen || !p->tcost || lzw_init(&p->lzw) < 0) {
         release(p);
         return diag_fail("gif: out of memory for %dx%d frames", opt->width,
                          opt->height);
@@ -1098,15 +1102,14 @@ static int tie_lookup(struct gif_priv *p, const struct gif_palette *pal,
  * error times the frames it stays shown, so colours about to be replaced
  * may stray further than those that stay; the slack bounds that cost per
  * frame of the animation. Pixels without a tie have an infinite cost.
- * base is the image's best plain encoding (in *im), alt the symbol each
- * pixel may take besides val without any error (or val). On success *im
- * holds the winner, p->twin its choice per pixel, and the return is 1;
- * 0 if no tie paid, -1 on error. */
-static int try_ties(struct gif_priv *p, struct image *im, const uint8_t *val,
-                    const uint8_t *alt, size_t n)
+ * For a pixel without a tie, p->tsec holds the symbol it may take
+ * besides val without any error (or val). *im holds the image's best
+ * plain encoding; on success it holds the winner, p->twin its choice per
+ * pixel, and the return is 1; 0 if no tie paid, -1 on error. */
+static int try_ties(struct gif_priv *p, struct image *im, const uint8_t *val, size_t n)
 {
     static const int slacks[] = {1, 2, 4, 8, 16, 32, 64};
-    uint8_t *work = p->hval, *chosen = p->halt;
+    uint8_t *work = p->twork, *chosen = p->tchosen;
     const double base = (double)im->len, frames = p->nframes_total;
     const double d = p->d0 + p->d_added;
     double best = 0, best_added = 0;
@@ -1117,7 +1120,7 @@ static int try_ties(struct gif_priv *p, struct image *im, const uint8_t *val,
         for (size_t i = 0; i < n; i++) {
             int tie = p->tcost[i] <= limit;
             any |= tie;
-            work[i] = tie ? p->tsec[i] : alt[i];
+            work[i] = tie || p->tcost[i] == INFINITY ? p->tsec[i] : val[i];
             if (work[i] > vm)
                 vm = work[i];
             if (val[i] > vm)
@@ -1170,7 +1173,7 @@ static int first_image_ties(struct gif_priv *p, struct gif_palette *pal,
                         : (float)((t >> 8) * pixel_life(p, i, 0));
         }
     }
-    int won = try_ties(p, &p->pending, val, val, npx);
+    int won = try_ties(p, &p->pending, val, npx);
     if (won <= 0)
         return won;
     for (size_t i = 0; i < npx; i++) {
@@ -1276,6 +1279,7 @@ static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih, int fi
      * to the compressor. The smallest wins. */
     p->run_sym = T;
     struct image *im = &p->pending;
+    const uint8_t *win_d = val, *win_a = NULL;
     for (int v = 0; v < 4; v++) {
         if (v >= 2 && im->len < EITHER_MIN_BYTES)
             break;
@@ -1295,24 +1299,27 @@ static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih, int fi
             struct image t = *im;
             *im = *dst;
             *dst = t;
+            win_d = d;
+            win_a = a;
         }
     }
-    /* Near ties in the changed pixels of big images (see try_ties); the
-     * unchanged keep their either choice. */
+    /* Near ties in the changed pixels of big images (see try_ties), on
+     * top of the winner: its unchanged pixels as they were (with their
+     * either choice, if it had one). */
     int won = 0;
     if (p->ties && im->len >= EITHER_MIN_BYTES) {
         for (int y = y0, i = 0; y < y0 + ih; y++)
             for (int x = x0; x < x0 + iw; x++, i++) {
                 size_t px = (size_t)y * w + x;
                 if (val[i] == T || p->fsec[px] == val[i]) {
-                    p->tsec[i] = alt[i];
+                    p->tsec[i] = win_a ? win_a[i] : win_d[i];
                     p->tcost[i] = INFINITY;
                 } else {
                     p->tsec[i] = p->fsec[px];
                     p->tcost[i] = (float)(p->fextra[px] * pixel_life(p, px, fi));
                 }
             }
-        won = try_ties(p, im, val, alt, n);
+        won = try_ties(p, im, win_d, n);
         if (won < 0)
             return -1;
     }
