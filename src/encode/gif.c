@@ -80,7 +80,7 @@
  * nearly equal colours costs bytes for no visible gain. */
 #define KEEP_SHOWN_SLACK 10
 
-/* The either-pixel variants and near ties are tried for images this big
+/* The either-pixel variant and near ties are tried for images this big
  * (bytes) at least: on smaller ones they have not paid for their time. */
 #define EITHER_MIN_BYTES 2000
 
@@ -149,7 +149,7 @@ struct gif_priv {
     uint8_t *cidx;          /* the canvas colour's gpal index, T if none */
     uint8_t *next;          /* this frame's gpal indices, T where unchanged */
     uint8_t *val, *alt;     /* the image being encoded, packed rows */
-    uint8_t *hval, *halt;   /* the same with one-colour runs kept opaque */
+    uint8_t *hval;          /* val with one-colour runs kept opaque */
 
     /* Near ties: a cache of each colour's second choice (per palette), the
      * changed pixels' second colour and how much farther it is (full
@@ -921,7 +921,6 @@ static void release(struct gif_priv *p)
     free(p->val);
     free(p->alt);
     free(p->hval);
-    free(p->halt);
     free(p->fsec);
     free(p->fextra);
     free(p->tsec);
@@ -941,7 +940,7 @@ static void release(struct gif_priv *p)
     p->err = NULL;
     lzw_free(&p->lzw);
     p->prev_src = p->canvas = NULL;
-    p->cidx = p->next = p->val = p->alt = p->hval = p->halt = NULL;
+    p->cidx = p->next = p->val = p->alt = p->hval = NULL;
     p->pending.data = p->trial.data = NULL;
 }
 
@@ -977,7 +976,6 @@ static int gif_open(struct encoder *e, const char *path)
     p->val = malloc(npx);
     p->alt = malloc(npx);
     p->hval = malloc(npx);
-    p->halt = malloc(npx);
     p->fsec = malloc(npx);
     p->fextra = malloc(npx);
     p->tsec = malloc(npx);
@@ -987,7 +985,7 @@ static int gif_open(struct encoder *e, const char *path)
     p->tcost = malloc(npx * sizeof *p->tcost);
     p->err = calloc(2 * 3 * ((size_t)opt->width + 2), sizeof *p->err);
     if (!p->err ||!p->prev_src || !p->canvas || !p->cidx || !p->next || !p->val ||
-        !p->alt || !p->hval || !p->halt || !p->fsec || !p->fextra || !p->tsec ||
+        !p->alt || !p->hval || !p->fsec || !p->fextra || !p->tsec ||
         !p->twin || !p->twork || !p->tchosen || !p->tcost || lzw_init(&p->lzw) < 0) {
         release(p);
         return diag_fail("gif: out of memory for %dx%d frames", opt->width,
@@ -1252,11 +1250,10 @@ static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih, int fi
 
     /* Runs of unchanged pixels of one colour stay opaque, runs over several
      * colours become transparent (they would break the strings anyway). */
-    uint8_t *hv = p->hval, *ha = p->halt;
+    uint8_t *hv = p->hval;
     for (size_t i = 0; i < n;) {
         if (val[i] != T) {
             hv[i] = val[i];
-            ha[i] = val[i];
             i++;
             continue;
         }
@@ -1266,26 +1263,24 @@ static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih, int fi
             one &= alt[e] == alt[i];
             e++;
         }
-        for (size_t k = i; k < e; k++) {
+        for (size_t k = i; k < e; k++)
             hv[k] = one ? alt[k] : T;
-            ha[k] = one ? T : alt[k];
-        }
         i = e;
     }
 
     /* Candidates: transparent only, one-colour runs opaque, and for the
-     * big images (where it has been seen to pay for its time) each of the
-     * two with the either choice per pixel (transparent or as shown) left
-     * to the compressor. The smallest wins. */
+     * big images (where it has been seen to pay for its time) the either
+     * choice per pixel (transparent or as shown) left to the compressor.
+     * The smallest wins. */
     p->run_sym = T;
     struct image *im = &p->pending;
     const uint8_t *win_d = val, *win_a = NULL;
-    for (int v = 0; v < 4; v++) {
-        if (v >= 2 && im->len < EITHER_MIN_BYTES)
+    for (int v = 0; v < 3; v++) {
+        if (v == 2 && im->len < EITHER_MIN_BYTES)
             break;
         struct image *dst = v ? &p->trial : im;
-        const uint8_t *d = v == 0 || v == 3 ? val : hv;
-        const uint8_t *a = v == 2 ? ha : v == 3 ? alt : NULL;
+        const uint8_t *d = v == 1 ? hv : val;
+        const uint8_t *a = v == 2 ? alt : NULL;
         int vm = 0;
         for (size_t i = 0; i < n; i++) {
             if (d[i] > vm)
