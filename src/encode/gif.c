@@ -151,14 +151,13 @@ struct gif_priv {
     uint8_t *val, *alt;     /* the image being encoded, packed rows */
     uint8_t *hval;          /* val with one-colour runs kept opaque */
 
-    /* Near ties: a cache of each colour's second choice (per palette), the
-     * changed pixels' second colour and how much farther it is (full
-     * frame), and per image pixel the second colour, its cost (extra
-     * squared error times the frames shown) and the winner's choice. */
+    /* Near ties: a cache of each colour's second choice (per palette),
+     * and per image pixel the second colour, its cost (extra squared
+     * error times the frames shown), a trial's symbols and choices and
+     * the winner's choices. */
     uint32_t *tie_keys;
     uint16_t *tie_vals;
     const struct gif_palette *tie_pal;
-    uint8_t *fsec, *fextra;
     uint8_t *tsec, *twin, *twork, *tchosen;
     float *tcost;
     double d_added;         /* estimated squared error the ties added */
@@ -921,8 +920,6 @@ static void release(struct gif_priv *p)
     free(p->val);
     free(p->alt);
     free(p->hval);
-    free(p->fsec);
-    free(p->fextra);
     free(p->tsec);
     free(p->twin);
     free(p->twork);
@@ -930,7 +927,7 @@ static void release(struct gif_priv *p)
     free(p->tcost);
     free(p->tie_keys);
     free(p->tie_vals);
-    p->fsec = p->fextra = p->tsec = p->twin = p->twork = p->tchosen = NULL;
+    p->tsec = p->twin = p->twork = p->tchosen = NULL;
     p->tcost = NULL;
     p->tie_keys = NULL;
     p->tie_vals = NULL;
@@ -976,8 +973,6 @@ static int gif_open(struct encoder *e, const char *path)
     p->val = malloc(npx);
     p->alt = malloc(npx);
     p->hval = malloc(npx);
-    p->fsec = malloc(npx);
-    p->fextra = malloc(npx);
     p->tsec = malloc(npx);
     p->twin = malloc(npx);
     p->twork = malloc(npx);
@@ -985,7 +980,7 @@ static int gif_open(struct encoder *e, const char *path)
     p->tcost = malloc(npx * sizeof *p->tcost);
     p->err = calloc(2 * 3 * ((size_t)opt->width + 2), sizeof *p->err);
     if (!p->err ||!p->prev_src || !p->canvas || !p->cidx || !p->next || !p->val ||
-        !p->alt || !p->hval || !p->fsec || !p->fextra || !p->tsec ||
+        !p->alt || !p->hval || !p->tsec ||
         !p->twin || !p->twork || !p->tchosen || !p->tcost || lzw_init(&p->lzw) < 0) {
         release(p);
         return diag_fail("gif: out of memory for %dx%d frames", opt->width,
@@ -1133,7 +1128,7 @@ static int try_ties(struct gif_priv *p, struct image *im, const uint8_t *val, si
             return -1;
         double added = 0;
         for (size_t i = 0; i < n; i++)
-            if (chosen[i] != val[i] && chosen[i] == p->tsec[i] && p->tcost[i] <= limit)
+            if (chosen[i] != val[i] && p->tcost[i] <= limit)
                 added += p->tcost[i];
         double gain = 100 * (base - (double)p->trial.len) / file_estimate(p, base) / PCT_PER_DB;
         double loss = 10 * log10((d + added) / d);
@@ -1306,12 +1301,16 @@ static int make_image(struct gif_priv *p, int x0, int y0, int iw, int ih, int fi
         for (int y = y0, i = 0; y < y0 + ih; y++)
             for (int x = x0; x < x0 + iw; x++, i++) {
                 size_t px = (size_t)y * w + x;
-                if (val[i] == T || p->fsec[px] == val[i]) {
+                int t = val[i] == T ? val[i]
+                      : tie_lookup(p, &p->gpal, pixel_rgb(p->prev_src[px], p->background), val[i]);
+                if (t < 0)
+                    return -1;
+                if ((uint8_t)t == val[i]) {     /* unchanged, or no tie */
                     p->tsec[i] = win_a ? win_a[i] : win_d[i];
                     p->tcost[i] = INFINITY;
                 } else {
-                    p->tsec[i] = p->fsec[px];
-                    p->tcost[i] = (float)(p->fextra[px] * pixel_life(p, px, fi));
+                    p->tsec[i] = (uint8_t)t;
+                    p->tcost[i] = (float)((t >> 8) * pixel_life(p, px, fi));
                 }
             }
         won = try_ties(p, im, win_d, n);
@@ -1404,13 +1403,6 @@ static int gif_add_frame(struct encoder *e, const struct frame *f)
                 (hyst >= 0 && rgb_dist(shown[x], rgb) <= rgb_dist(c, rgb) + hyst))
                 continue;
             nrow[x] = (uint8_t)idx;
-            if (p->ties) {
-                int t = tie_lookup(p, &p->gpal, rgb, idx);
-                if (t < 0)
-                    return -1;
-                p->fsec[(size_t)y * w + x] = (uint8_t)t;
-                p->fextra[(size_t)y * w + x] = (uint8_t)(t >> 8);
-            }
             if (l < 0)
                 l = x;
             r = x;
