@@ -31,6 +31,7 @@
 #include <libavutil/sha.h>
 
 #include "check.h"
+#include "gif_util.h"
 
 #define MLANIM BINARY_DIR "/mlanim"
 #define SCALE 0.5
@@ -405,29 +406,6 @@ static void manifest_reports_half_canvas_and_consistent_timing_for_every_scene(v
 }
 
 /* ---- GIF ------------------------------------------------------------------ */
-
-static GifFileType *load_gif(const char *path)
-{
-    int err = 0;
-    GifFileType *gif = DGifOpenFileName(path, &err);
-    if (!gif) {
-        fprintf(stderr, "  DGifOpenFileName %s: %s\n", path, GifErrorString(err));
-        return NULL;
-    }
-    if (DGifSlurp(gif) != GIF_OK) {
-        fprintf(stderr, "  DGifSlurp %s: %s\n", path, GifErrorString(gif->Error));
-        DGifCloseFile(gif, &err);
-        return NULL;
-    }
-    return gif;
-}
-
-static void free_gif(GifFileType *gif)
-{
-    int err;
-    if (gif)
-        DGifCloseFile(gif, &err);
-}
 
 /* The NETSCAPE2.0 loop count among blocks, or -1 if there is none. */
 static int loop_count_in(const ExtensionBlock *b, int n)

@@ -26,6 +26,7 @@
 #include "encode.h"
 #include "encode/gif_lzw.h"
 #include "frame.h"
+#include "gif_util.h"
 
 #define TAU 6.283185307179586
 
@@ -273,29 +274,6 @@ static int encode_clip(const struct clip *c, const char *path, int *images)
         *images = e.images_written;
     free(e.priv);
     return rc;
-}
-
-static GifFileType *load_gif(const char *path)
-{
-    int err = 0;
-    GifFileType *gif = DGifOpenFileName(path, &err);
-    if (!gif) {
-        fprintf(stderr, "DGifOpenFileName %s: %s\n", path, GifErrorString(err));
-        return NULL;
-    }
-    if (DGifSlurp(gif) != GIF_OK) {
-        fprintf(stderr, "DGifSlurp %s: %s\n", path, GifErrorString(gif->Error));
-        DGifCloseFile(gif, &err);
-        return NULL;
-    }
-    return gif;
-}
-
-static void free_gif(GifFileType *gif)
-{
-    int err;
-    if (gif)
-        DGifCloseFile(gif, &err);
 }
 
 static GraphicsControlBlock gcb_of(GifFileType *gif, int image)

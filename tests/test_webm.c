@@ -246,20 +246,6 @@ out:
 }
 
 
-
-static int same_bytes(const char *a, const char *b)
-{
-    long size_a, size_b;
-    unsigned char *bytes_a = read_whole(a, &size_a), *bytes_b = read_whole(b, &size_b);
-    int same = bytes_a && bytes_b && size_a > 0 && size_a == size_b &&
-               memcmp(bytes_a, bytes_b, size_a) == 0;
-    free(bytes_a);
-    free(bytes_b);
-    return same;
-}
-
-
-
 /* Everything written to a tmpfile() used as the diag stream, then closes it. */
 static void read_messages(FILE *messages, char *text, size_t size)
 {

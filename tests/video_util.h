@@ -99,6 +99,18 @@ static inline unsigned char *read_whole(const char *path, long *size)
     return buf;
 }
 
+/* Whether two files exist, are not empty and hold the same bytes. */
+static inline int same_bytes(const char *a, const char *b)
+{
+    long size_a, size_b;
+    unsigned char *bytes_a = read_whole(a, &size_a), *bytes_b = read_whole(b, &size_b);
+    int same = bytes_a && bytes_b && size_a > 0 && size_a == size_b &&
+               memcmp(bytes_a, bytes_b, size_a) == 0;
+    free(bytes_a);
+    free(bytes_b);
+    return same;
+}
+
 static inline long file_size(const char *path)
 {
     long size;
