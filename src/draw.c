@@ -92,6 +92,53 @@ static const cairo_user_data_key_t ft_face_key;
 
 static const char *const font_files[2] = { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf" };
 
+/* Scaled fonts used so far, each with a reference of ours until
+ * draw_fonts_release(). cairo 1.16 shares one scaled font between all
+ * threads that draw the same face at the same size and transform, and
+ * destroying it while another thread has its glyph cache frozen aborts
+ * (cairo_scaled_font_destroy: "! scaled_font->cache_frozen"), which a
+ * render hit now and then. Held here, a scaled font's count never falls
+ * to zero while frames are drawn. */
+static pthread_mutex_t pin_lock = PTHREAD_MUTEX_INITIALIZER;
+static cairo_scaled_font_t **pinned;
+static size_t npinned, pinned_cap;
+
+static void pin_scaled_font(cairo_t *cr)
+{
+    cairo_scaled_font_t *sf = cairo_get_scaled_font(cr);
+    if (cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS)
+        return;
+    pthread_mutex_lock(&pin_lock);
+    size_t i = 0;
+    while (i < npinned && pinned[i] != sf)
+        i++;
+    if (i == npinned) {
+        if (npinned == pinned_cap) {
+            size_t cap = pinned_cap ? 2 * pinned_cap : 16;
+            cairo_scaled_font_t **grown = realloc(pinned, cap * sizeof *grown);
+            if (!grown) {               /* unpinned: only the old risk */
+                pthread_mutex_unlock(&pin_lock);
+                return;
+            }
+            pinned = grown;
+            pinned_cap = cap;
+        }
+        pinned[npinned++] = cairo_scaled_font_reference(sf);
+    }
+    pthread_mutex_unlock(&pin_lock);
+}
+
+static void unpin_scaled_fonts(void)
+{
+    pthread_mutex_lock(&pin_lock);
+    for (size_t i = 0; i < npinned; i++)
+        cairo_scaled_font_destroy(pinned[i]);
+    free(pinned);
+    pinned = NULL;
+    npinned = pinned_cap = 0;
+    pthread_mutex_unlock(&pin_lock);
+}
+
 static void ft_unref_locked(void)
 {
     if (--ft_refs == 0) {
@@ -195,6 +242,7 @@ int draw_fonts_init(void)
 
 void draw_fonts_release(void)
 {
+    unpin_scaled_fonts();
     pthread_mutex_lock(&font_lock);
     if (font_state > 0) {
         unload_faces();
@@ -310,6 +358,7 @@ double draw_text_width(cairo_t *cr, const char *s)
         return 0;
     char buf[256], *heap;
     const char *t = utf8_clean(s, buf, sizeof buf, &heap);
+    pin_scaled_font(cr);
     cairo_text_extents_t te;
     cairo_text_extents(cr, t, &te);
     free(heap);
@@ -324,6 +373,7 @@ double draw_text(cairo_t *cr, double x, double y, double ax, double ay, const ch
     const char *t = utf8_clean(s, buf, sizeof buf, &heap);
     /* The advance and the font's ascent+descent, not the ink box: "1" and
      * "-1.0", or "a" and "Ag", must line up when given the same anchor. */
+    pin_scaled_font(cr);
     cairo_text_extents_t te;
     cairo_font_extents_t fe;
     cairo_text_extents(cr, t, &te);
@@ -769,6 +819,7 @@ static double font_line_height(cairo_t *cr, int bold, double size)
 {
     cairo_font_extents_t fe;
     draw_font(cr, bold, size);
+    pin_scaled_font(cr);
     cairo_font_extents(cr, &fe);
     return fe.ascent + fe.descent;
 }
