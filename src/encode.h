@@ -29,6 +29,7 @@
 
 #include <stdint.h>
 #include "frame.h"
+#include "kind.h"
 
 #define ENCODE_ANALYZE_MAX 32
 
@@ -39,25 +40,39 @@ struct enc_options {
     uint32_t background;        /* 0xAARRGGBB, e.g. for padding */
     int transparent;            /* background alpha < 255: keep alpha where
                                    the format can (WebM), else composite */
-    /* gif */
-    int gif_max_colors;         /* 2..256 */
-    int gif_dither;             /* 0 none, 1 ordered, 2 error diffusion */
-    /* mp4 */
+    int poster_frame;           /* the frame a still kind writes */
+    /* The kind's own options, filled from its head.params (outputs.<name>
+     * in a script); NULL for a kind without options. */
+    const void *kind_opts;
+};
+
+/* The options of the kinds that have them (outputs.gif, outputs.mp4,
+ * outputs.webm), public so that tests and the GIF size budget can set
+ * them; each table is in the kind's file. */
+struct gif_opts {
+    int max_colors;             /* 2..256 */
+    int dither;                 /* index into gif_dithers: none, ordered, diffusion */
+    int max_kb;                 /* size budget, 0 = none (the renderer applies it) */
+};
+extern const char *const gif_dithers[];
+
+struct mp4_opts {
     int crf;                    /* 0..51 */
-    const char *preset;         /* x264 preset name, e.g. "medium" */
-    int chroma444;              /* yuv444p instead of yuv420p */
-    /* webm */
-    int webm_crf;               /* 0..63 */
-    /* png */
-    int poster_frame;           /* frame index written by the png kind */
+    int preset;                 /* index into mp4_presets */
+    int chroma;                 /* index into mp4_chromas: 420 or 444 */
+};
+extern const char *const mp4_presets[];     /* x264 presets, NULL-terminated */
+extern const char *const mp4_chromas[];
+
+struct webm_opts {
+    int crf;                    /* 0..63 */
 };
 
 struct encoder;
 
 struct encoder_kind {
-    const char *name;           /* "gif", as in --format and the script */
+    struct kind_head head;      /* head.name: "gif", as in --format and the script */
     const char *ext;            /* file extension without the dot */
-    const char *summary;        /* one line for `mlanim list` */
     int still;                  /* writes one picture, not the animation */
     int folder;                 /* writes a folder named ext (OUT/<id>/frames/)
                                    instead of the file OUT/<id>/<id>.ext; open
@@ -81,8 +96,6 @@ struct encoder {
                                    pads (H.264 needs even sizes) updates it */
 };
 
-/* The registered kinds, sorted by name, NULL-terminated. */
-extern const struct encoder_kind *const encoder_kinds[];
 const struct encoder_kind *encoder_find(const char *name);
 
 extern const struct encoder_kind encoder_frames;

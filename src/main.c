@@ -41,12 +41,12 @@ static const struct command commands[] = {
      "Writes nothing. Exit status 0 if all scripts are valid, 2 otherwise.\n"},
     {"help", cmd_help, "show help for mlanim or one of its commands",
      "usage: mlanim help [COMMAND]\n"},
-    {"list", cmd_list, "list the kinds (data, model, trainer, panel, format) and their parameters",
+    {"list", cmd_list, "list the kinds (data, env, model, trainer, panel, format) and their parameters",
      "usage: mlanim list [SECTION|KIND]\n"
      "\n"
      "Prints every kind a scene script can name, with each parameter's type,\n"
      "default, range and meaning. These tables are the ones that validate\n"
-     "scripts. SECTION is one of: scene, data, model, trainer, panel, format;\n"
+     "scripts. SECTION is one of: scene, data, env, model, trainer, panel, format;\n"
      "or name a single kind, e.g. 'mlanim list data-fit'.\n"},
     {"render", cmd_render, "render scene scripts to GIF, MP4 and a PNG poster",
      "usage: mlanim render [options] SCENE.yaml...\n"
@@ -168,15 +168,15 @@ static int parse_formats(const char *list, struct render_opts *o)
         const struct encoder_kind *k = encoder_find(tok);
         if (!k || o->nformats == 8) {
             fprintf(stderr, "mlanim render: unknown format '%s'; known formats:", tok);
-            for (int i = 0; encoder_kinds[i]; i++)
-                fprintf(stderr, "%s %s", i ? "," : "", encoder_kinds[i]->name);
+            for (const struct kind_head *const *e = kind_table(KIND_ENCODER); *e; e++)
+                fprintf(stderr, "%s %s", e == kind_table(KIND_ENCODER) ? "" : ",", (*e)->name);
             fprintf(stderr, "\nTry 'mlanim render --help'.\n");
             return EXIT_USAGE;
         }
         for (int i = 0; i < o->nformats; i++)
-            if (strcmp(o->formats[i], k->name) == 0)
+            if (strcmp(o->formats[i], k->head.name) == 0)
                 return usage_error("render", "format '%s' given twice", tok);
-        o->formats[o->nformats++] = k->name;
+        o->formats[o->nformats++] = k->head.name;
     }
     if (!o->nformats)
         return usage_error("render", "%s--format needs a list such as gif,mp4", "");
@@ -297,6 +297,35 @@ static void list_section(const char *title, const char *name, const char *summar
     printf("\n");
 }
 
+static void list_caps(const char *verb, const char *const *caps)
+{
+    for (int i = 0; caps && caps[i]; i++) {
+        const struct capability *c = capability_find(caps[i]);
+        printf("    %s %s: %s\n", verb, caps[i], c ? c->words : "?");
+    }
+}
+
+/* One kind from the shared head: summary, what it provides and requires,
+ * its parameters. */
+static void list_kind(enum kind_class cls, const struct kind_head *k)
+{
+    printf("%s %s: %s\n", kind_class_name(cls), k->name, k->summary);
+    list_caps("provides", k->provides);
+    list_caps("requires", k->requires);
+    if (k->params && k->params->name)
+        param_print(stdout, k->params, "    ");
+    else if (cls != KIND_ENCODER)
+        printf("    (no parameters)\n");
+    if (cls == KIND_PANEL)
+        printf("    %-16s [row, column], default: the next free cell\n"
+               "    %-16s where the panel sits in the layout grid\n"
+               "    %-16s [rows, columns], default [1, 1]\n"
+               "    %-16s how many cells it covers\n", "cell", "", "span", "");
+    if (cls == KIND_ENCODER && k->params && k->params->name)
+        printf("    (set as outputs.%s in a script)\n", k->name);
+    printf("\n");
+}
+
 static int cmd_list(int argc, char **argv)
 {
     const char *what = NULL;
@@ -325,50 +354,22 @@ static int cmd_list(int argc, char **argv)
         list_section("scene section", "layout", "the grid the panels sit in", scene_layout_params);
         shown++;
     }
-    if (WANT("scene", "outputs") || (what && strncmp(what, "outputs.", 8) == 0)) {
-        list_section("scene section", "outputs", "what to write; also 'formats: [gif, mp4, png, webm, frames]'",
-                     scene_outputs_params);
-        list_section("scene section", "outputs.gif", "GIF settings", scene_gif_params);
-        list_section("scene section", "outputs.mp4", "MP4 (H.264) settings", scene_mp4_params);
-        list_section("scene section", "outputs.webm", "WebM (VP9) settings", scene_webm_params);
+    if (WANT("scene", "outputs")) {
+        list_section("scene section", "outputs",
+                     "what to write: 'formats: [gif, mp4, png]', and each format's settings "
+                     "as outputs.<format> (the formats below)", scene_outputs_params);
         shown++;
     }
-    for (int i = 0; data_kinds[i]; i++)
-        if (WANT("data", data_kinds[i]->name)) {
-            list_section("data", data_kinds[i]->name, data_kinds[i]->summary, data_kinds[i]->params);
-            shown++;
-        }
-    for (int i = 0; model_kinds[i]; i++)
-        if (WANT("model", model_kinds[i]->name)) {
-            list_section("model", model_kinds[i]->name, model_kinds[i]->summary, model_kinds[i]->params);
-            shown++;
-        }
-    for (int i = 0; trainer_kinds[i]; i++)
-        if (WANT("trainer", trainer_kinds[i]->name)) {
-            const struct trainer_kind *k = trainer_kinds[i];
-            list_section("trainer", k->name, k->summary, k->params);
-            shown++;
-        }
-    for (int i = 0; panel_kinds[i]; i++)
-        if (WANT("panel", panel_kinds[i]->name)) {
-            const struct panel_kind *k = panel_kinds[i];
-            printf("panel %s: %s\n", k->name, k->summary);
-            for (unsigned bit = 1; bit <= PANEL_NEEDS_LAST; bit <<= 1)
-                if (k->needs & bit)
-                    printf("    needs %s\n", panel_need_text(bit));
-            param_print(stdout, k->params, "    ");
-            printf("    %-16s [row, column], default: the next free cell\n"
-                   "    %-16s where the panel sits in the layout grid\n", "cell", "");
-            printf("    %-16s [rows, columns], default [1, 1]\n"
-                   "    %-16s how many cells it covers\n\n", "span", "");
-            shown++;
-        }
-    for (int i = 0; encoder_kinds[i]; i++)
-        if (WANT("format", encoder_kinds[i]->name)) {
-            printf("format %s: %s\n\n", encoder_kinds[i]->name, encoder_kinds[i]->summary);
-            shown++;
-        }
 #undef WANT
+    /* Every kind of every class, from the same tables validation uses;
+     * "outputs.gif" names the gif format's settings. */
+    const char *kw = what && strncmp(what, "outputs.", 8) == 0 ? what + 8 : what;
+    for (int c = 0; c < KIND_NCLASSES; c++)
+        for (const struct kind_head *const *k = kind_table(c); *k; k++)
+            if (!kw || strcmp(kw, kind_class_name(c)) == 0 || strcmp(kw, (*k)->name) == 0) {
+                list_kind(c, *k);
+                shown++;
+            }
     if (!shown)
         return usage_error("list", "nothing is called '%s'; try 'mlanim list'", what);
     return EXIT_OK;

@@ -1,62 +1,72 @@
 /* model: what is being learned, as descriptors.
  *
- * A model kind has parameters theta (named: they become trace channels), a
- * loss over the dataset and its gradient, and optionally a prediction y(x)
- * (for data plots) or a 1-D objective f(x) (for lessons that descend a
- * curve). Options (initial values, shape) come from the kind's param table.
+ * A model kind has parameters theta, laid out as named blocks (a scalar
+ * such as "b", a vector such as the weights "w" of d features, a matrix);
+ * each block becomes one trace channel of the same shape, and theta is the
+ * blocks one after the other. The layout may depend on the options and the
+ * data (k centroids, d features). A model has a loss over the dataset and,
+ * if a gradient trainer can learn it, its gradient. What else it offers is
+ * declared in head.provides, and each offer has its function:
+ *
+ *   "gradient"      grad
+ *   "predict-1d"    predict         y from one x, for data plots
+ *   "line-mse"      (linear only)   the loss is the MSE of w x + b: the
+ *                                   loss surface is computed from moments
+ *   "objective-1d"  objective, minimum   a curve f(x) that is descended
+ *   "centroids"     (centroids)     k points in the plane
+ *   "classify"      classify        class probabilities from d features
+ *
+ * head.requires names what it needs from the data ("data-1d", "labels").
+ * Options (initial values, shape) come from the kind's param table.
  * Trainers only see this interface, so one gradient descent serves them all. */
 #ifndef MODEL_H
 #define MODEL_H
 
 #include "data.h"
+#include "kind.h"
 #include "param.h"
 
-/* Enough for the centroid model's 8 centroids (x and y each). */
-#define MODEL_MAX_PARAMS 16
+struct model_block {
+    const char *name;           /* static, or a name the kind owns */
+    int rows, cols;             /* 1 x 1: a scalar */
+};
+
+#define MODEL_MAX_BLOCKS 64
 
 struct model_kind {
-    const char *name;
-    const char *summary;
-    const struct param_spec *params;
-    size_t opts_size;
-    int nparams;
-    const char *const *param_names;     /* trace channel per parameter */
-    int needs_data;
+    struct kind_head head;
     const char *loss_label;             /* how frames name the loss: "MSE", "y" */
-    void (*init)(const void *opts, double *theta);
-    /* Starting values that depend on the data (e.g. centroids picked from
-     * it); trainers call this instead of init when it is set. May be NULL. */
-    void (*init_data)(const void *opts, const struct dataset *d, double *theta);
+    /* The parameter blocks for these options and this data, into
+     * b[0..MODEL_MAX_BLOCKS); returns how many. d may be empty (n = 0, d = 0)
+     * when the data failed to load: the layout must still be usable. */
+    int (*layout)(const void *opts, const struct dataset *d, struct model_block *b);
+    /* Starting values (may depend on the data, e.g. centroids picked from it). */
+    void (*init)(const void *opts, const struct dataset *d, double *theta);
     double (*loss)(const void *opts, const double *theta, const struct dataset *d);
-    /* NULL for models no gradient trainer can learn (see trainer_check_model). */
     void (*grad)(const void *opts, const double *theta, const struct dataset *d, double *g);
-    double (*predict)(const void *opts, const double *theta, double x);    /* may be NULL */
-    double (*objective)(const void *opts, double x);                       /* may be NULL */
+    double (*predict)(const void *opts, const double *theta, double x);
+    double (*objective)(const void *opts, double x);
     double (*minimum)(const void *opts);       /* argmin of objective; NULL if unknown */
+    /* P(class c | x) for c in 0..d->nclasses-1 into p, from the d features x. */
+    void (*classify)(const void *opts, const double *theta, const struct dataset *d,
+                     const double *x, double *p);
     /* Checks between options (and the dataset) that a param table cannot
      * express; reports located errors under node (the model mapping) and
      * returns -1, or 0. May be NULL. d->n is 0 if the data failed to load. */
     int (*check)(const void *opts, const struct snode *node, const struct dataset *d);
-    /* How many of the nparams a scene's options use (k-means with k = 3
-     * uses 6 of 16), so the trace has no channels that are always empty.
-     * NULL: all of them. */
-    int (*active_params)(const void *opts);
 };
 
-/* The parameters in use with these options: the first model_nparams(). */
-int model_nparams(const struct model_kind *m, const void *opts);
-
-extern const struct model_kind *const model_kinds[];   /* sorted, NULL-terminated */
 const struct model_kind *model_find(const char *name);
+/* The number of parameters (the size of theta) for these options and data. */
+int model_nparams(const struct model_kind *m, const void *opts, const struct dataset *d);
 
 extern const struct model_kind model_centroids;
 extern const struct model_kind model_linear;
-extern const struct model_kind model_parabola;
 
 /* ---- the centroid model (k-means) ----
- * Parameters c1x, c1y, c2x, ... for CENTROIDS_MAX centroids; those past the
- * scene's k are NaN. Shared by the kmeans trainer and the clusters panel so
- * both assign points the same way. */
+ * Parameters c1x, c1y, c2x, ... for the scene's k centroids. Shared by the
+ * kmeans trainer and the clusters panel so both assign points the same
+ * way. */
 #define CENTROIDS_MAX 8
 
 /* k of a centroid model's options. */
@@ -80,5 +90,20 @@ double line_moments_mse(const struct line_moments *m, double w, double b);
 /* The least-squares (w, b) and its MSE; -1 when x does not vary (every b on
  * a line of the (w, b) plane fits equally well: no single minimum). */
 int line_moments_minimum(const struct line_moments *m, double *w, double *b, double *mse);
+
+/* ---- numbers that stay finite ----
+ * sqrt(sum v[i]^2) and mean(v[i]^2) computed with a running scale, so that
+ * a result a double can hold is not lost to an overflowing sum (the plain
+ * sum of squares overflows once a component passes about 1e154). Callers
+ * take the plain sum first and come here only when it is not finite, so
+ * ordinary runs keep their exact bits. */
+double model_norm2(const double *v, int n);
+/* Accumulates mean of squares: start with {0}, add values, read the mean. */
+struct sqmean {
+    double scale, sum;          /* mean = scale^2 * sum / n */
+    long n;
+};
+void sqmean_add(struct sqmean *m, double v);
+double sqmean_value(const struct sqmean *m);
 
 #endif

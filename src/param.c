@@ -349,7 +349,8 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
     }
     out->n = n;
     out->v = n ? arena_alloc(ar, sizeof(double) * (size_t)n) : NULL;
-    memcpy(out->v, tmp, sizeof(double) * (size_t)n);
+    if (n)
+        memcpy(out->v, tmp, sizeof(double) * (size_t)n);
     return 0;
 }
 

@@ -29,7 +29,7 @@ int render_interrupted(void)
     return interrupted != 0;
 }
 
-void render_draw(const struct scene *s, const struct trace *t, int rec, cairo_surface_t *surf)
+void render_draw(const struct scene *s, const struct trace *traces, int rec, cairo_surface_t *surf)
 {
     cairo_t *cr = cairo_create(surf);
     int sw = cairo_image_surface_get_width(surf), sh = cairo_image_surface_get_height(surf);
@@ -40,7 +40,8 @@ void render_draw(const struct scene *s, const struct trace *t, int rec, cairo_su
     cairo_scale(cr, (double)sw / s->canvas.width, (double)sh / s->canvas.height);
     for (int i = 0; i < s->npanels; i++) {
         const struct scene_panel *p = &s->panels[i];
-        struct panel_ctx c = {.scene = s, .trace = t, .rec = rec, .th = s->theme};
+        struct panel_ctx c = {.run = &s->runs[p->run], .trace = &traces[p->run], .data = &s->data,
+                              .rec = rec, .th = s->theme, .background = s->background};
         scene_cell_rect(s, p, &c.x, &c.y, &c.w, &c.h);
         /* A panel may not paint over its neighbours. */
         double g = s->layout.gap / 2;
@@ -64,7 +65,7 @@ struct unit {
 
 struct pool {
     const struct scene *s;
-    const struct trace *t;
+    const struct trace *t;      /* one per run */
     const struct unit *units;
     int nunits;
     int width, height;
@@ -220,16 +221,59 @@ static int output_digest(const char *path, int nfiles, char out[65], long long *
     return rc;
 }
 
+/* A channel's value at rec: a number, or an array (row by row for a table). */
+static void write_channel(struct json *j, const struct trace *t, int rec, int c)
+{
+    const struct trace_channel *ch = &t->chan[c];
+    const double *v = trace_row(t, rec, c);
+    if (ch->rows * ch->cols == 1) {
+        json_number(j, ch->name, v[0]);
+        return;
+    }
+    json_array_inline(j, ch->name);
+    for (int r = 0; r < ch->rows; r++) {
+        if (ch->rows > 1)
+            json_array_inline(j, NULL);
+        for (int k = 0; k < ch->cols; k++)
+            json_number(j, NULL, v[r * ch->cols + k]);
+        if (ch->rows > 1)
+            json_end(j);
+    }
+    json_end(j);
+}
+
+/* JSON has no inf or NaN: those values are written as null, and the
+ * record says what each was ("inf", "-inf", "nan"; for a vector, of its
+ * first non-finite value). Nothing is written when all are finite. */
+static void write_nonfinite(struct json *j, const struct trace *t, int rec)
+{
+    int open = 0;
+    for (int c = 0; c < t->nchan; c++) {
+        const double *v = trace_row(t, rec, c);
+        for (int i = 0; i < trace_size(t, c); i++) {
+            if (isfinite(v[i]))
+                continue;
+            if (!open)
+                json_object(j, "nonfinite");
+            open = 1;
+            json_string(j, t->chan[c].name, isnan(v[i]) ? "nan" : v[i] > 0 ? "inf" : "-inf");
+            break;
+        }
+    }
+    if (open)
+        json_end(j);
+}
+
 static void write_final_values(struct json *j, const struct trace *t)
 {
     json_object(j, "final");
     for (int c = 0; c < t->nchan; c++)
-        json_number(j, t->names[c], trace_get(t, t->nrec - 1, c));
+        write_channel(j, t, t->nrec - 1, c);
     json_end(j);
 }
 
 /* Writes the manifest to path (a temporary name; the commit moves it). */
-static int write_manifest(const struct scene *s, const struct trace *t, const struct timeline *tl,
+static int write_manifest(const struct scene *s, const struct trace *traces, const struct timeline *tl,
                           const struct enc_options *eo, struct output *outs, int nout,
                           const char *path)
 {
@@ -249,15 +293,28 @@ static int write_manifest(const struct scene *s, const struct trace *t, const st
     json_number(&j, "fps", (double)eo->fps_num / eo->fps_den);
     json_int(&j, "frames", tl->nframes);
     json_number(&j, "duration", duration);
+    /* The first run at the top level, as for a scene with one run; every
+     * run in "runs". */
+    const struct trace *t = &traces[0];
     json_int(&j, "steps", (long long)trace_get(t, t->nrec - 1, 0));
     json_string(&j, "stop_reason", t->stop_reason ? t->stop_reason : "");
     write_final_values(&j, t);
+    json_array(&j, "runs");
+    for (int r = 0; r < s->nruns; r++) {
+        json_object(&j, NULL);
+        json_string(&j, "label", s->runs[r].label);
+        json_int(&j, "steps", (long long)trace_get(&traces[r], traces[r].nrec - 1, 0));
+        json_string(&j, "stop_reason", traces[r].stop_reason ? traces[r].stop_reason : "");
+        json_int(&j, "stop_step", traces[r].stop_step);
+        json_end(&j);
+    }
+    json_end(&j);
     json_array(&j, "outputs");
     for (int i = 0; i < nout; i++) {
         const struct output *o = &outs[i];
         const char *base = strrchr(o->final_path, '/');
         json_object(&j, NULL);
-        json_string(&j, "format", o->kind->name);
+        json_string(&j, "format", o->kind->head.name);
         json_string(&j, o->kind->folder ? "folder" : "file", base ? base + 1 : o->final_path);
         json_int(&j, "bytes", o->bytes);
         json_int(&j, "width", o->enc.width);
@@ -276,57 +333,114 @@ static int write_manifest(const struct scene *s, const struct trace *t, const st
     return json_close(&j, path);
 }
 
-int render_write_trace(const struct scene *s, const struct trace *t, const char *path)
+/* Row i of the data: a number for one feature, else an array. */
+static void write_features(struct json *j, const struct dataset *d)
+{
+    json_array_inline(j, "x");
+    for (int i = 0; i < d->n; i++) {
+        if (d->d == 1) {
+            json_number(j, NULL, d->x[i]);
+            continue;
+        }
+        json_array_inline(j, NULL);
+        for (int k = 0; k < d->d; k++)
+            json_number(j, NULL, dataset_x(d, i, k));
+        json_end(j);
+    }
+    json_end(j);
+}
+
+static void write_run(struct json *j, const struct scene *s, const struct run *run,
+                      const struct trace *t)
+{
+    const struct dataset *d = &s->data;
+    json_object(j, NULL);
+    json_string(j, "label", run->label);
+    json_string(j, "model", run->model->head.name);
+    json_string(j, "trainer", run->trainer->head.name);
+    json_string(j, "stop_reason", t->stop_reason ? t->stop_reason : "");
+    json_int(j, "stop_step", t->stop_step);
+    json_array(j, "channels");
+    for (int c = 0; c < t->nchan; c++) {
+        const struct trace_channel *ch = &t->chan[c];
+        json_object(j, NULL);
+        json_string(j, "name", ch->name);
+        json_array_inline(j, "shape");
+        if (ch->rows > 1)
+            json_int(j, NULL, ch->rows);
+        if (ch->rows * ch->cols > 1)
+            json_int(j, NULL, ch->cols);
+        json_end(j);
+        json_end(j);
+    }
+    json_end(j);
+    /* Small 1-D datasets: each record also lists the prediction and
+     * squared error for every sample, as the table panel shows them. */
+    int per_sample = run->model->predict && d->n > 0 && d->n <= 32 && d->d == 1 && d->y;
+    json_array(j, "records");
+    for (int r = 0; r < t->nrec; r++) {
+        json_object(j, NULL);
+        for (int c = 0; c < t->nchan; c++)
+            write_channel(j, t, r, c);
+        if (per_sample) {
+            const double *theta = trainer_theta(t, r);
+            json_array_inline(j, "yhat");
+            for (int i = 0; i < d->n; i++)
+                json_number(j, NULL, run->model->predict(run->model_opts, theta, d->x[i]));
+            json_end(j);
+            json_array_inline(j, "sqerr");
+            for (int i = 0; i < d->n; i++) {
+                double e = d->y[i] - run->model->predict(run->model_opts, theta, d->x[i]);
+                json_number(j, NULL, e * e);
+            }
+            json_end(j);
+        }
+        write_nonfinite(j, t, r);
+        json_end(j);
+    }
+    json_end(j);
+    json_end(j);
+}
+
+int render_write_trace(const struct scene *s, const struct trace *traces, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return diag_fail("cannot write trace '%s': %s", path, strerror(errno));
+    const struct dataset *d = &s->data;
     struct json j;
     json_init(&j, f);
     json_object(&j, NULL);
+    json_int(&j, "schema", 2);
     json_string(&j, "scene", s->id);
-    json_string(&j, "model", s->model->name);
-    json_string(&j, "trainer", s->trainer->name);
-    json_string(&j, "stop_reason", t->stop_reason ? t->stop_reason : "");
-    json_array_inline(&j, "channels");
-    for (int c = 0; c < t->nchan; c++)
-        json_string(&j, NULL, t->names[c]);
-    json_end(&j);
-    /* Small datasets: each record also lists the prediction and squared
-     * error for every sample, as the table panel shows them. */
-    int per_sample = s->model->predict && s->data.n > 0 && s->data.n <= 32;
-    if (s->data.n > 0) {
-        json_array_inline(&j, "x");
-        for (int i = 0; i < s->data.n; i++)
-            json_number(&j, NULL, s->data.x[i]);
-        json_end(&j);
-        json_array_inline(&j, "y");
-        for (int i = 0; i < s->data.n; i++)
-            json_number(&j, NULL, s->data.y[i]);
-        json_end(&j);
-    }
-    json_array(&j, "records");
-    for (int r = 0; r < t->nrec; r++) {
-        json_object(&j, NULL);
-        for (int c = 0; c < t->nchan; c++)
-            json_number(&j, t->names[c], trace_get(t, r, c));
-        if (per_sample) {
-            double theta[MODEL_MAX_PARAMS];
-            for (int i = 0; i < s->model->nparams; i++)
-                theta[i] = trace_value(t, r, s->model->param_names[i]);
-            json_array_inline(&j, "yhat");
-            for (int i = 0; i < s->data.n; i++)
-                json_number(&j, NULL, s->model->predict(s->model_opts, theta, s->data.x[i]));
+    if (d->n > 0) {
+        json_object(&j, "data");
+        json_int(&j, "n", d->n);
+        json_int(&j, "d", d->d);
+        write_features(&j, d);
+        if (d->y) {
+            json_array_inline(&j, "y");
+            for (int i = 0; i < d->n; i++)
+                json_number(&j, NULL, d->y[i]);
             json_end(&j);
-            json_array_inline(&j, "sqerr");
-            for (int i = 0; i < s->data.n; i++) {
-                double e = s->data.y[i] - s->model->predict(s->model_opts, theta, s->data.x[i]);
-                json_number(&j, NULL, e * e);
+        }
+        if (d->label) {
+            json_array_inline(&j, "label");
+            for (int i = 0; i < d->n; i++)
+                json_int(&j, NULL, d->label[i]);
+            json_end(&j);
+            json_array_inline(&j, "classes");
+            for (int c = 0; c < d->nclasses; c++) {
+                char buf[16];
+                json_string(&j, NULL, dataset_class_name(d, c, buf, sizeof(buf)));
             }
             json_end(&j);
         }
         json_end(&j);
     }
+    json_array(&j, "runs");
+    for (int r = 0; r < s->nruns; r++)
+        write_run(&j, s, &s->runs[r], &traces[r]);
     json_end(&j);
     json_end(&j);
     return json_close(&j, path);
@@ -660,18 +774,20 @@ static long long file_size(const char *path)
 static int fit_gif_budget(const struct scene *s, const struct trace *t, const struct timeline *tl,
                           struct output *gif, int jobs)
 {
-    long long budget = (long long)s->out.gif.max_kb * 1024, first = file_size(gif->temp_path);
+    const struct gif_opts *go = scene_encoder_opts(s, &encoder_gif);
+    long long budget = (long long)go->max_kb * 1024, first = file_size(gif->temp_path);
     if (first <= budget)
         return 0;
     static const int colors[] = {256, 128, 64, 32};
     static const int strides[] = {1, 2, 4};
     static const double scales[] = {1.0, 0.75, 0.5};
     const struct enc_options base = gif->eo;
+    struct gif_opts trial = *go;
     long long size = first;
     for (size_t sc = 0; sc < ARRAY_LEN(scales); sc++)
         for (size_t st = 0; st < ARRAY_LEN(strides); st++)
             for (size_t co = 0; co < ARRAY_LEN(colors); co++) {
-                if (colors[co] > base.gif_max_colors || (sc == 0 && st == 0 && co == 0))
+                if (colors[co] > go->max_colors || (sc == 0 && st == 0 && co == 0))
                     continue;
                 /* Fewer frames: keep every stride-th, shown stride times longer. */
                 struct timeline thin = {0};
@@ -680,7 +796,8 @@ static int fit_gif_budget(const struct scene *s, const struct trace *t, const st
                 for (int f = 0; f < thin.nframes; f++)
                     thin.rec[f] = tl->rec[f * strides[st]];
                 gif->eo = base;
-                gif->eo.gif_max_colors = colors[co];
+                trial.max_colors = colors[co];
+                gif->eo.kind_opts = &trial;
                 gif->eo.fps_den = base.fps_den * strides[st];
                 gif->eo.nframes = thin.nframes;
                 gif->eo.width = (int)lround(base.width * scales[sc]);
@@ -695,7 +812,7 @@ static int fit_gif_budget(const struct scene *s, const struct trace *t, const st
                     snprintf(gif->budget_note, sizeof(gif->budget_note),
                              "%d colours, %g fps, %dx%d to fit %d KiB (%.0f KiB at full settings)",
                              colors[co], (double)gif->eo.fps_num / gif->eo.fps_den, gif->eo.width,
-                             gif->eo.height, s->out.gif.max_kb, first / 1024.0);
+                             gif->eo.height, go->max_kb, first / 1024.0);
                     fprintf(stderr, "mlanim: %s: GIF made smaller: %s\n", s->id, gif->budget_note);
                     return 0;
                 }
@@ -706,7 +823,7 @@ static int fit_gif_budget(const struct scene *s, const struct trace *t, const st
     struct diag_loc none = {s->path, 0, 0};
     diag_error(mk ? &mk->loc : &none, "the GIF does not fit in %d KiB: %.0f KiB at full settings, "
                "%.0f KiB with 32 colours, a quarter of the frames and half the size",
-               s->out.gif.max_kb, first / 1024.0, size / 1024.0);
+               go->max_kb, first / 1024.0, size / 1024.0);
     return -1;
 }
 
@@ -734,14 +851,12 @@ int render_scene(const struct scene *s, const struct render_opts *o)
     double t0 = clock_seconds();
     if (draw_fonts_init() != 0)
         return -1;
-    struct trace t;
-    if (scene_simulate(s, &t) != 0) {
-        trace_release(&t);
-        return -1;
-    }
+    struct trace *t = xcalloc((size_t)s->nruns, sizeof(struct trace));
     struct timeline tl;
-    if (timeline_build(s, &t, &tl) != 0) {
-        trace_release(&t);
+    if (scene_simulate(s, t) != 0 || timeline_build(s, t, &tl) != 0) {
+        for (int i = 0; i < s->nruns; i++)
+            trace_release(&t[i]);
+        free(t);
         return -1;
     }
     int rc = 0;
@@ -753,12 +868,6 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         .nframes = tl.nframes,
         .background = s->background,
         .transparent = (s->background >> 24) != 0xff,
-        .gif_max_colors = s->out.gif.max_colors,
-        .gif_dither = s->out.gif.dither,
-        .crf = s->out.mp4.crf,
-        .preset = scene_presets[s->out.mp4.preset],
-        .chroma444 = s->out.mp4.chroma == 1,
-        .webm_crf = s->out.webm.crf,
         .poster_frame = s->out.poster < 0 ? tl.nframes - 1 : s->out.poster,
     };
     if (eo.width < 16 || eo.height < 16) {
@@ -787,6 +896,7 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         struct output *out = &outs[i];
         out->kind = encoder_find(o->nformats ? o->formats[i] : s->out.formats[i]);
         out->eo = eo;
+        out->eo.kind_opts = scene_encoder_opts(s, out->kind);
         if (out->kind == &encoder_gif)
             gif = out;
         char name[512];
@@ -808,9 +918,9 @@ int render_scene(const struct scene *s, const struct render_opts *o)
     int jobs = o->jobs < 1 ? 1 : o->jobs;
     struct progress pr = {o->progress, s->id, tl.nframes, clock_seconds(), 0};
     if (!rc)
-        rc = run_pass(s, &t, &tl, outs, nout, jobs, &pr);
-    if (!rc && gif && s->out.gif.max_kb > 0)
-        rc = fit_gif_budget(s, &t, &tl, gif, jobs);
+        rc = run_pass(s, t, &tl, outs, nout, jobs, &pr);
+    if (!rc && gif && ((const struct gif_opts *)scene_encoder_opts(s, &encoder_gif))->max_kb > 0)
+        rc = fit_gif_budget(s, t, &tl, gif, jobs);
 
     for (int i = 0; i < nout && !rc; i++)
         if (output_digest(outs[i].temp_path, outs[i].kind->folder ? outs[i].eo.nframes : -1,
@@ -821,12 +931,12 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         rc = pending_add(pend, &npend, manifest, 0);
         free(manifest);
         if (!rc)
-            rc = write_manifest(s, &t, &tl, &eo, outs, nout, pend[npend - 1].temp);
+            rc = write_manifest(s, t, &tl, &eo, outs, nout, pend[npend - 1].temp);
     }
     if (!rc && o->trace_path) {
         rc = pending_add(pend, &npend, o->trace_path, 0);
         if (!rc)
-            rc = render_write_trace(s, &t, pend[npend - 1].temp);
+            rc = render_write_trace(s, t, pend[npend - 1].temp);
     }
     if (!rc)
         rc = commit_all(pend, npend);
@@ -845,6 +955,8 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         rmdir(dir);             /* only if empty: never more than we made */
     free(dir);
     timeline_release(&tl);
-    trace_release(&t);
+    for (int i = 0; i < s->nruns; i++)
+        trace_release(&t[i]);
+    free(t);
     return rc;
 }

@@ -35,9 +35,10 @@ int render_interrupted(void);
 
 /* Draws the frame showing record rec on surf (ARGB32, the canvas size times
  * scale). Fonts must be initialised. Exposed for tests. */
-void render_draw(const struct scene *s, const struct trace *t, int rec, cairo_surface_t *surf);
+/* traces: one per run. */
+void render_draw(const struct scene *s, const struct trace *traces, int rec, cairo_surface_t *surf);
 
 /* Writes the trace as JSON (see docs/scenes.md for the layout). */
-int render_write_trace(const struct scene *s, const struct trace *t, const char *path);
+int render_write_trace(const struct scene *s, const struct trace *traces, const char *path);
 
 #endif

@@ -10,9 +10,6 @@
 #include "template.h"
 #include "util.h"
 
-const char *const scene_presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
-                                     "medium", "slow", "slower", "veryslow", "placebo", NULL};
-
 const struct param_spec scene_canvas_params[] = {
     {.name = "width", .type = PARAM_INT, .offset = offsetof(struct canvas_opts, width),
      .def = "800", .ranged = 1, .lo = 16, .hi = 7680, .doc = "frame width in pixels"},
@@ -59,46 +56,14 @@ const struct param_spec scene_layout_params[] = {
     {0},
 };
 
-const char *const scene_dithers[] = {"none", "ordered", "diffusion", NULL};
-const char *const scene_chromas[] = {"420", "444", NULL};
-
 const struct param_spec scene_outputs_params[] = {
     {.name = "poster", .type = PARAM_INT, .offset = offsetof(struct outputs_opts, poster),
      .def = "-1", .ranged = 1, .lo = -1, .hi = 1e9, .doc = "frame written as the PNG poster (-1: the last)"},
     {0},
 };
 
-const struct param_spec scene_gif_params[] = {
-    {.name = "max_colors", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_colors),
-     .def = "256", .ranged = 1, .lo = 2, .hi = 256, .doc = "palette size"},
-    {.name = "dither", .type = PARAM_ENUM, .offset = offsetof(struct gif_opts, dither),
-     .def = "none", .choices = scene_dithers,
-     .doc = "none for flat plots; ordered or diffusion for photo-like content"},
-    {.name = "max_kb", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_kb), .def = "0",
-     .ranged = 1, .lo = 0, .hi = 1e7,
-     .doc = "size budget in KiB (0: none): fewer colours, then fps, then scale until it fits"},
-    {0},
-};
-
-const struct param_spec scene_mp4_params[] = {
-    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct mp4_opts, crf), .def = "20",
-     .ranged = 1, .lo = 0, .hi = 51, .doc = "quality: x264 constant rate factor, lower is better"},
-    {.name = "preset", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, preset),
-     .def = "medium", .choices = scene_presets, .doc = "x264 speed/size preset"},
-    {.name = "chroma", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, chroma),
-     .def = "420", .choices = scene_chromas,
-     .doc = "420 plays everywhere; 444 keeps thin coloured lines sharp (fewer players)"},
-    {0},
-};
-
-const struct param_spec scene_webm_params[] = {
-    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct webm_opts, crf), .def = "32",
-     .ranged = 1, .lo = 0, .hi = 63, .doc = "quality: VP9 constant quality level, lower is better"},
-    {0},
-};
-
 static const char *const top_keys[] = {"id", "title", "caption", "canvas", "seed", "data",
-                                       "model", "trainer", "frames", "layout", "panels",
+                                       "env", "model", "trainer", "frames", "layout", "panels",
                                        "outputs"};
 
 static const struct snode *get_scalar(const struct snode *root, const char *key, int required,
@@ -127,21 +92,24 @@ static int valid_id(const char *s)
     return 1;
 }
 
-/* "kind: NAME" of a section; returns the kind's index or -1 after reporting. */
-static int section_kind(const struct snode *sec, const char *section, const char *const *names, int n)
+/* "kind: NAME" of a section; returns the kind or NULL after reporting. */
+static const struct kind_head *section_kind(const struct snode *sec, const char *section,
+                                            enum kind_class cls)
 {
+    const char *names[64];
+    int n = kind_names(cls, names, 64);
     const struct snode *k = snode_get(sec, "kind");
     if (!k) {
         diag_error(&sec->loc, "%s is missing required key 'kind'", section);
-        return -1;
+        return NULL;
     }
     if (k->type != SNODE_SCALAR) {
         diag_error(&k->loc, "'kind' in %s must be a name, not a %s", section, snode_type_name(k->type));
-        return -1;
+        return NULL;
     }
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], k->str) == 0)
-            return i;
+    const struct kind_head *found = kind_find(cls, k->str);
+    if (found)
+        return found;
     char list[512];
     size_t used = 0;
     list[0] = '\0';
@@ -153,53 +121,34 @@ static int section_kind(const struct snode *sec, const char *section, const char
                    k->str, s, list);
     else
         diag_error(&k->loc, "unknown %s kind '%s'; known kinds: %s", section, k->str, list);
-    return -1;
+    return NULL;
 }
 
 static const char *const kind_extra[] = {"kind", NULL};
 
-/* A section with a kind: data, model, trainer. Returns the options (arena)
- * or NULL after reporting. */
+/* A section with a kind: data, env, model, trainer. Returns the options
+ * (arena) or NULL after reporting; *kind gets the kind whenever it
+ * resolves, even if its options have errors. */
 static void *load_kinded(struct scene *s, const struct snode *sec, const char *section,
-                         const char *const *names, int n, int *kind_index,
-                         const struct param_spec *(*params_of)(int), size_t (*size_of)(int))
+                         enum kind_class cls, const struct kind_head **kind)
 {
+    *kind = NULL;
     if (sec->type != SNODE_MAP) {
         diag_error(&sec->loc, "'%s' must be a mapping with a 'kind', not a %s", section,
                    snode_type_name(sec->type));
         return NULL;
     }
-    int k = section_kind(sec, section, names, n);
-    if (k < 0)
+    const struct kind_head *k = section_kind(sec, section, cls);
+    if (!k)
         return NULL;
-    *kind_index = k;
-    void *opts = arena_alloc(&s->arena, size_of(k) ? size_of(k) : 1);
+    *kind = k;
+    void *opts = arena_alloc(&s->arena, k->opts_size ? k->opts_size : 1);
     char context[96];
-    snprintf(context, sizeof(context), "%s '%s'", section, names[k]);
-    if (param_apply(params_of(k), opts, sec, context, kind_extra, &sec->loc, &s->arena) != 0)
+    snprintf(context, sizeof(context), "%s '%s'", section, k->name);
+    if (param_apply(k->params, opts, sec, context, kind_extra, &sec->loc, &s->arena) != 0)
         return NULL;
     return opts;
 }
-
-static const char *data_names[16], *model_names[16], *trainer_names[16], *panel_names[32];
-static int n_data, n_model, n_trainer, n_panel;
-
-static void init_names(void)
-{
-    if (n_data)
-        return;
-    for (; data_kinds[n_data]; n_data++) data_names[n_data] = data_kinds[n_data]->name;
-    for (; model_kinds[n_model]; n_model++) model_names[n_model] = model_kinds[n_model]->name;
-    for (; trainer_kinds[n_trainer]; n_trainer++) trainer_names[n_trainer] = trainer_kinds[n_trainer]->name;
-    for (; panel_kinds[n_panel]; n_panel++) panel_names[n_panel] = panel_kinds[n_panel]->name;
-}
-
-static const struct param_spec *data_params(int k) { return data_kinds[k]->params; }
-static size_t data_size(int k) { return data_kinds[k]->opts_size; }
-static const struct param_spec *model_params(int k) { return model_kinds[k]->params; }
-static size_t model_size(int k) { return model_kinds[k]->opts_size; }
-static const struct param_spec *trainer_params(int k) { return trainer_kinds[k]->params; }
-static size_t trainer_size(int k) { return trainer_kinds[k]->opts_size; }
 
 static int load_frames(struct scene *s, const struct snode *sec, const struct diag_loc *where)
 {
@@ -248,16 +197,28 @@ static int load_frames(struct scene *s, const struct snode *sec, const struct di
 
 static int load_outputs(struct scene *s, const struct snode *sec, const struct diag_loc *where)
 {
-    static const char *const extra[] = {"formats", "gif", "mp4", "webm", NULL};
+    const struct kind_head *const *encs = kind_table(KIND_ENCODER);
+    const char *extra[SCENE_MAX_ENCODERS + 2];
+    int ne = 0;
+    extra[ne++] = "formats";
+    for (int i = 0; encs[i] && i < SCENE_MAX_ENCODERS; i++)
+        if (encs[i]->params)
+            extra[ne++] = encs[i]->name;
+    extra[ne] = NULL;
     int errors = param_apply(scene_outputs_params, &s->out, sec, "outputs", extra, where,
                              &s->arena) != 0;
     const struct diag_loc *at = sec ? &sec->loc : where;
-    errors += param_apply(scene_gif_params, &s->out.gif, sec ? snode_get(sec, "gif") : NULL,
-                          "outputs.gif", NULL, at, &s->arena) != 0;
-    errors += param_apply(scene_mp4_params, &s->out.mp4, sec ? snode_get(sec, "mp4") : NULL,
-                          "outputs.mp4", NULL, at, &s->arena) != 0;
-    errors += param_apply(scene_webm_params, &s->out.webm, sec ? snode_get(sec, "webm") : NULL,
-                          "outputs.webm", NULL, at, &s->arena) != 0;
+    /* Every encoder's options, given or default: outputs.<name>. */
+    for (int i = 0; encs[i] && i < SCENE_MAX_ENCODERS; i++) {
+        if (!encs[i]->params)
+            continue;
+        void *opts = arena_alloc(&s->arena, encs[i]->opts_size ? encs[i]->opts_size : 1);
+        char context[64];
+        snprintf(context, sizeof(context), "outputs.%s", encs[i]->name);
+        errors += param_apply(encs[i]->params, opts, sec ? snode_get(sec, encs[i]->name) : NULL,
+                              context, NULL, at, &s->arena) != 0;
+        s->out.kind_opts[i] = opts;
+    }
     const struct snode *f = sec ? snode_get(sec, "formats") : NULL;
     if (!f) {
         static const char *const def[] = {"gif", "mp4", "png"};
@@ -270,16 +231,14 @@ static int load_outputs(struct scene *s, const struct snode *sec, const struct d
         diag_error(&f->loc, "'formats' in outputs must be a list such as [gif, mp4, png]");
         return -1;
     }
-    const char *names[16];
+    const char *names[SCENE_MAX_ENCODERS];
     char known[256];
     size_t used = 0;
-    int nn = 0;
+    int nn = kind_names(KIND_ENCODER, names, SCENE_MAX_ENCODERS);
     known[0] = '\0';
-    for (; encoder_kinds[nn] && nn < 16; nn++) {
-        names[nn] = encoder_kinds[nn]->name;
+    for (int i = 0; i < nn; i++)
         used += (size_t)snprintf(known + used, used < sizeof(known) ? sizeof(known) - used : 0,
-                                 "%s%s", nn ? ", " : "", names[nn]);
-    }
+                                 "%s%s", i ? ", " : "", names[i]);
     for (int i = 0; i < f->n; i++) {
         const struct snode *it = f->vals[i];
         if (it->type != SNODE_SCALAR) {
@@ -309,6 +268,15 @@ static int load_outputs(struct scene *s, const struct snode *sec, const struct d
     return errors ? -1 : 0;
 }
 
+const void *scene_encoder_opts(const struct scene *s, const struct encoder_kind *k)
+{
+    const struct kind_head *const *encs = kind_table(KIND_ENCODER);
+    for (int i = 0; encs[i] && i < SCENE_MAX_ENCODERS; i++)
+        if (encs[i] == &k->head)
+            return s->out.kind_opts[i];
+    return NULL;
+}
+
 static int load_cell(const struct snode *p, const char *key, int *a, int *b, int min)
 {
     const struct snode *v = snode_get(p, key);
@@ -327,8 +295,130 @@ static int load_cell(const struct snode *p, const char *key, int *a, int *b, int
     return 0;
 }
 
+/* What a run offers to the kinds that require something: the capabilities
+ * of its data, environment, model and trainer. A section that is missing
+ * or failed to load has already been reported; what it would provide is
+ * not complained about a second time. */
+struct offer {
+    const struct scene *s;
+    const struct run *r;
+    struct capset caps;
+    int data_failed;
+};
+
+static void offer_build(struct offer *o, const struct scene *s, const struct run *r, int data_failed)
+{
+    memset(o, 0, sizeof(*o));
+    o->s = s;
+    o->r = r;
+    o->data_failed = data_failed;
+    if (data_failed)
+        capset_add_all(&o->caps, s->data_kind->head.provides);
+    else
+        dataset_capabilities(&s->data, &o->caps);
+    if (s->env)
+        capset_add_all(&o->caps, s->env->head.provides);
+    if (r->model)
+        capset_add_all(&o->caps, r->model->head.provides);
+    if (r->trainer)
+        capset_add_all(&o->caps, r->trainer->head.provides);
+}
+
+/* The class whose kinds provide cap (data, env, model, trainer), for
+ * saying which section falls short. */
+static enum kind_class provider_class(const char *cap)
+{
+    static const enum kind_class order[] = {KIND_DATA, KIND_ENV, KIND_MODEL, KIND_TRAINER};
+    for (size_t c = 0; c < ARRAY_LEN(order); c++)
+        for (const struct kind_head *const *k = kind_table(order[c]); *k; k++)
+            for (int i = 0; (*k)->provides && (*k)->provides[i]; i++)
+                if (strcmp((*k)->provides[i], cap) == 0)
+                    return order[c];
+    return KIND_MODEL;
+}
+
+/* Reports each capability in requires that the run does not offer, at the
+ * 'kind' of the section that requires it; returns the number reported. */
+static int check_requires(const struct offer *o, const char *who, const char *const *requires,
+                          const struct snode *at, const char *hint)
+{
+    int errors = 0;
+    for (int i = 0; requires && requires[i]; i++) {
+        const char *cap = requires[i];
+        if (capset_has(&o->caps, cap))
+            continue;
+        const struct capability *c = capability_find(cap);
+        char need[256], prov[512];
+        snprintf(need, sizeof(need), "%s needs %s (%s)", who, c ? c->words : cap, cap);
+        capability_providers(cap, prov, sizeof(prov));
+        const struct kind_head *have = NULL;
+        const char *section = "";
+        switch (provider_class(cap)) {
+        case KIND_DATA:
+            if (o->data_failed)
+                continue;
+            section = "data";
+            have = o->s->data_kind ? &o->s->data_kind->head : NULL;
+            break;
+        case KIND_ENV:
+            section = "env";
+            have = o->s->env ? &o->s->env->head : NULL;
+            break;
+        case KIND_TRAINER:
+            if (!o->r->trainer)
+                continue;
+            section = "trainer";
+            have = &o->r->trainer->head;
+            break;
+        default:
+            if (!o->r->model)
+                continue;
+            section = "model";
+            have = &o->r->model->head;
+            break;
+        }
+        if (!have)
+            diag_error(&at->loc, "%s, but the scene has no '%s' section%s%s%s%s", need, section,
+                       prov[0] ? " (kinds that provide it: " : "", prov, prov[0] ? ")" : "",
+                       hint ? hint : "");
+        else
+            diag_error(&at->loc, "%s, which %s '%s' does not provide%s%s%s%s", need, section,
+                       have->name, prov[0] ? " (kinds that do: " : "", prov, prov[0] ? ")" : "",
+                       hint ? hint : "");
+        errors++;
+    }
+    return errors;
+}
+
+/* "; use trainer 'kmeans'" when other trainers can train what the run's
+ * data and model offer, for a trainer that cannot. */
+static void trainer_hint(const struct offer *o, const struct run *r, char *buf, size_t n)
+{
+    struct capset base = {0};
+    if (o->data_failed)
+        capset_add_all(&base, o->s->data_kind->head.provides);
+    else
+        dataset_capabilities(&o->s->data, &base);
+    if (o->s->env)
+        capset_add_all(&base, o->s->env->head.provides);
+    if (r->model)
+        capset_add_all(&base, r->model->head.provides);
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const struct kind_head *const *k = kind_table(KIND_TRAINER); *k; k++) {
+        if (*k == &r->trainer->head)
+            continue;
+        int ok = 1;
+        for (int i = 0; (*k)->requires && (*k)->requires[i]; i++)
+            ok &= capset_has(&base, (*k)->requires[i]);
+        if (ok && used < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s'%s'",
+                                     used ? ", " : "; use trainer ", (*k)->name);
+    }
+}
+
 static int load_panels(struct scene *s, const struct snode *sec, const struct diag_loc *where,
-                       const char *const *channels, int nchannels)
+                       const struct offer *offers, const struct trace *probes)
 {
     static const char *const extra[] = {"kind", "cell", "span", NULL};
     if (!sec) {
@@ -350,16 +440,15 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
             errors++;
             continue;
         }
-        int k = section_kind(pn, "panel", panel_names, n_panel);
-        if (k < 0) {
+        p->kind = (const struct panel_kind *)section_kind(pn, "panel", KIND_PANEL);
+        if (!p->kind) {
             errors++;
             continue;
         }
-        p->kind = panel_kinds[k];
-        p->opts = arena_alloc(&s->arena, p->kind->opts_size ? p->kind->opts_size : 1);
+        p->opts = arena_alloc(&s->arena, p->kind->head.opts_size ? p->kind->head.opts_size : 1);
         char context[96];
-        snprintf(context, sizeof(context), "panel '%s'", p->kind->name);
-        if (param_apply(p->kind->params, p->opts, pn, context, extra, &pn->loc, &s->arena) != 0)
+        snprintf(context, sizeof(context), "panel '%s'", p->kind->head.name);
+        if (param_apply(p->kind->head.params, p->opts, pn, context, extra, &pn->loc, &s->arena) != 0)
             errors++;
         p->row = i / s->layout.cols;
         p->col = i % s->layout.cols;
@@ -375,41 +464,23 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
             if (span)
                 snprintf(spantext, sizeof(spantext), " spanning %dx%d", p->rowspan, p->colspan);
             diag_error(&at->loc, "panel '%s' at row %d, column %d%s falls outside the %dx%d layout%s",
-                       p->kind->name, p->row, p->col, spantext, s->layout.rows, s->layout.cols,
+                       p->kind->head.name, p->row, p->col, spantext, s->layout.rows, s->layout.cols,
                        snode_get(s->script->root, "layout") ? ""
                            : " (add e.g. 'layout: {rows: 1, cols: 2}')");
             errors++;
         }
-        /* What the panel needs from the rest of the scene. */
-        unsigned needs = p->kind->needs;
-        struct { unsigned bit; int ok; const char *what; } checks[] = {
-            {PANEL_NEEDS_DATA, s->data_kind != NULL, "the scene has no 'data' section"},
-            {PANEL_NEEDS_PREDICT, s->model && s->model->predict, NULL},
-            {PANEL_NEEDS_OBJECTIVE, s->model && s->model->objective, NULL},
-            {PANEL_NEEDS_LINE, s->model && s->model->nparams == 2 && s->model->predict, NULL},
-            {PANEL_NEEDS_CENTROIDS, s->model == &model_centroids, NULL},
-        };
-        for (size_t c = 0; c < ARRAY_LEN(checks); c++) {
-            if (!(needs & checks[c].bit) || checks[c].ok)
-                continue;
-            if (checks[c].bit != PANEL_NEEDS_DATA && !s->model)
-                continue;   /* the model section already reported */
-            const struct snode *kn = snode_get(pn, "kind");
-            if (checks[c].what)
-                diag_error(&kn->loc, "panel '%s' needs %s, but %s", p->kind->name,
-                           panel_need_text(checks[c].bit), checks[c].what);
-            else
-                diag_error(&kn->loc, "panel '%s' needs %s, which model '%s' does not provide",
-                           p->kind->name, panel_need_text(checks[c].bit), s->model->name);
-            errors++;
-        }
-        for (int t = 0; channels && p->kind->templates && p->kind->templates[t]; t++) {
+        /* What the panel needs from its run. */
+        p->run = 0;
+        errors += check_requires(&offers[p->run], context, p->kind->head.requires,
+                                 snode_get(pn, "kind"), NULL);
+        const struct trace *probe = &probes[p->run];
+        for (int t = 0; probe->nchan && p->kind->templates && p->kind->templates[t]; t++) {
             const struct snode *tv = snode_get(pn, p->kind->templates[t]);
             if (!tv || tv->type != SNODE_SCALAR)
                 continue;
             char ctx[128];
-            snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", p->kind->templates[t], p->kind->name);
-            if (template_check(tv->str, &tv->loc, !tv->plain, channels, nchannels, ctx) != 0)
+            snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", p->kind->templates[t], p->kind->head.name);
+            if (template_check(tv->str, &tv->loc, !tv->plain, probe, ctx) != 0)
                 errors++;
         }
     }
@@ -418,7 +489,6 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
 
 struct scene *scene_load(const char *path)
 {
-    init_names();
     int before = diag_error_count();
     struct script *sc = script_load(path);
     if (!sc)
@@ -478,63 +548,91 @@ struct scene *scene_load(const char *path)
     s->background = s->canvas.has_background ? s->canvas.background : s->theme->background;
 
     /* A section whose kind resolves keeps that kind even when its options
-     * have errors, so later checks (templates, what panels need) still run
-     * and report their own problems. The scene is discarded anyway. */
+     * have errors, so later checks (templates, what kinds require) still
+     * run and report their own problems. The scene is discarded anyway. */
     const struct snode *sec;
-    int k;
+    const struct kind_head *kh;
+    int data_failed = 0;
     if ((sec = snode_get(root, "data"))) {
-        k = -1;
-        s->data_opts = load_kinded(s, sec, "data", data_names, n_data, &k, data_params, data_size);
-        /* Even a data section that failed counts as present: panels that
-         * need data should not add a second, false complaint. */
-        s->data_kind = k >= 0 ? data_kinds[k] : data_kinds[0];
+        s->data_opts = load_kinded(s, sec, "data", KIND_DATA, &kh);
+        /* Even a data section that failed counts as present: kinds that
+         * require data should not add a second, false complaint. */
+        s->data_kind = kh ? (const struct data_kind *)kh : data_find("line");
+        data_failed = 1;
         if (s->data_opts) {
             struct rng r;
             rng_seed(&r, (uint64_t)s->seed);
             struct data_ctx ctx = {s->dir, &sec->loc, sec};
-            s->data_kind->make(s->data_opts, &r, &ctx, &s->data);
+            if (s->data_kind->make(s->data_opts, &r, &ctx, &s->data) == 0)
+                data_failed = 0;
+            else
+                dataset_release(&s->data);
         }
     }
+    if ((sec = snode_get(root, "env"))) {
+        s->env_opts = load_kinded(s, sec, "env", KIND_ENV, &kh);
+        s->env = (const struct env_kind *)kh;
+        if (s->env && s->env_opts && s->env->check)
+            s->env->check(s->env_opts, sec);
+    }
+
+    /* One run: the model and trainer sections. */
+    s->nruns = 1;
+    s->runs = arena_alloc(&s->arena, sizeof(struct run));
+    struct run *run = &s->runs[0];
+    run->label = "";
     if ((sec = snode_get(root, "model"))) {
-        k = -1;
-        s->model_opts = load_kinded(s, sec, "model", model_names, n_model, &k, model_params, model_size);
-        if (k >= 0)
-            s->model = model_kinds[k];
-        if (s->model && s->model->needs_data && !snode_get(root, "data"))
-            diag_error(&snode_get(sec, "kind")->loc, "model '%s' learns from data: add a 'data' section",
-                       s->model->name);
+        run->model_opts = load_kinded(s, sec, "model", KIND_MODEL, &kh);
+        run->model = (const struct model_kind *)kh;
     } else {
         diag_error(&root->loc, "scene is missing required key 'model'");
     }
     if ((sec = snode_get(root, "trainer"))) {
-        k = -1;
-        s->trainer_opts = load_kinded(s, sec, "trainer", trainer_names, n_trainer, &k,
-                                      trainer_params, trainer_size);
-        if (k >= 0)
-            s->trainer = trainer_kinds[k];
+        run->trainer_opts = load_kinded(s, sec, "trainer", KIND_TRAINER, &kh);
+        run->trainer = (const struct trainer_kind *)kh;
     } else {
         diag_error(&root->loc, "scene is missing required key 'trainer'");
     }
-    /* Which trainer can adjust which model, and the model's checks of its
-     * options against each other and the data (a bad value never reaches a
-     * trainer). */
-    if (s->model && s->model_opts && s->model->check)
-        s->model->check(s->model_opts, snode_get(root, "model"), &s->data);
-    if (s->model && s->trainer)
-        trainer_check_model(s->trainer, snode_get(root, "trainer"), s->model);
+    /* What the model and trainer require of each other and of the data,
+     * then the model's checks of its options against each other and the
+     * data (a bad value never reaches a trainer). */
+    struct offer *offers = arena_alloc(&s->arena, sizeof(struct offer) * (size_t)s->nruns);
+    for (int i = 0; i < s->nruns; i++) {
+        struct run *r = &s->runs[i];
+        offer_build(&offers[i], s, r, data_failed);
+        char who[96];
+        if (r->model) {
+            snprintf(who, sizeof(who), "model '%s'", r->model->head.name);
+            check_requires(&offers[i], who, r->model->head.requires,
+                           snode_get(snode_get(root, "model"), "kind"), NULL);
+        }
+        if (r->trainer) {
+            snprintf(who, sizeof(who), "trainer '%s'", r->trainer->head.name);
+            char hint[160];
+            trainer_hint(&offers[i], r, hint, sizeof(hint));
+            check_requires(&offers[i], who, r->trainer->head.requires,
+                           snode_get(snode_get(root, "trainer"), "kind"), hint);
+        }
+        if (r->model && r->model_opts && r->model->check)
+            r->model->check(r->model_opts, snode_get(root, "model"), &s->data);
+    }
     load_frames(s, snode_get(root, "frames"), &root->loc);
     param_apply(scene_layout_params, &s->layout, snode_get(root, "layout"), "layout", NULL,
                 &root->loc, &s->arena);
     if (s->layout.rows < 1) s->layout.rows = 1;
     if (s->layout.cols < 1) s->layout.cols = 1;
 
-    /* Templates can only be checked when we know what the trace records. */
-    struct trace probe = {0};
-    if (s->model && s->trainer)
-        trainer_define_channels(&probe, s->trainer, s->model, s->model_opts);
-    load_panels(s, snode_get(root, "panels"), &root->loc, probe.nchan ? probe.names : NULL,
-                probe.nchan);
-    trace_release(&probe);
+    /* Templates can only be checked when we know what the traces record. */
+    struct trace *probes = xcalloc((size_t)s->nruns, sizeof(struct trace));
+    struct trainer_input in;
+    scene_input(s, &in);
+    for (int i = 0; i < s->nruns; i++)
+        if (s->runs[i].model && s->runs[i].model_opts && s->runs[i].trainer)
+            trainer_define_channels(&probes[i], &s->runs[i], &in);
+    load_panels(s, snode_get(root, "panels"), &root->loc, offers, probes);
+    for (int i = 0; i < s->nruns; i++)
+        trace_release(&probes[i]);
+    free(probes);
     load_outputs(s, snode_get(root, "outputs"), &root->loc);
 
     if (diag_error_count() > before) {
@@ -555,11 +653,24 @@ void scene_free(struct scene *s)
     free(s);
 }
 
-int scene_simulate(const struct scene *s, struct trace *t)
+void scene_input(const struct scene *s, struct trainer_input *in)
 {
-    memset(t, 0, sizeof(*t));
-    trainer_define_channels(t, s->trainer, s->model, s->model_opts);
-    return s->trainer->run(s->trainer_opts, s->model, s->model_opts, &s->data, t);
+    in->data = &s->data;
+    in->env = s->env;
+    in->env_opts = s->env_opts;
+    in->seed = s->data.seed ? s->data.seed : (uint64_t)s->seed;
+}
+
+int scene_simulate(const struct scene *s, struct trace *traces)
+{
+    struct trainer_input in;
+    scene_input(s, &in);
+    for (int i = 0; i < s->nruns; i++)
+        memset(&traces[i], 0, sizeof(traces[i]));
+    for (int i = 0; i < s->nruns; i++)
+        if (run_simulate(&s->runs[i], &in, &traces[i]) != 0)
+            return -1;
+    return 0;
 }
 
 static int selected(const struct frames_opts *f, int step)
@@ -572,8 +683,9 @@ static int selected(const struct frames_opts *f, int step)
     return 0;
 }
 
-int timeline_build(const struct scene *s, const struct trace *t, struct timeline *tl)
+int timeline_build(const struct scene *s, const struct trace *traces, struct timeline *tl)
 {
+    const struct trace *t = &traces[0];
     const struct frames_opts *f = &s->frames;
     memset(tl, 0, sizeof(*tl));
     if (t->nrec == 0)

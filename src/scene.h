@@ -3,8 +3,11 @@
  * scene_load reads a script, validates every section against the kinds'
  * tables and reports every problem it finds (located) before giving up, so
  * `mlanim check` shows all errors in one run. A loaded scene is complete and
- * consistent: kinds exist, values are in range, panels get what they need,
- * templates name real trace channels, data files were read.
+ * consistent: kinds exist, values are in range, what every model, trainer
+ * and panel requires is among what the run's data, environment, model and
+ * trainer provide (capabilities, kind.h), templates name real trace
+ * channels, data files were read. A scene has one or more runs (struct run
+ * in trainer.h); a script with one model and one trainer has one run.
  *
  * The timeline maps frames to trace records: which recorded steps become
  * frames (every N, or thinning rules such as "every step below 10, then
@@ -15,6 +18,8 @@
 
 #include <stdint.h>
 #include "data.h"
+#include "encode.h"
+#include "env.h"
 #include "draw.h"
 #include "model.h"
 #include "panel.h"
@@ -48,34 +53,21 @@ struct canvas_opts {
     int has_background;
 };
 
-struct gif_opts {
-    int max_colors;
-    int dither;                 /* index into scene_dithers */
-    int max_kb;                 /* size budget, 0 = none */
-};
-
-struct mp4_opts {
-    int crf;
-    int preset;                 /* index into scene_presets */
-    int chroma;                 /* index into scene_chromas: 420 or 444 */
-};
-
-struct webm_opts {
-    int crf;
-};
+#define SCENE_MAX_ENCODERS 16
 
 struct outputs_opts {
     int nformats;
     const char *formats[SCENE_MAX_FORMATS];
     int poster;                 /* frame index, -1 = last */
-    struct gif_opts gif;
-    struct mp4_opts mp4;
-    struct webm_opts webm;
+    /* Each encoder kind's options (outputs.<name>), by its index in the
+     * encoder table; defaults when the script gives none. */
+    const void *kind_opts[SCENE_MAX_ENCODERS];
 };
 
 struct scene_panel {
     const struct panel_kind *kind;
     void *opts;
+    int run;                    /* index into scene.runs */
     int row, col, rowspan, colspan;
 };
 
@@ -94,13 +86,13 @@ struct scene {
     struct canvas_opts canvas;
     const struct theme *theme;
     uint32_t background;        /* resolved: canvas.background or the theme's */
-    const struct data_kind *data_kind;
+    const struct data_kind *data_kind;  /* NULL: no data section */
     void *data_opts;
     struct dataset data;
-    const struct model_kind *model;
-    void *model_opts;
-    const struct trainer_kind *trainer;
-    void *trainer_opts;
+    const struct env_kind *env;         /* NULL: no env section */
+    void *env_opts;
+    int nruns;                          /* >= 1 */
+    struct run *runs;
     struct frames_opts frames;
     struct layout_opts layout;
     int npanels;
@@ -108,23 +100,26 @@ struct scene {
     struct outputs_opts out;
 };
 
-extern const char *const scene_presets[];   /* x264 presets, NULL-terminated */
-extern const char *const scene_dithers[];   /* none, ordered, diffusion */
-extern const char *const scene_chromas[];   /* 420, 444 */
-
 /* NULL after reporting every error found. */
 struct scene *scene_load(const char *path);
 void scene_free(struct scene *s);           /* NULL is a no-op */
 
-/* Runs the trainer; the trace is the caller's to release. */
-int scene_simulate(const struct scene *s, struct trace *t);
+/* What the scene's runs learn from. */
+void scene_input(const struct scene *s, struct trainer_input *in);
+/* Simulates every run into traces[0..nruns); the traces are the caller's
+ * to release whatever this returns. */
+int scene_simulate(const struct scene *s, struct trace *traces);
+/* The options of an encoder kind for this scene (defaults if not given). */
+const void *scene_encoder_opts(const struct scene *s, const struct encoder_kind *k);
 
+/* The timeline follows the first run's records (a shared clock for several
+ * runs comes with the scene-time work). */
 struct timeline {
     int nframes;
     int *rec;                   /* frame -> trace record */
     int nselected;              /* distinct records shown */
 };
-int timeline_build(const struct scene *s, const struct trace *t, struct timeline *tl);
+int timeline_build(const struct scene *s, const struct trace *traces, struct timeline *tl);
 void timeline_release(struct timeline *tl);
 
 /* The pixel rectangle of a panel's cell inside the canvas. */
@@ -136,8 +131,5 @@ extern const struct param_spec scene_canvas_params[];
 extern const struct param_spec scene_frames_params[];
 extern const struct param_spec scene_layout_params[];
 extern const struct param_spec scene_outputs_params[];
-extern const struct param_spec scene_gif_params[];
-extern const struct param_spec scene_mp4_params[];
-extern const struct param_spec scene_webm_params[];
 
 #endif

@@ -1,11 +1,12 @@
 /* template: titles and labels that show values from the trace.
  *
  * "step {step}: w={w:.2f} MSE={loss:.3g}" — a name in braces is a trace
- * channel; after a colon comes a printf-like precision and conversion
+ * channel; a vector channel takes an index ({p[3]}), a table a row and a
+ * column ({q[5][2]}); after a colon comes a printf-like precision and conversion
  * (.Nf, .Ne, .Ng or d). Without one, integers print as integers and other
  * values with up to four significant digits. "{{" and "}}" are literal
- * braces. Non-finite values print as "inf", "-inf" or "nan" so a diverging
- * run reads as one. Templates are checked when the script is validated, so
+ * braces. Non-finite values print as "inf", "-inf" or "nan", and values of
+ * 1e15 or more in e notation, so a diverging run reads as one. Templates are checked when the script is validated, so
  * drawing never meets a bad one. */
 #ifndef TEMPLATE_H
 #define TEMPLATE_H
@@ -14,11 +15,12 @@
 #include "diag.h"
 #include "trace.h"
 
-/* Checks text against the channel names (nnames of them). loc is where the
- * scalar starts and quoted says whether it was written with quotes (to
- * point at the exact column). Returns 0, or -1 after reporting. */
+/* Checks text against the channels of probe (a trace with its channels
+ * defined and no records): names, and indices against their shapes. loc is
+ * where the scalar starts and quoted says whether it was written with
+ * quotes (to point at the exact column). Returns 0, or -1 after reporting. */
 int template_check(const char *text, const struct diag_loc *loc, int quoted,
-                   const char *const *names, int nnames, const char *context);
+                   const struct trace *probe, const char *context);
 
 /* Expands text with the values of record rec into buf (always terminated). */
 void template_expand(const char *text, const struct trace *t, int rec, char *buf, size_t n);

@@ -1,43 +1,63 @@
-/* trainer: how a model's parameters are adjusted, step by step.
+/* trainer: how a model's parameters are adjusted, step by step, and the run
+ * that holds a model and its trainer.
  *
- * A trainer kind runs the whole "initialize, adjust, repeat" loop for a model
- * and records one trace row per step: row k is the state after k updates
- * (row 0 is the initial state). Channels: "step", the model's parameters,
- * "loss", then the trainer's own (listed in channels). A trainer never
- * stops on NaN/inf by crashing: it records the divergence and stops with
- * stop_reason "diverged". */
+ * A run is one model (kind and options) with one trainer (kind and
+ * options), and a label for legends. A scene has one or more runs; each is
+ * simulated into its own trace. A trainer kind runs the whole "initialize,
+ * adjust, repeat" loop for its run and records one trace row per step: row
+ * k is the state after k updates (row 0 is the initial state). Channels:
+ * "step", the model's parameter blocks (theta, in order), "loss", then the
+ * trainer's own (channels). What a trainer needs from the model and the
+ * input ("gradient", "centroids", ...) is its head.requires.
+ *
+ * A trainer never crashes on NaN/inf: it records every finite step, the
+ * first non-finite one, and stops with stop_reason "diverged". */
 #ifndef TRAINER_H
 #define TRAINER_H
 
 #include "data.h"
+#include "env.h"
+#include "kind.h"
 #include "model.h"
 #include "trace.h"
 
-struct trainer_kind {
-    const char *name;
-    const char *summary;
-    const struct param_spec *params;
-    size_t opts_size;
-    const char *const *channels;        /* extra channels, NULL-terminated */
-    /* The one model kind this trainer works with; NULL: any model with a
-     * gradient. */
-    const char *model;
-    int (*run)(const void *opts, const struct model_kind *m, const void *mopts,
-               const struct dataset *d, struct trace *t);
+/* What a run learns from: a dataset, or an environment to act in. */
+struct trainer_input {
+    const struct dataset *data;         /* never NULL; n = 0 when the scene has none */
+    const struct env_kind *env;         /* NULL when the scene has none */
+    const void *env_opts;
+    uint64_t seed;                      /* for the trainer's own random choices */
 };
 
-extern const struct trainer_kind *const trainer_kinds[];    /* sorted, NULL-terminated */
+struct trainer_kind;
+
+struct run {
+    const char *label;                  /* for legends; "" for the only run */
+    const struct model_kind *model;
+    const void *model_opts;
+    const struct trainer_kind *trainer;
+    const void *trainer_opts;
+};
+
+struct trainer_kind {
+    struct kind_head head;
+    const char *const *channels;        /* extra scalar channels, NULL-terminated */
+    int (*run)(const void *opts, const struct run *r, const struct trainer_input *in,
+               struct trace *t);
+};
+
 const struct trainer_kind *trainer_find(const char *name);
 
-/* Whether trainer tk can adjust model m: m is the kind tk is made for, or
- * tk follows gradients and m has one. Reported at the 'kind' of tnode (the
- * trainer section); returns 0, or -1 after reporting. */
-int trainer_check_model(const struct trainer_kind *tk, const struct snode *tnode,
-                        const struct model_kind *m);
-
-/* Sets up the channels of a trace for (trainer, model) in the documented
+/* Sets up the channels of a trace for a run on this input in the documented
  * order; used by the trainer and by validation (which names exist). */
-void trainer_define_channels(struct trace *t, const struct trainer_kind *tk,
-                             const struct model_kind *m, const void *mopts);
+void trainer_define_channels(struct trace *t, const struct run *r, const struct trainer_input *in);
+/* Channel index of the first parameter block (theta starts there). */
+#define TRACE_THETA_CHANNEL 1
+/* theta at record rec: the parameter blocks, one after the other. */
+const double *trainer_theta(const struct trace *t, int rec);
+
+/* Simulates a run: defines the channels, then the trainer fills them. The
+ * trace is the caller's to release whatever this returns. */
+int run_simulate(const struct run *r, const struct trainer_input *in, struct trace *t);
 
 #endif

@@ -798,15 +798,31 @@ static const struct trace_run *gd_line_trace(void)
     return &trace_run;
 }
 
-/* The records array's objects, in order: starts[i] points at record i's '{'. */
+/* The first run's records array's objects, in order: starts[i] points at
+ * record i's '{' (objects nested in a record, such as "nonfinite", are not
+ * records). */
 static int trace_records(const char *json, const char **starts, int cap)
 {
     const char *p = json_at(json, NULL, "records");
     if (!p || *p != '[')
         return -1;
-    int n = 0;
-    for (const char *q = strchr(p, '{'); q && n < cap; q = strchr(q + 1, '{'))
-        starts[n++] = q;
+    int n = 0, depth = 0;
+    for (const char *q = p; *q && n < cap; q++) {
+        if (*q == '"') {                /* skip strings */
+            for (q++; *q && *q != '"'; q++)
+                if (*q == '\\' && q[1])
+                    q++;
+            continue;
+        }
+        if (*q == '[' || *q == '{') {
+            if (depth == 1 && *q == '{')
+                starts[n++] = q;
+            depth++;
+        } else if (*q == ']' || *q == '}') {
+            if (--depth == 0)
+                break;
+        }
+    }
     return n;
 }
 
@@ -817,10 +833,13 @@ static void trace_records_steps_0_to_200_with_the_model_channels(void)
     CHECK(t->json != NULL);
     if (!t->json)
         return;
+    double schema = 0;
+    CHECK(json_num(t->json, NULL, "schema", &schema) == 0 && schema == 2);
     const char *ch = json_at(t->json, NULL, "channels");
-    const char *ch_end = ch ? strchr(ch, ']') : NULL;
+    const char *ch_end = ch ? strstr(ch, "\"records\"") : NULL;
     CHECK(ch && *ch == '[' && ch_end);
-    const char *want[] = {"\"step\"", "\"w\"", "\"b\"", "\"loss\""};
+    const char *want[] = {"\"name\": \"step\"", "\"name\": \"w\"", "\"name\": \"b\"",
+                          "\"name\": \"loss\""};
     for (int k = 0; k < 4 && ch_end; k++) {
         const char *at = strstr(ch, want[k]);
         CHECK(at && at < ch_end);

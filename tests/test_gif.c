@@ -204,7 +204,7 @@ struct clip {
     int fps_num, fps_den;
     int max_colors;
     int analyze;        /* pass every frame to analyze() first */
-    int dither;         /* enc_options.gif_dither */
+    int dither;         /* gif_opts.dither */
 };
 
 static cairo_surface_t *render(const struct clip *c, int index)
@@ -229,17 +229,18 @@ static struct frame frame_of(cairo_surface_t *s, int index)
     };
 }
 
-static struct enc_options options_of(const struct clip *c)
+/* The options for c; go holds the GIF kind's own options they point to. */
+static struct enc_options options_of(const struct clip *c, struct gif_opts *go)
 {
+    *go = (struct gif_opts){.max_colors = c->max_colors ? c->max_colors : 256, .dither = c->dither};
     return (struct enc_options){
         .width = c->width, .height = c->height,
         .fps_num = c->fps_num ? c->fps_num : 20,
         .fps_den = c->fps_den ? c->fps_den : 1,
         .nframes = c->nframes,
         .background = 0xFFFFFFFFu,
-        .gif_max_colors = c->max_colors ? c->max_colors : 256,
-        .gif_dither = c->dither,
         .poster_frame = -1,
+        .kind_opts = go,
     };
 }
 
@@ -248,7 +249,8 @@ static struct enc_options options_of(const struct clip *c)
  * *images gets images_written. */
 static int encode_clip(const struct clip *c, const char *path, int *images)
 {
-    struct enc_options opt = options_of(c);
+    struct gif_opts go;
+    struct enc_options opt = options_of(c, &go);
     struct encoder e = {.kind = &encoder_gif, .opt = &opt};
     e.priv = calloc(1, encoder_gif.priv_size);
     int rc = e.kind->open(&e, path);
@@ -288,7 +290,8 @@ static long cs_at(const struct clip *c, int frame)
 {
     /* round(100 * t) with halves rounded up, in integers so that exact
      * halves (common with 1001-denominators) are not at float's mercy. */
-    struct enc_options opt = options_of(c);
+    struct gif_opts go;
+    struct enc_options opt = options_of(c, &go);
     return (200L * frame * opt.fps_den + opt.fps_num) / (2L * opt.fps_num);
 }
 
@@ -645,7 +648,7 @@ static void gif_maps_transparent_pixels_to_background(void)
         px[i] = i < W ? 0x00000000u : 0x80400000u;  /* clear; half-alpha red */
     struct enc_options opt = {.width = W, .height = H, .fps_num = 10,
                               .fps_den = 1, .nframes = 1,
-                              .background = 0xFF00FF00u, .gif_max_colors = 256};
+                              .background = 0xFF00FF00u};
     struct encoder e = {.kind = &encoder_gif, .opt = &opt};
     e.priv = calloc(1, encoder_gif.priv_size);
     char path[256];
@@ -739,7 +742,8 @@ static void gif_output_is_deterministic(void)
 static void gif_open_fails_on_unwritable_path(void)
 {
     struct clip c = {.draw = draw_flat, .width = 16, .height = 16, .nframes = 1};
-    struct enc_options opt = options_of(&c);
+    struct gif_opts go;
+    struct enc_options opt = options_of(&c, &go);
     struct encoder e = {.kind = &encoder_gif, .opt = &opt};
     e.priv = calloc(1, encoder_gif.priv_size);
     int errors = diag_error_count();
@@ -761,7 +765,8 @@ static void gif_close_fails_when_frames_are_missing(void)
 {
     struct clip c = {.draw = draw_flat, .width = 160, .height = 90,
                      .nframes = HOLD_FRAMES};
-    struct enc_options opt = options_of(&c);
+    struct gif_opts go;
+    struct enc_options opt = options_of(&c, &go);
     struct encoder e = {.kind = &encoder_gif, .opt = &opt};
     e.priv = calloc(1, encoder_gif.priv_size);
     char path[256];
@@ -781,7 +786,8 @@ static void gif_discard_leaves_file_unfinished(void)
 {
     struct clip c = {.draw = draw_smooth, .width = 160, .height = 90,
                      .nframes = HOLD_FRAMES};
-    struct enc_options opt = options_of(&c);
+    struct gif_opts go;
+    struct enc_options opt = options_of(&c, &go);
     struct encoder e = {.kind = &encoder_gif, .opt = &opt};
     e.priv = calloc(1, encoder_gif.priv_size);
     char path[256];
@@ -1056,7 +1062,8 @@ static void gif_rejects_an_unknown_dither_mode(void)
 {
     struct clip c = {.draw = draw_flat, .width = 16, .height = 16, .nframes = 1,
                      .dither = 3};
-    struct enc_options opt = options_of(&c);
+    struct gif_opts go;
+    struct enc_options opt = options_of(&c, &go);
     struct encoder e = {.kind = &encoder_gif, .opt = &opt};
     e.priv = calloc(1, encoder_gif.priv_size);
     char path[256];

@@ -97,9 +97,9 @@ static void kmeans_update_moves_centroids_to_the_means(void)
         centroids_of(&t, r - 1, before, k);
         centroids_of(&t, r, after, k);
         for (int i = 0; i < d->n; i++) {
-            int j = nearest(before, k, d->x[i], d->y[i]);
-            sx[j] += d->x[i];
-            sy[j] += d->y[i];
+            int j = nearest(before, k, dataset_x(d, i, 0), dataset_x(d, i, 1));
+            sx[j] += dataset_x(d, i, 0);
+            sy[j] += dataset_x(d, i, 1);
             n[j]++;
         }
         for (int j = 0; j < k; j++) {
@@ -108,9 +108,9 @@ static void kmeans_update_moves_centroids_to_the_means(void)
             CHECK_NEAR(after[2 * j + 1], my, 1e-9);
         }
         for (int i = 0; i < d->n; i++) {
-            int j = nearest(before, k, d->x[i], d->y[i]);
-            sse += (d->x[i] - after[2 * j]) * (d->x[i] - after[2 * j]) +
-                   (d->y[i] - after[2 * j + 1]) * (d->y[i] - after[2 * j + 1]);
+            int j = nearest(before, k, dataset_x(d, i, 0), dataset_x(d, i, 1));
+            sse += (dataset_x(d, i, 0) - after[2 * j]) * (dataset_x(d, i, 0) - after[2 * j]) +
+                   (dataset_x(d, i, 1) - after[2 * j + 1]) * (dataset_x(d, i, 1) - after[2 * j + 1]);
         }
         CHECK_NEAR(at(&t, r, "loss"), sse, 1e-9 * sse);
     }
@@ -202,9 +202,9 @@ static void blobs_are_deterministic_for_a_seed(void)
     CHECK(a && b && c);
     if (a && b && c) {
         CHECK(a->data.n == 300 && b->data.n == 300 && c->data.n == 300);
-        CHECK(memcmp(a->data.x, b->data.x, sizeof(double) * 300) == 0);
-        CHECK(memcmp(a->data.y, b->data.y, sizeof(double) * 300) == 0);
-        CHECK(memcmp(a->data.x, c->data.x, sizeof(double) * 300) != 0);
+        CHECK(a->data.d == 2 && a->data.y == NULL);
+        CHECK(memcmp(a->data.x, b->data.x, sizeof(double) * 600) == 0);
+        CHECK(memcmp(a->data.x, c->data.x, sizeof(double) * 600) != 0);
         /* The starting centroids follow the seed too. */
         struct trace ta = run(a), tb = run(b), tc = run(c);
         CHECK(at(&ta, 0, "c1x") == at(&tb, 0, "c1x") && at(&ta, 0, "c3y") == at(&tb, 0, "c3y"));
@@ -228,11 +228,11 @@ static void blobs_gather_around_their_given_centres(void)
     for (int j = 0; j < 4; j++) {
         double mx = 0, my = 0, var = 0;
         for (int i = 75 * j; i < 75 * (j + 1); i++) {
-            mx += s->data.x[i] / 75;
-            my += s->data.y[i] / 75;
+            mx += dataset_x(&s->data, i, 0) / 75;
+            my += dataset_x(&s->data, i, 1) / 75;
         }
         for (int i = 75 * j; i < 75 * (j + 1); i++)
-            var += ((s->data.x[i] - mx) * (s->data.x[i] - mx) + (s->data.y[i] - my) * (s->data.y[i] - my)) / 150;
+            var += ((dataset_x(&s->data, i, 0) - mx) * (dataset_x(&s->data, i, 0) - mx) + (dataset_x(&s->data, i, 1) - my) * (dataset_x(&s->data, i, 1) - my)) / 150;
         /* The mean of 75 draws with sd 1.2 is within 0.14 * 4 of the centre. */
         CHECK_NEAR(mx, centres[2 * j], 0.56);
         CHECK_NEAR(my, centres[2 * j + 1], 0.56);
@@ -252,7 +252,7 @@ static void random_initial_centroids_are_distinct_data_points(void)
     for (int j = 0; j < 8; j++) {
         int found = 0;
         for (int i = 0; i < s->data.n; i++)
-            found |= s->data.x[i] == c[2 * j] && s->data.y[i] == c[2 * j + 1];
+            found |= dataset_x(&s->data, i, 0) == c[2 * j] && dataset_x(&s->data, i, 1) == c[2 * j + 1];
         CHECK(found);
         for (int m = 0; m < j; m++)
             CHECK(c[2 * m] != c[2 * j] || c[2 * m + 1] != c[2 * j + 1]);
@@ -297,7 +297,9 @@ static void kmeans_with_a_linear_model_is_a_located_error(void)
         "model: {kind: linear}\n"
         "trainer: {kind: kmeans}\n"
         "panels: [{kind: loss-curve}]\n");
-    CHECK(has_error(out, 4, 17, "trainer 'kmeans' works only with model 'centroids', not 'linear'"));
+    CHECK(has_error(out, 4, 17, "trainer 'kmeans' needs a model of k centroids in the plane "
+                                "(centroids), which model 'linear' does not provide (kinds that "
+                                "do: model 'centroids'); use trainer 'gd'"));
     free(out);
 }
 
@@ -310,8 +312,9 @@ static void gd_with_the_centroid_model_is_a_located_error(void)
         "trainer:\n"
         "  kind: gd\n"
         "panels: [{kind: clusters}]\n");
-    CHECK(has_error(out, 5, 9, "trainer 'gd' follows a gradient, which model 'centroids' does not "
-                               "have (use trainer 'kmeans')"));
+    CHECK(has_error(out, 5, 9, "trainer 'gd' needs a model with a gradient to follow (gradient), "
+                               "which model 'centroids' does not provide"));
+    CHECK(out && strstr(out, "; use trainer 'kmeans'") != NULL);
     free(out);
 }
 

@@ -37,7 +37,7 @@ static void quadratic_form_equals_the_direct_mse_at_random_points(void)
     }
     /* And the model's own loss, which the trace records, agrees. */
     double theta[2] = {1.25, -0.5};
-    CHECK_NEAR(s->model->loss(s->model_opts, theta, &s->data), line_moments_mse(&m, 1.25, -0.5),
+    CHECK_NEAR(s->runs[0].model->loss(s->runs[0].model_opts, theta, &s->data), line_moments_mse(&m, 1.25, -0.5),
                1e-10 * direct_mse(&s->data, 1.25, -0.5));
     scene_free(s);
 }
@@ -76,7 +76,7 @@ static void moments_minimum_is_the_least_squares_fit(void)
 
     /* Every x the same: no single best line. */
     double xs[3] = {2, 2, 2}, ys[3] = {1, 2, 3};
-    struct dataset flat = {3, xs, ys, 0};
+    struct dataset flat = {.n = 3, .d = 1, .x = xs, .y = ys};
     line_moments_of(&flat, &m);
     CHECK(line_moments_minimum(&m, &w, &b, NULL) == -1);
     scene_free(s);
@@ -269,10 +269,37 @@ static void loss_surface_needs_a_line_model(void)
     fclose(f);
     CHECK(s == NULL);
     scene_free(s);
-    CHECK(buf && strstr(buf, ":5:11: error: panel 'loss-surface' needs a dataset, but the scene "
-                             "has no 'data' section") != NULL);
-    CHECK(buf && strstr(buf, ":5:11: error: panel 'loss-surface' needs a model with a weight w and "
-                             "a bias b, which model 'parabola' does not provide") != NULL);
+    CHECK(buf && strstr(buf, ":5:11: error: panel 'loss-surface' needs data with one feature x "
+                             "and a target y (data-1d), but the scene has no 'data' section") != NULL);
+    CHECK(buf && strstr(buf, ":5:11: error: panel 'loss-surface' needs a model that is a line "
+                             "y = w x + b with mean squared error (line-mse), which model "
+                             "'parabola' does not provide (kinds that do: model 'linear')") != NULL);
+    free(buf);
+}
+
+/* A 1-D logistic model has two parameters (w, b) and a loss over the data,
+ * but its loss is cross-entropy: the MSE surface of a line would be a lie
+ * under its label. Refused at the panel, in words. */
+static void loss_surface_refuses_a_logistic_model(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    diag_set_stream(f);
+    struct scene *s = scene_from_text(
+        "id: t\n"
+        "data: {kind: gaussian-classes, centers: [-2, 0, 2, 0]}\n"
+        "model: {kind: logistic}\n"
+        "trainer: {kind: gd}\n"
+        "panels:\n"
+        "  - kind: loss-surface\n");
+    diag_set_stream(NULL);
+    fclose(f);
+    CHECK(s == NULL);
+    scene_free(s);
+    CHECK(buf && strstr(buf, ":6:11: error: panel 'loss-surface' needs a model that is a line "
+                             "y = w x + b with mean squared error (line-mse), which model "
+                             "'logistic' does not provide (kinds that do: model 'linear')") != NULL);
     free(buf);
 }
 
@@ -285,6 +312,7 @@ int main(void)
     RUN(loss_surface_colour_bar_runs_from_low_to_high);
     RUN(diverging_descent_is_drawn_not_fatal);
     RUN(loss_surface_needs_a_line_model);
+    RUN(loss_surface_refuses_a_logistic_model);
     draw_fonts_release();
     return CHECK_SUMMARY();
 }

@@ -60,7 +60,7 @@ static struct enc_options options(int poster)
     return (struct enc_options){
         .width = W, .height = H, .fps_num = 20, .fps_den = 1,
         .nframes = NFRAMES, .background = 0xFFFFFFFFu,
-        .gif_max_colors = 256, .poster_frame = poster,
+        .poster_frame = poster,
     };
 }
 

@@ -101,9 +101,14 @@ static void defaults_fill_what_the_script_leaves_out(void)
     CHECK(s->canvas.width == 800 && s->canvas.height == 450);
     CHECK(s->canvas.fps.num == 20 && s->canvas.fps.den == 1);
     CHECK(s->out.nformats == 3);
-    CHECK(s->out.mp4.crf == 20);
-    CHECK_STR(scene_presets[s->out.mp4.preset], "medium");
-    CHECK(s->out.gif.max_colors == 256 && s->out.gif.dither == 0 && s->out.gif.max_kb == 0);
+    const struct mp4_opts *mp4 = scene_encoder_opts(s, &encoder_mp4);
+    const struct gif_opts *gif = scene_encoder_opts(s, &encoder_gif);
+    const struct webm_opts *webm = scene_encoder_opts(s, &encoder_webm);
+    CHECK(mp4 && mp4->crf == 20);
+    CHECK(mp4 && strcmp(mp4_presets[mp4->preset], "medium") == 0);
+    CHECK(gif && gif->max_colors == 256 && gif->dither == 0 && gif->max_kb == 0);
+    CHECK(webm && webm->crf == 32);
+    CHECK(scene_encoder_opts(s, &encoder_png) == NULL);     /* no options */
     CHECK(s->background == 0xffffffffu);
     CHECK_STR(s->title, "t");
     scene_free(s);
@@ -166,21 +171,96 @@ static void templates_expand_values_with_formats(void)
 
 static void template_check_points_at_the_unknown_name(void)
 {
-    const char *names[] = {"step", "w", "b", "loss"};
+    struct trace names = {0};
+    trace_channel_add(&names, "step");
+    trace_channel_add(&names, "w");
+    trace_channel_add(&names, "b");
+    trace_channel_add(&names, "loss");
     char out[1024] = {0};
     FILE *f = fmemopen(out, sizeof(out) - 1, "w");
     diag_set_stream(f);
     struct diag_loc loc = {"x.yaml", 3, 12};
-    CHECK(template_check("step {stp}: {w:.2f}", &loc, 1, names, 4, "title") == -1);
-    CHECK(template_check("w={w:.2f} {b:.3g} {{literal}}", &loc, 1, names, 4, "title") == 0);
-    CHECK(template_check("w={w:.2x}", &loc, 0, names, 4, "title") == -1);
-    CHECK(template_check("w={w", &loc, 0, names, 4, "title") == -1);
+    CHECK(template_check("step {stp}: {w:.2f}", &loc, 1, &names, "title") == -1);
+    CHECK(template_check("w={w:.2f} {b:.3g} {{literal}}", &loc, 1, &names, "title") == 0);
+    CHECK(template_check("w={w:.2x}", &loc, 0, &names, "title") == -1);
+    CHECK(template_check("w={w", &loc, 0, &names, "title") == -1);
     fclose(f);
     diag_set_stream(NULL);
     /* col 12 + 1 for the quote + 5 characters before the brace = 18 */
     CHECK(strstr(out, "x.yaml:3:18: error: unknown value 'stp' in title (did you mean 'step'?)") != NULL);
     CHECK(strstr(out, "x.yaml:3:14: error: bad template field '{w:.2x}' in title: the format after ':' must be") != NULL);
     CHECK(strstr(out, "unclosed '{'") != NULL);
+    trace_release(&names);
+}
+
+static void templates_index_vector_and_table_channels(void)
+{
+    struct trace t = {0};
+    trace_channel_add(&t, "step");
+    int cp = trace_channel_add_shaped(&t, "p", 1, 4);
+    int cq = trace_channel_add_shaped(&t, "q", 16, 4);
+    CHECK(cp == 1 && cq == 2 && t.width == 1 + 4 + 64);
+    double *row = trace_append(&t);
+    row[0] = 3;
+    for (int i = 0; i < 4; i++)
+        row[t.chan[cp].offset + i] = 0.25 * (i + 1);
+    for (int i = 0; i < 64; i++)
+        row[t.chan[cq].offset + i] = i;
+    char buf[128];
+    template_expand("{p[3]:.2f} {p[0]} {q[5][2]} {q[15][3]:d}", &t, 0, buf, sizeof(buf));
+    CHECK_STR(buf, "1.00 0.25 22 63");
+    CHECK(trace_at(&t, 0, cp, 4) != trace_at(&t, 0, cp, 4));   /* out of range: NaN */
+
+    char out[2048] = {0};
+    FILE *f = fmemopen(out, sizeof(out) - 1, "w");
+    diag_set_stream(f);
+    struct diag_loc loc = {"x.yaml", 2, 8};
+    CHECK(template_check("{p[3]} {q[15][3]} {step}", &loc, 0, &t, "title") == 0);
+    CHECK(template_check("{p[4]}", &loc, 0, &t, "title") == -1);
+    CHECK(template_check("{p}", &loc, 0, &t, "title") == -1);
+    CHECK(template_check("{q[16][0]}", &loc, 0, &t, "title") == -1);
+    CHECK(template_check("{q[3]}", &loc, 0, &t, "title") == -1);
+    CHECK(template_check("{p[x]}", &loc, 0, &t, "title") == -1);
+    CHECK(template_check("{r}", &loc, 0, &t, "title") == -1);
+    fclose(f);
+    diag_set_stream(NULL);
+    CHECK(strstr(out, "index 4 is past the end of 'p' (4 values: 0 to 3)") != NULL);
+    CHECK(strstr(out, "'p' holds 4 values: pick one, e.g. {p[0]}") != NULL);
+    CHECK(strstr(out, "[16][0] is outside 'q', a 16x4 table") != NULL);
+    CHECK(strstr(out, "'q' is a 16x4 table: give a row and a column") != NULL);
+    CHECK(strstr(out, "expected a whole number inside '[...]'") != NULL);
+    CHECK(strstr(out, "this scene provides: step, p[0..3], q[16][4]") != NULL);
+    trace_release(&t);
+}
+
+static void templates_show_huge_values_in_e_notation(void)
+{
+    struct trace t = {0};
+    trace_channel_add(&t, "step");
+    trace_channel_add(&t, "w");
+    double *row = trace_append(&t);
+    row[0] = 7;
+    row[1] = 1.5e150;
+    char buf[128];
+    template_expand("w={w:.2f}", &t, 0, buf, sizeof(buf));
+    CHECK_STR(buf, "w=1.5e+150");
+    row[1] = INFINITY;
+    template_expand("w={w:.2f}", &t, 0, buf, sizeof(buf));
+    CHECK_STR(buf, "w=inf");
+    trace_release(&t);
+}
+
+static void template_precision_with_many_digits_is_refused(void)
+{
+    struct trace t = {0};
+    trace_channel_add(&t, "w");
+    FILE *f = tmpfile();
+    diag_set_stream(f);
+    struct diag_loc loc = {"x.yaml", 1, 1};
+    CHECK(template_check("{w:.4294967301f}", &loc, 0, &t, "title") == -1);
+    diag_set_stream(NULL);
+    fclose(f);
+    trace_release(&t);
 }
 
 int main(void)
@@ -195,5 +275,8 @@ int main(void)
     RUN(numbers_reject_nan_inf_and_garbage);
     RUN(templates_expand_values_with_formats);
     RUN(template_check_points_at_the_unknown_name);
+    RUN(templates_index_vector_and_table_channels);
+    RUN(templates_show_huge_values_in_e_notation);
+    RUN(template_precision_with_many_digits_is_refused);
     return CHECK_SUMMARY();
 }

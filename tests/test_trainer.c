@@ -130,14 +130,14 @@ static void linear_gradient_matches_finite_differences(void)
     struct scene *s = scene_from_text(gd_line_yaml(1));
     CHECK(s != NULL);
     if (!s) return;
-    const struct model_kind *m = s->model;
+    const struct model_kind *m = s->runs[0].model;
     double theta[2] = {0.7, -1.3}, g[2], h = 1e-6;
-    m->grad(s->model_opts, theta, &s->data, g);
+    m->grad(s->runs[0].model_opts, theta, &s->data, g);
     for (int i = 0; i < 2; i++) {
         double tp[2] = {theta[0], theta[1]}, tm[2] = {theta[0], theta[1]};
         tp[i] += h;
         tm[i] -= h;
-        double fd = (m->loss(s->model_opts, tp, &s->data) - m->loss(s->model_opts, tm, &s->data)) / (2 * h);
+        double fd = (m->loss(s->runs[0].model_opts, tp, &s->data) - m->loss(s->runs[0].model_opts, tm, &s->data)) / (2 * h);
         CHECK_NEAR(g[i], fd, 1e-5 * (1 + fabs(fd)));
     }
     scene_free(s);

@@ -36,14 +36,19 @@ static void tmp_path(char *out, size_t size, const char *name)
     snprintf(out, size, "%s/%s", tmp_dir, name);
 }
 
+/* The WebM kind's own options that default_options points at; a test may
+ * change them after calling it. */
+static struct webm_opts webmo;
+
 static struct enc_options default_options(int width, int height, int nframes)
 {
+    webmo.crf = 32;
     return (struct enc_options){
         .width = width, .height = height,
         .fps_num = 20, .fps_den = 1,
         .nframes = nframes,
         .background = 0xFFFFFFFFu,
-        .webm_crf = 32,
+        .kind_opts = &webmo,
     };
 }
 
@@ -318,7 +323,7 @@ static void webm_reproduces_flat_colours_in_bt709(void)
     struct enc_options opt = default_options(128, 96, 5);
     static const int expect[4][3] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {128, 128, 128}};
 
-    opt.webm_crf = 20;
+    webmo.crf = 20;
     CHECK(encode_file(path, &opt, draw_patches, NULL) == 0);
     struct decoded d;
     CHECK(decode_file(path, NULL, 2, &d) == 0);
@@ -366,7 +371,7 @@ static void webm_composites_transparency_over_opaque_background(void)
     tmp_path(path, sizeof path, "composite.webm");
     struct enc_options opt = default_options(64, 32, 3);
     opt.background = 0xFFC86432u;   /* 200, 100, 50 */
-    opt.webm_crf = 10;
+    webmo.crf = 10;
 
     CHECK(encode_file(path, &opt, draw_half_transparent, NULL) == 0);
     struct decoded d;
@@ -396,7 +401,7 @@ static void webm_keeps_alpha_of_transparent_background(void)
     struct enc_options opt = default_options(192, 64, 12);
     opt.background = 0x00FFFFFFu;   /* transparent white */
     opt.transparent = 1;
-    opt.webm_crf = 16;
+    webmo.crf = 16;
     struct encoder e;
 
     CHECK(encode_file(path, &opt, draw_alpha_bands, &e) == 0);
@@ -469,9 +474,9 @@ static void webm_higher_crf_gives_smaller_file(void)
     tmp_path(coarse, sizeof coarse, "crf55.webm");
     struct enc_options opt = default_options(160, 90, 10);
 
-    opt.webm_crf = 10;
+    webmo.crf = 10;
     CHECK(encode_file(fine, &opt, draw_scene, NULL) == 0);
-    opt.webm_crf = 55;
+    webmo.crf = 55;
     CHECK(encode_file(coarse, &opt, draw_scene, NULL) == 0);
     long size_fine = file_size(fine), size_coarse = file_size(coarse);
     CHECK(size_coarse > 0);
@@ -485,7 +490,7 @@ static void webm_rejects_crf_out_of_range_before_creating_the_file(void)
     char path[256];
     tmp_path(path, sizeof path, "crf.webm");
     struct enc_options opt = default_options(64, 48, 2);
-    opt.webm_crf = 64;
+    webmo.crf = 64;
     FILE *messages = tmpfile();
     int fds = open_fd_count();
 
@@ -563,7 +568,7 @@ static void webm_close_fails_when_the_file_cannot_grow(void)
     FILE *messages = tmpfile();
     int fds = open_fd_count();
 
-    opt.webm_crf = 4;           /* big frames: far past the limit */
+    webmo.crf = 4;           /* big frames: far past the limit */
     CHECK(getrlimit(RLIMIT_FSIZE, &saved) == 0);
     limited = saved;
     limited.rlim_cur = 1024;

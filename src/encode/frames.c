@@ -123,9 +123,9 @@ static void frames_discard(struct encoder *e)
 }
 
 const struct encoder_kind encoder_frames = {
-    .name = "frames",
+    .head = {.name = "frames",
+             .summary = "every frame as a lossless PNG file in OUT/<id>/frames/ (00000.png, ...)"},
     .ext = "frames",
-    .summary = "every frame as a lossless PNG file in OUT/<id>/frames/ (00000.png, ...)",
     .folder = 1,
     .priv_size = sizeof(struct frames_priv),
     .open = frames_open,

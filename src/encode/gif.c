@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,23 @@
 #include "encode/gif_lzw.h"
 #include "encode/gif_palette.h"
 #include "outfile.h"
+#include "param.h"
+
+const char *const gif_dithers[] = {"none", "ordered", "diffusion", NULL};
+
+static const struct param_spec gif_params[] = {
+    {.name = "max_colors", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_colors),
+     .def = "256", .ranged = 1, .lo = 2, .hi = 256, .doc = "palette size"},
+    {.name = "dither", .type = PARAM_ENUM, .offset = offsetof(struct gif_opts, dither),
+     .def = "none", .choices = gif_dithers,
+     .doc = "none for flat plots; ordered or diffusion for photo-like content"},
+    {.name = "max_kb", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_kb), .def = "0",
+     .ranged = 1, .lo = 0, .hi = 1e7,
+     .doc = "size budget in KiB (0: none): fewer colours, then fps, then scale until it fits"},
+    {0},
+};
+
+static const struct gif_opts gif_defaults = {.max_colors = 256};
 
 /* Browsers show images with a delay under 2 cs at 10 cs, so nothing shorter
  * is written; 65535 cs is the largest delay the format can hold. */
@@ -941,6 +959,12 @@ static void release(struct gif_priv *p)
     p->pending.data = p->trial.data = NULL;
 }
 
+static int gif_max_colors(const struct enc_options *opt)
+{
+    return opt->kind_opts ? ((const struct gif_opts *)opt->kind_opts)->max_colors
+                          : gif_defaults.max_colors;
+}
+
 static int gif_open(struct encoder *e, const char *path)
 {
     struct gif_priv *p = e->priv;
@@ -953,16 +977,16 @@ static int gif_open(struct encoder *e, const char *path)
     if (opt->fps_num <= 0 || opt->fps_den <= 0 || opt->nframes <= 0)
         return diag_fail("gif: invalid frame rate %d/%d or frame count %d",
                          opt->fps_num, opt->fps_den, opt->nframes);
-    if (opt->gif_max_colors < 2 || opt->gif_max_colors > 256)
-        return diag_fail("gif: gif_max_colors %d is outside 2..256",
-                         opt->gif_max_colors);
-    if (opt->gif_dither < 0 || opt->gif_dither > 2)
-        return diag_fail("gif: gif_dither %d is outside 0..2", opt->gif_dither);
+    const struct gif_opts *go = opt->kind_opts ? opt->kind_opts : &gif_defaults;
+    if (go->max_colors < 2 || go->max_colors > 256)
+        return diag_fail("gif: max_colors %d is outside 2..256", go->max_colors);
+    if (go->dither < 0 || go->dither > 2)
+        return diag_fail("gif: dither %d is outside 0..2", go->dither);
 
     p->width = opt->width;
     p->height = opt->height;
     p->background = opt->background & 0xffffff;
-    p->dither = opt->gif_dither;
+    p->dither = go->dither;
     p->nframes_total = opt->nframes;
     p->run_sym = -1;
     size_t npx = (size_t)opt->width * (size_t)opt->height;
@@ -1352,7 +1376,7 @@ static int gif_add_frame(struct encoder *e, const struct frame *f)
         return diag_fail("gif: more than the announced %d frames", opt->nframes);
 
     if (!p->started) {
-        if (build_palettes(p, f, opt->gif_max_colors) < 0 ||
+        if (build_palettes(p, f, gif_max_colors(opt)) < 0 ||
             write_header(p) < 0 || make_first_image(p, f) < 0)
             return -1;
         free_analysis(p);
@@ -1474,9 +1498,10 @@ static void gif_discard(struct encoder *e)
 }
 
 const struct encoder_kind encoder_gif = {
-    .name = "gif",
+    .head = {.name = "gif",
+             .summary = "looping GIF animation: exact-colour palette, changed rectangles only",
+             .params = gif_params, .opts_size = sizeof(struct gif_opts)},
     .ext = "gif",
-    .summary = "looping GIF animation: exact-colour palette, changed rectangles only",
     .priv_size = sizeof(struct gif_priv),
     .open = gif_open,
     .analyze = gif_analyze,

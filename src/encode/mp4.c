@@ -12,6 +12,7 @@
  * libraries, and +faststart puts the index first so the file starts playing
  * before it has fully downloaded. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -31,6 +32,29 @@
 #include "encode.h"
 #include "libav.h"
 #include "frame.h"
+#include "param.h"
+
+const char *const mp4_presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                   "medium", "slow", "slower", "veryslow", "placebo", NULL};
+const char *const mp4_chromas[] = {"420", "444", NULL};
+
+static const struct param_spec mp4_params[] = {
+    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct mp4_opts, crf), .def = "20",
+     .ranged = 1, .lo = 0, .hi = 51, .doc = "quality: x264 constant rate factor, lower is better"},
+    {.name = "preset", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, preset),
+     .def = "medium", .choices = mp4_presets, .doc = "x264 speed/size preset"},
+    {.name = "chroma", .type = PARAM_ENUM, .offset = offsetof(struct mp4_opts, chroma),
+     .def = "420", .choices = mp4_chromas,
+     .doc = "420 plays everywhere; 444 keeps thin coloured lines sharp (fewer players)"},
+    {0},
+};
+
+static const struct mp4_opts mp4_defaults = {.crf = 20, .preset = 5};
+
+static const struct mp4_opts *mp4_opts_of(const struct enc_options *opt)
+{
+    return opt->kind_opts ? opt->kind_opts : &mp4_defaults;
+}
 
 /* A fixed count, never "auto": x264's output depends on its thread count,
  * so letting it follow the number of cores would make the bytes depend on
@@ -80,7 +104,10 @@ static void mp4_release(struct mp4 *m)
 static int open_codec(struct mp4 *m, const struct enc_options *opt)
 {
     const AVCodec *x264 = avcodec_find_encoder_by_name("libx264");
-    const char *preset = opt->preset ? opt->preset : "medium";
+    const struct mp4_opts *mo = mp4_opts_of(opt);
+    if (mo->preset < 0 || mo->preset >= (int)(sizeof(mp4_presets) / sizeof(*mp4_presets)) - 1)
+        return diag_fail("mp4: preset %d is not one of x264's", mo->preset);
+    const char *preset = mp4_presets[mo->preset];
     int err;
 
     if (!x264)
@@ -116,12 +143,12 @@ static int open_codec(struct mp4 *m, const struct enc_options *opt)
          * (more references, stronger deblocking, less psy noise) fits
          * plots much better than its film defaults. */
         (err = av_opt_set(c->priv_data, "tune", "animation", 0)) < 0 ||
-        (err = av_opt_set_double(c->priv_data, "crf", opt->crf, 0)) < 0)
+        (err = av_opt_set_double(c->priv_data, "crf", mo->crf, 0)) < 0)
         return libav_fail("mp4", err, "cannot set libx264 options");
 
     if ((err = avcodec_open2(c, x264, NULL)) < 0)
         return libav_fail("mp4", err, "cannot open the libx264 encoder (preset '%s', crf %d, %dx%d, %s)",
-                       preset, opt->crf, m->width, m->height, av_get_pix_fmt_name(m->pix_fmt));
+                       preset, mo->crf, m->width, m->height, av_get_pix_fmt_name(m->pix_fmt));
     return 0;
 }
 
@@ -189,7 +216,7 @@ static int open_all(struct mp4 *m, const struct enc_options *opt, const char *pa
     m->width = opt->width + (opt->width & 1);
     m->height = opt->height + (opt->height & 1);
     m->fill = 0xFF000000u | (opt->background & 0x00FFFFFFu);
-    m->pix_fmt = opt->chroma444 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
+    m->pix_fmt = mp4_opts_of(opt)->chroma == 1 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
 
     if ((err = avformat_alloc_output_context2(&m->fmt, NULL, "mp4", path)) < 0)
         return libav_fail("mp4", err, "cannot set up the MP4 muxer");
@@ -319,9 +346,10 @@ static void mp4_discard(struct encoder *e)
 }
 
 const struct encoder_kind encoder_mp4 = {
-    .name = "mp4",
+    .head = {.name = "mp4",
+             .summary = "H.264 video in MP4 (libx264, BT.709), small and sharp for long scenes",
+             .params = mp4_params, .opts_size = sizeof(struct mp4_opts)},
     .ext = "mp4",
-    .summary = "H.264 video in MP4 (libx264, BT.709), small and sharp for long scenes",
     .priv_size = sizeof(struct mp4),
     .open = mp4_open,
     .analyze = NULL,

@@ -96,9 +96,9 @@ static void png_discard(struct encoder *e)
 }
 
 const struct encoder_kind encoder_png = {
-    .name = "png",
+    .head = {.name = "png",
+             .summary = "poster: one frame (the last unless outputs.poster names one) as a PNG image"},
     .ext = "png",
-    .summary = "poster: one frame (the last unless outputs.poster names one) as a PNG image",
     .still = 1,
     .priv_size = sizeof(struct png_priv),
     .open = png_open,

@@ -1,20 +1,16 @@
 /* The table of encoder kinds: adding a format is one file and one row. */
-#include <string.h>
 #include "encode.h"
 
-const struct encoder_kind *const encoder_kinds[] = {
-    &encoder_frames,
-    &encoder_gif,
-    &encoder_mp4,
-    &encoder_png,
-    &encoder_webm,
+const struct kind_head *const encoder_kinds[] = {
+    &encoder_frames.head,
+    &encoder_gif.head,
+    &encoder_mp4.head,
+    &encoder_png.head,
+    &encoder_webm.head,
     NULL,
 };
 
 const struct encoder_kind *encoder_find(const char *name)
 {
-    for (int i = 0; encoder_kinds[i]; i++)
-        if (strcmp(encoder_kinds[i]->name, name) == 0)
-            return encoder_kinds[i];
-    return NULL;
+    return (const struct encoder_kind *)kind_find(KIND_ENCODER, name);
 }

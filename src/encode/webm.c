@@ -13,6 +13,7 @@
  * bitexact flags make the same frames give the same bytes on any machine
  * with the same libraries. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,6 +31,18 @@
 #include "encode.h"
 #include "libav.h"
 #include "frame.h"
+#include "param.h"
+
+static const struct param_spec webm_params[] = {
+    {.name = "crf", .type = PARAM_INT, .offset = offsetof(struct webm_opts, crf), .def = "32",
+     .ranged = 1, .lo = 0, .hi = 63, .doc = "quality: VP9 constant quality level, lower is better"},
+    {0},
+};
+
+static int webm_crf(const struct enc_options *opt)
+{
+    return opt->kind_opts ? ((const struct webm_opts *)opt->kind_opts)->crf : 32;
+}
 
 /* Fixed, never "auto", so that the bytes cannot depend on the machine's
  * core count. Two threads keep a 2-core box busy; they work on the two tile
@@ -128,7 +141,7 @@ static int open_codec(struct webm *w, const struct enc_options *opt)
     if (w->fmt->oformat->flags & AVFMT_GLOBALHEADER)
         c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 
-    if ((err = av_opt_set_int(c->priv_data, "crf", opt->webm_crf, 0)) < 0 ||
+    if ((err = av_opt_set_int(c->priv_data, "crf", webm_crf(opt), 0)) < 0 ||
         (err = av_opt_set(c->priv_data, "deadline", "good", 0)) < 0 ||
         (err = av_opt_set_int(c->priv_data, "cpu-used", WEBM_CPU_USED, 0)) < 0 ||
         /* Everything that decides how work is split is pinned, so the
@@ -141,7 +154,7 @@ static int open_codec(struct webm *w, const struct enc_options *opt)
 
     if ((err = avcodec_open2(c, vp9, NULL)) < 0)
         return libav_fail("webm", err, "cannot open the libvpx-vp9 encoder (crf %d, %dx%d, %s)",
-                       opt->webm_crf, opt->width, opt->height,
+                       webm_crf(opt), opt->width, opt->height,
                        av_get_pix_fmt_name(w->pix_fmt));
     return 0;
 }
@@ -205,8 +218,8 @@ static int open_all(struct webm *w, const struct enc_options *opt, const char *p
     if (opt->width <= 0 || opt->height <= 0 || opt->fps_num <= 0 || opt->fps_den <= 0)
         return diag_fail("webm: invalid video size %dx%d or frame rate %d/%d",
                          opt->width, opt->height, opt->fps_num, opt->fps_den);
-    if (opt->webm_crf < 0 || opt->webm_crf > 63)
-        return diag_fail("webm: crf %d is outside 0..63", opt->webm_crf);
+    if (webm_crf(opt) < 0 || webm_crf(opt) > 63)
+        return diag_fail("webm: crf %d is outside 0..63", webm_crf(opt));
     w->alpha = opt->transparent != 0;
     w->pix_fmt = w->alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P;
     w->fill = 0xFF000000u | (opt->background & 0x00FFFFFFu);
@@ -332,9 +345,10 @@ static void webm_discard(struct encoder *e)
 }
 
 const struct encoder_kind encoder_webm = {
-    .name = "webm",
+    .head = {.name = "webm",
+             .summary = "VP9 video in WebM (libvpx, BT.709), keeps transparency for the web",
+             .params = webm_params, .opts_size = sizeof(struct webm_opts)},
     .ext = "webm",
-    .summary = "VP9 video in WebM (libvpx, BT.709), keeps transparency for the web",
     .priv_size = sizeof(struct webm),
     .open = webm_open,
     .analyze = NULL,

@@ -2,9 +2,9 @@
  *
  * Each centroid is two parameters (c1x, c1y, c2x, ...), so the trace records
  * where every centroid is at every step and the clusters panel can redraw
- * the assignment from them. The descriptor has a fixed number of parameters
- * (CENTROIDS_MAX centroids), because channels are fixed per model kind; the
- * ones past the scene's k stay NaN. The starting centroids are given, or k
+ * the assignment from them; the layout has the scene's k centroids. The
+ * data are points in the plane (two features, or x and y: dataset_point).
+ * The starting centroids are given, or k
  * distinct data points picked with the dataset's seed (so with the scene's
  * seed). Its "loss" is the inertia: the sum over points of the squared
  * distance to the nearest centroid. There is no gradient: only the kmeans
@@ -55,11 +55,19 @@ int centroids_nearest(const double *theta, int k, double x, double y, double *d2
     return best;
 }
 
+static int centroids_layout(const void *o, const struct dataset *d, struct model_block *b)
+{
+    int k = centroids_k(o);
+    for (int i = 0; i < 2 * k; i++)
+        b[i] = (struct model_block){centroids_names[i], 1, 1};
+    return 2 * k;
+}
+
 /* The given centroids; NaN where they come from the data. */
-static void centroids_init(const void *o, double *theta)
+static void centroids_given(const void *o, double *theta)
 {
     const struct centroids_opts *opt = o;
-    for (int i = 0; i < 2 * CENTROIDS_MAX; i++)
+    for (int i = 0; i < 2 * opt->k; i++)
         theta[i] = NAN;
     int pairs = opt->init.n == 2 * opt->k;
     for (int j = 0; opt->init.n && j < opt->k; j++) {
@@ -70,10 +78,10 @@ static void centroids_init(const void *o, double *theta)
 
 /* Without given centroids: k distinct points of the data, chosen by a
  * partial Fisher-Yates shuffle of the indices. */
-static void centroids_init_data(const void *o, const struct dataset *d, double *theta)
+static void centroids_init(const void *o, const struct dataset *d, double *theta)
 {
     const struct centroids_opts *opt = o;
-    centroids_init(o, theta);
+    centroids_given(o, theta);
     if (opt->init.n || d->n < opt->k)
         return;
     struct rng r;
@@ -88,8 +96,7 @@ static void centroids_init_data(const void *o, const struct dataset *d, double *
         int t = idx[j];
         idx[j] = idx[pick];
         idx[pick] = t;
-        theta[2 * j] = d->x[idx[j]];
-        theta[2 * j + 1] = d->y[idx[j]];
+        dataset_point(d, idx[j], &theta[2 * j], &theta[2 * j + 1]);
     }
     free(idx);
 }
@@ -100,7 +107,9 @@ static double centroids_loss(const void *o, const double *theta, const struct da
     int k = centroids_k(o);
     double sum = 0, d2;
     for (int i = 0; i < d->n; i++) {
-        centroids_nearest(theta, k, d->x[i], d->y[i], &d2);
+        double px, py;
+        dataset_point(d, i, &px, &py);
+        centroids_nearest(theta, k, px, py, &d2);
         sum += d2;
     }
     return sum;
@@ -126,23 +135,15 @@ static int centroids_check(const void *o, const struct snode *node, const struct
     return 0;
 }
 
-static int centroids_active_params(const void *opts)
-{
-    return 2 * centroids_k(opts);
-}
-
 const struct model_kind model_centroids = {
-    .name = "centroids",
-    .summary = "k centroids in the plane (c1x, c1y, ...), inertia as the loss; for kmeans",
-    .params = centroids_params,
-    .opts_size = sizeof(struct centroids_opts),
-    .nparams = 2 * CENTROIDS_MAX,
-    .active_params = centroids_active_params,
-    .param_names = centroids_names,
-    .needs_data = 1,
+    .head = {.name = "centroids",
+             .summary = "k centroids in the plane (c1x, c1y, ...), inertia as the loss; for kmeans",
+             .params = centroids_params, .opts_size = sizeof(struct centroids_opts),
+             .provides = (const char *const[]){"centroids", NULL},
+             .requires = (const char *const[]){"points", NULL}},
     .loss_label = "inertia",
+    .layout = centroids_layout,
     .init = centroids_init,
-    .init_data = centroids_init_data,
     .loss = centroids_loss,
     .check = centroids_check,
 };

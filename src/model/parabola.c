@@ -20,9 +20,13 @@ static const struct param_spec parabola_params[] = {
     {0},
 };
 
-static const char *const parabola_names[] = {"x"};
+static int parabola_layout(const void *o, const struct dataset *d, struct model_block *b)
+{
+    b[0] = (struct model_block){"x", 1, 1};
+    return 1;
+}
 
-static void parabola_init(const void *o, double *theta)
+static void parabola_init(const void *o, const struct dataset *d, double *theta)
 {
     theta[0] = ((const struct parabola_opts *)o)->x0;
 }
@@ -50,14 +54,12 @@ static double parabola_minimum(const void *o)
 }
 
 const struct model_kind model_parabola = {
-    .name = "parabola",
-    .summary = "the curve y = scale*(x - center)^2 + offset, descended in x",
-    .params = parabola_params,
-    .opts_size = sizeof(struct parabola_opts),
-    .nparams = 1,
-    .param_names = parabola_names,
-    .needs_data = 0,
+    .head = {.name = "parabola",
+             .summary = "the curve y = scale*(x - center)^2 + offset, descended in x",
+             .params = parabola_params, .opts_size = sizeof(struct parabola_opts),
+             .provides = (const char *const[]){"gradient", "objective-1d", NULL}},
     .loss_label = "y",
+    .layout = parabola_layout,
     .init = parabola_init,
     .loss = parabola_loss,
     .grad = parabola_grad,

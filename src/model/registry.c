@@ -1,19 +1,21 @@
 /* The table of model kinds, sorted by name. */
-#include <string.h>
 #include "model.h"
 
-const struct model_kind *const model_kinds[] = {&model_centroids, &model_linear, &model_parabola,
-                                                NULL};
+extern const struct model_kind model_logistic, model_parabola;
+
+const struct kind_head *const model_kinds[] = {&model_centroids.head, &model_linear.head,
+                                               &model_logistic.head, &model_parabola.head, NULL};
 
 const struct model_kind *model_find(const char *name)
 {
-    for (int i = 0; model_kinds[i]; i++)
-        if (strcmp(model_kinds[i]->name, name) == 0)
-            return model_kinds[i];
-    return NULL;
+    return (const struct model_kind *)kind_find(KIND_MODEL, name);
 }
 
-int model_nparams(const struct model_kind *m, const void *opts)
+int model_nparams(const struct model_kind *m, const void *opts, const struct dataset *d)
 {
-    return m->active_params ? m->active_params(opts) : m->nparams;
+    struct model_block b[MODEL_MAX_BLOCKS];
+    int nb = m->layout(opts, d, b), n = 0;
+    for (int i = 0; i < nb; i++)
+        n += b[i].rows * b[i].cols;
+    return n;
 }

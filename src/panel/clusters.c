@@ -102,11 +102,21 @@ static int centroids_at(const struct trace *t, int rec, double *theta)
  * axes stay still), then widened on one axis to make the scales equal. */
 static void ranges(const struct clusters_opts *opt, const struct panel_ctx *c, struct viewport *v)
 {
-    const struct dataset *d = &c->scene->data;
+    const struct dataset *d = c->data;
     const struct trace *t = c->trace;
     double xlo = 0, xhi = 1, ylo = 0, yhi = 1;
-    panel_extent(d->x, d->n, &xlo, &xhi);
-    panel_extent(d->y, d->n, &ylo, &yhi);
+    int found = 0;
+    for (int i = 0; i < d->n; i++) {
+        double px, py;
+        dataset_point(d, i, &px, &py);
+        if (!isfinite(px) || !isfinite(py))
+            continue;
+        if (!found || px < xlo) xlo = px;
+        if (!found || px > xhi) xhi = px;
+        if (!found || py < ylo) ylo = py;
+        if (!found || py > yhi) yhi = py;
+        found = 1;
+    }
     double th[2 * CENTROIDS_MAX];
     for (int r = 0; r < t->nrec; r++) {
         int k = centroids_at(t, r, th);
@@ -243,7 +253,7 @@ static void clusters_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct clusters_opts *opt = o;
     const struct trace *t = c->trace;
     const struct theme *th = c->th;
-    const struct dataset *d = &c->scene->data;
+    const struct dataset *d = c->data;
     double theta[2 * CENTROIDS_MAX], owner[2 * CENTROIDS_MAX];
     int k = centroids_at(t, c->rec, theta);
     double ph = trace_value(t, c->rec, "phase");
@@ -276,7 +286,7 @@ static void clusters_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         for (int i = 0; i < 2 * k; i++)
             owner[i] = theta[i];
     if (opt->regions && assigned)
-        paint_regions(cr, &v, theta, k, c->scene->background);
+        paint_regions(cr, &v, theta, k, c->background);
 
     /* Points one cluster at a time, so each is one cairo path per colour. */
     double *px = malloc(sizeof(double) * 2 * (size_t)(d->n > 0 ? d->n : 1));
@@ -284,12 +294,15 @@ static void clusters_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         double *py = px + d->n;
         for (int j = 0; j < (assigned ? k : 1); j++) {
             int m = 0;
-            for (int i = 0; i < d->n; i++)
-                if (!assigned || centroids_nearest(owner, k, d->x[i], d->y[i], NULL) == j) {
-                    px[m] = d->x[i];
-                    py[m] = d->y[i];
+            for (int i = 0; i < d->n; i++) {
+                double x, y;
+                dataset_point(d, i, &x, &y);
+                if (!assigned || centroids_nearest(owner, k, x, y, NULL) == j) {
+                    px[m] = x;
+                    py[m] = y;
                     m++;
                 }
+            }
             uint32_t fill = assigned ? cluster_colors[j] : th->series[5];
             draw_scatter(cr, &v, px, py, m, opt->point_size, fill, mix(fill, 0xFF000000, 0.3));
         }
@@ -320,11 +333,10 @@ static void clusters_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 }
 
 const struct panel_kind panel_clusters = {
-    .name = "clusters",
-    .summary = "k-means: points coloured by cluster, centroids with trails, the step's phase",
-    .params = clusters_params,
-    .opts_size = sizeof(struct clusters_opts),
-    .needs = PANEL_NEEDS_DATA | PANEL_NEEDS_CENTROIDS,
+    .head = {.name = "clusters",
+             .summary = "k-means: points coloured by cluster, centroids with trails, the step's phase",
+             .params = clusters_params, .opts_size = sizeof(struct clusters_opts),
+             .requires = (const char *const[]){"points", "centroids", "kmeans-steps", NULL}},
     .templates = clusters_templates,
     .draw = clusters_draw,
 };

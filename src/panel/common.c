@@ -2,14 +2,18 @@
 #include "common.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "template.h"
 
-void panel_theta(const struct panel_ctx *c, double *theta)
+const double *panel_theta(const struct panel_ctx *c)
 {
-    const struct model_kind *m = c->scene->model;
-    for (int i = 0; i < m->nparams; i++)
-        theta[i] = trace_value(c->trace, c->rec, m->param_names[i]);
+    return trainer_theta(c->trace, c->rec);
+}
+
+int panel_nparams(const struct panel_ctx *c)
+{
+    return model_nparams(c->run->model, c->run->model_opts, c->data);
 }
 
 int panel_extent(const double *v, int n, double *lo, double *hi)
@@ -47,10 +51,16 @@ void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallb
         snprintf(buf, n, "%s", fallback ? fallback : "");
 }
 
-void panel_diverged_tag(cairo_t *cr, const struct theme *th, const struct viewport *v)
+void panel_diverged_tag(cairo_t *cr, const struct panel_ctx *c, const struct viewport *v)
 {
+    const struct theme *th = c->th;
     draw_font(cr, 1, th->font_size);
-    const char *msg = "diverged: values are no longer finite";
+    char msg[96];
+    const struct trace *t = c->trace;
+    if (t->stop_reason && strcmp(t->stop_reason, "diverged") == 0)
+        snprintf(msg, sizeof(msg), "diverged at step %d", t->stop_step);
+    else
+        snprintf(msg, sizeof(msg), "diverged: no finite values");
     double w = draw_text_width(cr, msg);
     draw_box(cr, v->px + 8, v->py + 8, w + 16, th->font_size + 12, 4, 0xfffde8e8, th->series[1], 1);
     draw_set_color(cr, th->series[1]);

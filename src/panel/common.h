@@ -5,10 +5,12 @@
 #define PANEL_COMMON_H
 
 #include "panel.h"
-#include "scene.h"
+#include "model.h"
 
-/* The model parameters recorded at c->rec, in the model's order. */
-void panel_theta(const struct panel_ctx *c, double *theta);
+/* The model parameters (theta) recorded at c->rec, in the model's order. */
+const double *panel_theta(const struct panel_ctx *c);
+/* How many there are. */
+int panel_nparams(const struct panel_ctx *c);
 /* Min and max of the finite values among v[0..n); 0 if there are none. */
 int panel_extent(const double *v, int n, double *lo, double *hi);
 /* Widen [lo, hi] by frac on each side (and make an empty range usable). */
@@ -19,7 +21,7 @@ void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallb
 /* Draws the expanded title template centred at the top of the cell (if it
  * expands to anything) and returns the y where the panel's content starts. */
 double panel_title(const struct panel_ctx *c, cairo_t *cr, const char *tmpl);
-/* A red "diverged" tag in the plot area's top left corner. */
-void panel_diverged_tag(cairo_t *cr, const struct theme *th, const struct viewport *v);
+/* A red "diverged at step k" tag in the plot area's top left corner. */
+void panel_diverged_tag(cairo_t *cr, const struct panel_ctx *c, const struct viewport *v);
 
 #endif

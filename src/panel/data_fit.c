@@ -40,13 +40,13 @@ static double predict_at(double x, const void *ctx)
 {
     const struct panel_ctx *c = ((const void *const *)ctx)[0];
     const double *theta = ((const void *const *)ctx)[1];
-    return c->scene->model->predict(c->scene->model_opts, theta, x);
+    return c->run->model->predict(c->run->model_opts, theta, x);
 }
 
 static void data_fit_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct data_fit_opts *opt = o;
-    const struct dataset *d = &c->scene->data;
+    const struct dataset *d = c->data;
     struct viewport v = {0};
     if (opt->x_range.n == 2) {
         v.x0 = opt->x_range.v[0];
@@ -68,25 +68,23 @@ static void data_fit_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     draw_axes(cr, c->th, c->x, c->y, c->w, c->h, &v, &st);
 
     draw_scatter(cr, &v, d->x, d->y, d->n, opt->point_size, opt->point_color, 0);
-    double theta[MODEL_MAX_PARAMS];
-    panel_theta(c, theta);
+    const double *theta = panel_theta(c);
     int finite = 1;
-    for (int i = 0; i < c->scene->model->nparams; i++)
+    for (int i = 0, np = panel_nparams(c); i < np; i++)
         finite &= isfinite(theta[i]) != 0;
     if (finite) {
         const void *ctx[2] = {c, theta};
         draw_function(cr, &v, predict_at, ctx, 200, c->th->line_width * 1.25, opt->line_color);
     } else {
-        panel_diverged_tag(cr, c->th, &v);
+        panel_diverged_tag(cr, c, &v);
     }
 }
 
 const struct panel_kind panel_data_fit = {
-    .name = "data-fit",
-    .summary = "the data as dots and the model's current prediction as a line",
-    .params = data_fit_params,
-    .opts_size = sizeof(struct data_fit_opts),
-    .needs = PANEL_NEEDS_DATA | PANEL_NEEDS_PREDICT,
+    .head = {.name = "data-fit",
+             .summary = "the data as dots and the model's current prediction as a line",
+             .params = data_fit_params, .opts_size = sizeof(struct data_fit_opts),
+             .requires = (const char *const[]){"data-1d", "predict-1d", NULL}},
     .templates = data_fit_templates,
     .draw = data_fit_draw,
 };

@@ -46,16 +46,16 @@ static const char *const descent_templates[] = {"title", "callout", "info", NULL
 
 static double objective_at(double x, const void *ctx)
 {
-    const struct scene *s = ctx;
+    const struct run *s = ctx;
     return s->model->objective(s->model_opts, x);
 }
 
 static void descent_ranges(const struct descent_opts *opt, const struct panel_ctx *c,
                            struct viewport *v)
 {
-    const struct scene *s = c->scene;
+    const struct run *s = c->run;
     const struct trace *t = c->trace;
-    int cx = trace_channel(t, s->model->param_names[0]);
+    int cx = TRACE_THETA_CHANNEL;
     if (opt->x_range.n == 2) {
         v->x0 = opt->x_range.v[0];
         v->x1 = opt->x_range.v[1];
@@ -102,7 +102,7 @@ static void descent_ranges(const struct descent_opts *opt, const struct panel_ct
 static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct descent_opts *opt = o;
-    const struct scene *s = c->scene;
+    const struct run *s = c->run;
     const struct trace *t = c->trace;
     const struct theme *th = c->th;
     struct viewport v = {0};
@@ -126,7 +126,7 @@ static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
      * learning rate, or the end of a converging run) are merged until they
      * cover about 18 pixels, so every rate shows where it went. Only the
      * latest max_arrows are drawn. */
-    int cx = trace_channel(t, s->model->param_names[0]), cy = trace_channel(t, "loss");
+    int cx = TRACE_THETA_CHANNEL, cy = trace_channel(t, "loss");
     double sx[256], sy[256], ex[256], ey[256];
     int na = 0, head = 0, anchor = 0;
     for (int r = 1; r <= c->rec; r++) {
@@ -176,7 +176,7 @@ static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
             draw_text(cr, bx + 6, by + (th->font_size + 10) / 2, 0, 0.5, text);
         }
     } else {
-        panel_diverged_tag(cr, th, &v);
+        panel_diverged_tag(cr, c, &v);
     }
 
     panel_expand(c, opt->info, NULL, text, sizeof(text));
@@ -191,11 +191,10 @@ static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 }
 
 const struct panel_kind panel_descent = {
-    .name = "descent",
-    .summary = "gradient descent on a curve: path arrows, the current point, guides to the minimum",
-    .params = descent_params,
-    .opts_size = sizeof(struct descent_opts),
-    .needs = PANEL_NEEDS_OBJECTIVE,
+    .head = {.name = "descent",
+             .summary = "gradient descent on a curve: path arrows, the current point, guides to the minimum",
+             .params = descent_params, .opts_size = sizeof(struct descent_opts),
+             .requires = (const char *const[]){"objective-1d", NULL}},
     .templates = descent_templates,
     .draw = descent_draw,
 };

@@ -58,15 +58,17 @@ static void loss_curve_draw(const void *o, const struct panel_ctx *c, cairo_t *c
         double l0 = log10(v.y0), l1 = log10(v.y1);
         if (l1 - l0 < 1e-9) { l0 -= 0.5; l1 += 0.5; }
         double pad = (l1 - l0) * 0.05;
-        v.y0 = pow(10, l0 - pad);
-        v.y1 = pow(10, l1 + pad);
+        /* A diverging run's losses reach the top of the doubles: the
+         * padded range must stay inside them. */
+        v.y0 = pow(10, fmax(l0 - pad, -307));
+        v.y1 = pow(10, fmin(l1 + pad, 308));
     } else {
         panel_pad_range(&v.y0, &v.y1, 0.05);
     }
     char title[256];
     panel_expand(c, opt->title, NULL, title, sizeof(title));
     struct axes_style st = {title[0] ? title : NULL, opt->x_label,
-                            opt->y_label ? opt->y_label : c->scene->model->loss_label, opt->grid};
+                            opt->y_label ? opt->y_label : c->run->model->loss_label, opt->grid};
     draw_axes(cr, c->th, c->x, c->y, c->w, c->h, &v, &st);
 
     /* Steps are increasing record by record, so the polyline is just the
@@ -92,16 +94,14 @@ static void loss_curve_draw(const void *o, const struct panel_ctx *c, cairo_t *c
         double lx = trace_get(t, c->rec, 0);
         draw_scatter(cr, &v, &lx, &last, 1, c->th->line_width * 2, opt->color, 0);
     } else {
-        panel_diverged_tag(cr, c->th, &v);
+        panel_diverged_tag(cr, c, &v);
     }
 }
 
 const struct panel_kind panel_loss_curve = {
-    .name = "loss-curve",
-    .summary = "the loss so far against the step (log axis by default)",
-    .params = loss_curve_params,
-    .opts_size = sizeof(struct loss_curve_opts),
-    .needs = 0,
+    .head = {.name = "loss-curve",
+             .summary = "the loss so far against the step (log axis by default)",
+             .params = loss_curve_params, .opts_size = sizeof(struct loss_curve_opts)},
     .templates = loss_curve_templates,
     .draw = loss_curve_draw,
 };

@@ -396,7 +396,7 @@ static void loss_surface_draw(const void *o, const struct panel_ctx *c, cairo_t 
     const struct trace *t = c->trace;
     const struct theme *th = c->th;
     struct line_moments m;
-    line_moments_of(&c->scene->data, &m);
+    line_moments_of(c->data, &m);
     struct viewport v = {0};
     window(opt, c, &m, &v);
     double lo, hi;
@@ -421,14 +421,14 @@ static void loss_surface_draw(const void *o, const struct panel_ctx *c, cairo_t 
     draw_box(cr, v.px + 0.5, v.py + 0.5, v.pw - 1, v.ph - 1, 0, 0, th->axis, 1);
     if (opt->colorbar)
         draw_colorbar(cr, th, &s, &cb, opt->colormap, v.px + v.pw + bar_gap, v.py, bar_w, v.ph,
-                      opt->colorbar_label ? opt->colorbar_label : c->scene->model->loss_label);
+                      opt->colorbar_label ? opt->colorbar_label : c->run->model->loss_label);
     if (opt->minimum)
         draw_minimum(cr, &v, &m);
 
     draw_trail(cr, &v, t, c->rec, opt->trail_color);
     double w = trace_value(t, c->rec, "w"), b = trace_value(t, c->rec, "b");
     if (!isfinite(w) || !isfinite(b)) {
-        panel_diverged_tag(cr, th, &v);
+        panel_diverged_tag(cr, c, &v);
         return;
     }
     double px = vp_x(&v, w), py = vp_y(&v, b), r = opt->ball_size;
@@ -446,11 +446,10 @@ static void loss_surface_draw(const void *o, const struct panel_ctx *c, cairo_t 
 }
 
 const struct panel_kind panel_loss_surface = {
-    .name = "loss-surface",
-    .summary = "the MSE of a line over (w, b) as a heat map; gradient descent as a rolling ball",
-    .params = loss_surface_params,
-    .opts_size = sizeof(struct loss_surface_opts),
-    .needs = PANEL_NEEDS_DATA | PANEL_NEEDS_LINE,
+    .head = {.name = "loss-surface",
+             .summary = "the MSE of a line over (w, b) as a heat map; gradient descent as a rolling ball",
+             .params = loss_surface_params, .opts_size = sizeof(struct loss_surface_opts),
+             .requires = (const char *const[]){"data-1d", "line-mse", NULL}},
     .templates = loss_surface_templates,
     .draw = loss_surface_draw,
 };

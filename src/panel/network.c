@@ -99,11 +99,10 @@ static void network_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 }
 
 const struct panel_kind panel_network = {
-    .name = "network",
-    .summary = "one neuron as a diagram: input, bias and output nodes with w and b on the edges",
-    .params = network_params,
-    .opts_size = sizeof(struct network_opts),
-    .needs = PANEL_NEEDS_LINE,
+    .head = {.name = "network",
+             .summary = "one neuron as a diagram: input, bias and output nodes with w and b on the edges",
+             .params = network_params, .opts_size = sizeof(struct network_opts),
+             .requires = (const char *const[]){"neuron-1d", NULL}},
     .templates = network_templates,
     .draw = network_draw,
 };

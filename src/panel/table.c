@@ -55,12 +55,11 @@ static void table_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct table_opts *opt = o;
     const struct theme *th = c->th;
-    const struct scene *s = c->scene;
-    const struct dataset *d = &s->data;
+    const struct run *s = c->run;
+    const struct dataset *d = c->data;
     char text[256];
     double top = panel_title(c, cr, opt->title);
-    double theta[MODEL_MAX_PARAMS];
-    panel_theta(c, theta);
+    const double *theta = panel_theta(c);
 
     int rows = d->n + 2;        /* header, samples, mean */
     double rh = fmin((c->y + c->h - top) / rows, th->font_size * 1.9);
@@ -117,11 +116,10 @@ static void table_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 }
 
 const struct panel_kind panel_table = {
-    .name = "table",
-    .summary = "each sample's X, Y, prediction and squared error, and their mean",
-    .params = table_params,
-    .opts_size = sizeof(struct table_opts),
-    .needs = PANEL_NEEDS_DATA | PANEL_NEEDS_PREDICT,
+    .head = {.name = "table",
+             .summary = "each sample's X, Y, prediction and squared error, and their mean",
+             .params = table_params, .opts_size = sizeof(struct table_opts),
+             .requires = (const char *const[]){"data-1d", "predict-1d", NULL}},
     .templates = table_templates,
     .draw = table_draw,
 };

@@ -40,10 +40,9 @@ static void text_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 }
 
 const struct panel_kind panel_text = {
-    .name = "text",
-    .summary = "a line of text, e.g. a template of trace values",
-    .params = text_params,
-    .opts_size = sizeof(struct text_opts),
+    .head = {.name = "text",
+             .summary = "a line of text, e.g. a template of trace values",
+             .params = text_params, .opts_size = sizeof(struct text_opts)},
     .templates = text_templates,
     .draw = text_draw,
 };

@@ -5,7 +5,9 @@
  * rule), or when the loss stops being finite (divergence). */
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include "trainer.h"
+#include "util.h"
 
 struct gd_opts {
     double learning_rate;
@@ -26,38 +28,49 @@ static const struct param_spec gd_params[] = {
 
 static const char *const gd_channels[] = {"dloss", "grad", "lr", NULL};
 
-static int gd_run(const void *o, const struct model_kind *m, const void *mopts,
-                  const struct dataset *d, struct trace *t)
+/* |g|: the plain sum of squares, or the scaled one once that overflows. */
+static double grad_norm(const double *g, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += g[i] * g[i];
+    return isfinite(sum) ? sqrt(sum) : model_norm2(g, n);
+}
+
+static int gd_run(const void *o, const struct run *run, const struct trainer_input *in,
+                  struct trace *t)
 {
     const struct gd_opts *opt = o;
-    double theta[MODEL_MAX_PARAMS], g[MODEL_MAX_PARAMS];
-    int np = model_nparams(m, mopts);
-    int c_loss = trace_channel(t, "loss"), c_dloss = trace_channel(t, "dloss");
-    int c_grad = trace_channel(t, "grad"), c_lr = trace_channel(t, "lr");
+    const struct model_kind *m = run->model;
+    const void *mopts = run->model_opts;
+    const struct dataset *d = in->data;
+    int np = model_nparams(m, mopts, d);
+    double *theta = xcalloc((size_t)np, sizeof(double)), *g = xcalloc((size_t)np, sizeof(double));
+    int c_theta = t->chan[TRACE_THETA_CHANNEL].offset, c_loss = trace_offset(t, "loss");
+    int c_dloss = trace_offset(t, "dloss"), c_grad = trace_offset(t, "grad");
+    int c_lr = trace_offset(t, "lr");
 
-    m->init(mopts, theta);
+    m->init(mopts, d, theta);
     double prev = NAN;
-    t->stop_reason = "max_steps";
+    trace_stop(t, "max_steps", opt->steps);
     for (int k = 0; k <= opt->steps; k++) {
         double loss = m->loss(mopts, theta, d);
         m->grad(mopts, theta, d, g);
-        double gn = 0;
-        for (int i = 0; i < np; i++)
-            gn += g[i] * g[i];
+        double gn = grad_norm(g, np);
         double *row = trace_append(t);
         row[0] = k;
         for (int i = 0; i < np; i++)
-            row[1 + i] = theta[i];
+            row[c_theta + i] = theta[i];
         row[c_loss] = loss;
         row[c_dloss] = k ? loss - prev : NAN;
-        row[c_grad] = sqrt(gn);
+        row[c_grad] = gn;
         row[c_lr] = opt->learning_rate;
         if (!isfinite(loss) || !isfinite(gn)) {
-            t->stop_reason = "diverged";
+            trace_stop(t, "diverged", k);
             break;
         }
         if (opt->tolerance > 0 && k > 0 && fabs(loss - prev) <= opt->tolerance) {
-            t->stop_reason = "converged";
+            trace_stop(t, "converged", k);
             break;
         }
         if (k == opt->steps)
@@ -66,14 +79,15 @@ static int gd_run(const void *o, const struct model_kind *m, const void *mopts,
             theta[i] -= opt->learning_rate * g[i];
         prev = loss;
     }
+    free(theta);
+    free(g);
     return 0;
 }
 
 const struct trainer_kind trainer_gd = {
-    .name = "gd",
-    .summary = "batch gradient descent with a fixed learning rate",
-    .params = gd_params,
-    .opts_size = sizeof(struct gd_opts),
+    .head = {.name = "gd", .summary = "batch gradient descent with a fixed learning rate",
+             .params = gd_params, .opts_size = sizeof(struct gd_opts),
+             .requires = (const char *const[]){"gradient", NULL}},
     .channels = gd_channels,
     .run = gd_run,
 };

@@ -38,7 +38,7 @@ enum { PHASE_START, PHASE_ASSIGN, PHASE_UPDATE };
 
 struct kmeans_rec {
     struct trace *t;
-    int np, c_loss, c_iter, c_phase, c_changed, c_shift, c_k;
+    int np, theta, c_loss, c_iter, c_phase, c_changed, c_shift, c_k;
     int k;
     int step;
 };
@@ -49,7 +49,7 @@ static void record(struct kmeans_rec *kr, const double *theta, int iter, int pha
     double *row = trace_append(kr->t);
     row[0] = kr->step++;
     for (int i = 0; i < kr->np; i++)
-        row[1 + i] = theta[i];
+        row[kr->theta + i] = theta[i];
     row[kr->c_loss] = loss;
     row[kr->c_iter] = iter;
     row[kr->c_phase] = phase;
@@ -63,52 +63,59 @@ static double objective(const double *theta, const int *a, const struct dataset 
 {
     double sum = 0;
     for (int i = 0; i < d->n; i++) {
-        double dx = d->x[i] - theta[2 * a[i]], dy = d->y[i] - theta[2 * a[i] + 1];
+        double px, py;
+        dataset_point(d, i, &px, &py);
+        double dx = px - theta[2 * a[i]], dy = py - theta[2 * a[i] + 1];
         sum += dx * dx + dy * dy;
     }
     return sum;
 }
 
-static int kmeans_run(const void *o, const struct model_kind *m, const void *mopts,
-                      const struct dataset *d, struct trace *t)
+static int kmeans_run(const void *o, const struct run *run, const struct trainer_input *in,
+                      struct trace *t)
 {
     const struct kmeans_opts *opt = o;
-    double theta[MODEL_MAX_PARAMS];
+    const struct model_kind *m = run->model;
+    const void *mopts = run->model_opts;
+    const struct dataset *d = in->data;
+    double theta[2 * CENTROIDS_MAX];
     struct kmeans_rec kr = {
-        .t = t, .np = model_nparams(m, mopts), .c_loss = trace_channel(t, "loss"),
-        .c_iter = trace_channel(t, "iteration"), .c_phase = trace_channel(t, "phase"),
-        .c_changed = trace_channel(t, "changed"), .c_shift = trace_channel(t, "shift"),
-        .c_k = trace_channel(t, "k"), .k = centroids_k(mopts),
+        .t = t, .np = model_nparams(m, mopts, d),
+        .theta = t->chan[TRACE_THETA_CHANNEL].offset, .c_loss = trace_offset(t, "loss"),
+        .c_iter = trace_offset(t, "iteration"), .c_phase = trace_offset(t, "phase"),
+        .c_changed = trace_offset(t, "changed"), .c_shift = trace_offset(t, "shift"),
+        .c_k = trace_offset(t, "k"), .k = centroids_k(mopts),
     };
     int k = kr.k, n = d->n;
-    if (m->init_data)
-        m->init_data(mopts, d, theta);
-    else
-        m->init(mopts, theta);
+    m->init(mopts, d, theta);
     int *a = xmalloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
     for (int i = 0; i < n; i++)
         a[i] = -1;
 
     record(&kr, theta, 0, PHASE_START, m->loss(mopts, theta, d), NAN, NAN);
-    t->stop_reason = "max_steps";
+    trace_stop(t, "max_steps", 0);
     for (int iter = 1; iter <= opt->max_iter; iter++) {
         int changed = 0;
         for (int i = 0; i < n; i++) {
-            int j = centroids_nearest(theta, k, d->x[i], d->y[i], NULL);
+            double px, py;
+            dataset_point(d, i, &px, &py);
+            int j = centroids_nearest(theta, k, px, py, NULL);
             changed += j != a[i];
             a[i] = j;
         }
         record(&kr, theta, iter, PHASE_ASSIGN, objective(theta, a, d), changed, NAN);
         if (changed == 0) {
-            t->stop_reason = "converged";
+            trace_stop(t, "converged", kr.step - 1);
             break;
         }
 
         double sx[CENTROIDS_MAX] = {0}, sy[CENTROIDS_MAX] = {0}, shift = 0;
         int cnt[CENTROIDS_MAX] = {0};
         for (int i = 0; i < n; i++) {
-            sx[a[i]] += d->x[i];
-            sy[a[i]] += d->y[i];
+            double px, py;
+            dataset_point(d, i, &px, &py);
+            sx[a[i]] += px;
+            sy[a[i]] += py;
             cnt[a[i]]++;
         }
         for (int j = 0; j < k; j++) {
@@ -120,17 +127,19 @@ static int kmeans_run(const void *o, const struct model_kind *m, const void *mop
             theta[2 * j + 1] = ny;
         }
         record(&kr, theta, iter, PHASE_UPDATE, objective(theta, a, d), NAN, shift);
+        if (iter == opt->max_iter)
+            trace_stop(t, "max_steps", kr.step - 1);
     }
     free(a);
     return 0;
 }
 
 const struct trainer_kind trainer_kmeans = {
-    .name = "kmeans",
-    .summary = "Lloyd's k-means: assign points to the nearest centroid, move centroids to the means",
-    .params = kmeans_params,
-    .opts_size = sizeof(struct kmeans_opts),
+    .head = {.name = "kmeans",
+             .summary = "Lloyd's k-means: assign points to the nearest centroid, move centroids to the means",
+             .params = kmeans_params, .opts_size = sizeof(struct kmeans_opts),
+             .provides = (const char *const[]){"kmeans-steps", NULL},
+             .requires = (const char *const[]){"centroids", NULL}},
     .channels = kmeans_channels,
-    .model = "centroids",
     .run = kmeans_run,
 };

@@ -1,0 +1,102 @@
+/* data/dataset: the dataset shared by every data kind: allocation, class
+ * names, what a dataset provides to a run, and finding data files. */
+#include "data.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+
+void dataset_alloc(struct dataset *s, int n, int d, int with_y, int with_label)
+{
+    s->n = n;
+    s->d = d;
+    size_t rows = n > 0 ? (size_t)n : 1;
+    s->x = xcalloc(rows * (size_t)(d > 0 ? d : 1), sizeof(double));
+    s->y = with_y ? xcalloc(rows, sizeof(double)) : NULL;
+    s->label = with_label ? xcalloc(rows, sizeof(int)) : NULL;
+}
+
+void dataset_set_classes(struct dataset *s, int nclasses, const char *const *names)
+{
+    if (s->class_names)
+        for (int c = 0; c < s->nclasses; c++)
+            free(s->class_names[c]);
+    free(s->class_names);
+    s->class_names = NULL;
+    s->nclasses = nclasses;
+    if (!names)
+        return;
+    s->class_names = xcalloc((size_t)nclasses, sizeof(char *));
+    for (int c = 0; c < nclasses; c++)
+        s->class_names[c] = xstrdup(names[c]);
+}
+
+const char *dataset_class_name(const struct dataset *s, int c, char *buf, size_t n)
+{
+    if (s->class_names && c >= 0 && c < s->nclasses)
+        return s->class_names[c];
+    snprintf(buf, n, "%d", c);
+    return buf;
+}
+
+void dataset_release(struct dataset *s)
+{
+    dataset_set_classes(s, 0, NULL);
+    if (s->feature_names)
+        for (int j = 0; j < s->d; j++)
+            free(s->feature_names[j]);
+    free(s->feature_names);
+    free(s->x);
+    free(s->y);
+    free(s->label);
+    free(s->img);
+    memset(s, 0, sizeof(*s));
+}
+
+void dataset_capabilities(const struct dataset *s, struct capset *caps)
+{
+    if (s->n <= 0)
+        return;
+    capset_add(caps, "data");
+    if (s->d == 1 && s->y)
+        capset_add(caps, "data-1d");
+    if (s->d >= 2 || (s->d == 1 && s->y))
+        capset_add(caps, "points");
+    if (s->label && s->nclasses >= 2)
+        capset_add(caps, "labels");
+    if (s->img)
+        capset_add(caps, "images");
+}
+
+char *data_find_asset(const char *script_dir, const char *name, char *tried, size_t ntried)
+{
+    char *cand[2];
+    int n = 0;
+    if (name[0] == '/') {
+        cand[n++] = xstrdup(name);
+    } else {
+        cand[n++] = path_join(script_dir, name);
+        /* scenes/ sits beside assets/ in the project: ../assets/NAME, or
+         * ../NAME when the script already says "assets/...". */
+        char *up = strcmp(script_dir, ".") == 0 ? xstrdup("..") : path_dirname(script_dir);
+        char *base = strncmp(name, "assets/", 7) == 0 ? xstrdup(up) : path_join(up, "assets");
+        cand[n++] = path_join(base, name);
+        free(up);
+        free(base);
+    }
+    char *found = NULL;
+    size_t used = 0;
+    if (ntried)
+        tried[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (!found && path_exists(cand[i])) {
+            found = cand[i];
+            continue;
+        }
+        if (used < ntried)
+            used += (size_t)snprintf(tried + used, ntried - used, "%s'%s'", i ? " and " : "", cand[i]);
+        free(cand[i]);
+    }
+    return found;
+}
