@@ -37,6 +37,9 @@ struct kind_head {
     size_t opts_size;
     const char *const *provides;        /* capability names, NULL-terminated, or NULL */
     const char *const *requires;        /* the same */
+    /* Keys of the kind's mapping it reads itself (a list of names, say),
+     * which its param table cannot describe; NULL-terminated, or NULL. */
+    const char *const *extra_keys;
 };
 
 /* The sorted, NULL-terminated table of one class; each registry file

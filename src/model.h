@@ -62,6 +62,7 @@ int model_nparams(const struct model_kind *m, const void *opts, const struct dat
 
 extern const struct model_kind model_centroids;
 extern const struct model_kind model_linear;
+extern const struct model_kind model_logistic;
 
 /* ---- the centroid model (k-means) ----
  * Parameters c1x, c1y, c2x, ... for the scene's k centroids. Shared by the

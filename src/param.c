@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,9 @@ int param_parse_double(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end || errno == ERANGE || !isfinite(v))
+    /* ERANGE with a tiny result is underflow to a subnormal (or zero): a
+     * finite number all the same. Overflow is refused. */
+    if (end == s || *end || !isfinite(v) || (errno == ERANGE && fabs(v) > DBL_MIN))
         return -1;
     /* strtod takes "nan", "inf" and hex floats; a script should not. */
     for (const char *c = s; *c; c++)

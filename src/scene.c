@@ -124,8 +124,6 @@ static const struct kind_head *section_kind(const struct snode *sec, const char 
     return NULL;
 }
 
-static const char *const kind_extra[] = {"kind", NULL};
-
 /* A section with a kind: data, env, model, trainer. Returns the options
  * (arena) or NULL after reporting; *kind gets the kind whenever it
  * resolves, even if its options have errors. */
@@ -145,7 +143,10 @@ static void *load_kinded(struct scene *s, const struct snode *sec, const char *s
     void *opts = arena_alloc(&s->arena, k->opts_size ? k->opts_size : 1);
     char context[96];
     snprintf(context, sizeof(context), "%s '%s'", section, k->name);
-    if (param_apply(k->params, opts, sec, context, kind_extra, &sec->loc, &s->arena) != 0)
+    const char *extra[16] = {"kind"};
+    for (int i = 0; k->extra_keys && k->extra_keys[i] && i < 14; i++)
+        extra[i + 1] = k->extra_keys[i];
+    if (param_apply(k->params, opts, sec, context, extra, &sec->loc, &s->arena) != 0)
         return NULL;
     return opts;
 }

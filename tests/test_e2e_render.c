@@ -952,6 +952,85 @@ static void trace_final_weights_follow_from_gradient_descent_on_the_trace_data(v
     CHECK_NEAR(fb, b, 1e-8 * fabs(b));
 }
 
+/* Every number inside the JSON array at p ('['), nested arrays flattened;
+ * returns the count (at most cap) or -1. */
+static int json_flat_numbers(const char *p, double *out, int cap)
+{
+    if (!p || *p != '[')
+        return -1;
+    int n = 0, depth = 0;
+    for (; *p; p++) {
+        if (*p == '[') {
+            depth++;
+        } else if (*p == ']') {
+            if (--depth == 0)
+                return n;
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            char *end;
+            double v = strtod(p, &end);
+            if (n == cap)
+                return -1;
+            out[n++] = v;
+            p = end - 1;
+        }
+    }
+    return -1;
+}
+
+/* The logistic lesson's weights are a vector channel: declared with its
+ * shape, written as arrays in every record, and equal to an independent
+ * gradient descent on the cross-entropy of the data the trace lists. */
+static void trace_vector_channels_round_trip_for_logistic_boundary(void)
+{
+    char out[PATH_MAX], path[PATH_MAX];
+    strf(out, sizeof out, "%s/trace-logistic", root);
+    strf(path, sizeof path, "%s/logistic.trace.json", out);
+    CHECK(mlanim("render -q --scale %g -f png --trace '%s' -o '%s' scenes/logistic-boundary.yaml",
+                 SCALE, path, out) == 0);
+    char *json = read_all(path, NULL);
+    CHECK(json != NULL);
+    if (!json)
+        return;
+    CHECK(strstr(json, "\"schema\": 2") != NULL);
+    CHECK(strstr(json, "\"name\": \"w\",\n          \"shape\": [2]") != NULL ||
+          strstr(json, "\"name\": \"w\", \"shape\": [2]") != NULL);
+    static double x[2 * MAX_POINTS], lab[MAX_POINTS];
+    const char *data = json_at(json, NULL, "data");
+    int nx = json_flat_numbers(json_at(data, NULL, "x"), x, 2 * MAX_POINTS);
+    int n = json_flat_numbers(json_at(data, NULL, "label"), lab, MAX_POINTS);
+    CHECK(n == 120 && nx == 2 * n);
+    static const char *rec[1024];
+    int nrec = trace_records(json, rec, 1024);
+    CHECK(nrec > 10);
+    if (n != 120 || nx != 2 * n || nrec <= 10) {
+        free(json);
+        return;
+    }
+    double wl[4], bl = NAN, step = NAN;
+    CHECK(json_flat_numbers(json_at(rec[nrec - 1], NULL, "w"), wl, 4) == 2);
+    CHECK(json_num(rec[nrec - 1], NULL, "b", &bl) == 0);
+    CHECK(json_num(rec[nrec - 1], NULL, "step", &step) == 0);
+    /* logistic-boundary.yaml: w = (1.5, -2), b = 2.5, learning rate 0.5. */
+    double w0 = 1.5, w1 = -2, b = 2.5;
+    for (int k = 0; k < (int)step; k++) {
+        double g0 = 0, g1 = 0, gb = 0;
+        for (int i = 0; i < n; i++) {
+            double z = w0 * x[2 * i] + w1 * x[2 * i + 1] + b;
+            double e = 1 / (1 + exp(-z)) - lab[i];
+            g0 += e * x[2 * i];
+            g1 += e * x[2 * i + 1];
+            gb += e;
+        }
+        w0 -= 0.5 * g0 / n;
+        w1 -= 0.5 * g1 / n;
+        b -= 0.5 * gb / n;
+    }
+    CHECK_NEAR(wl[0], w0, 1e-9 * fabs(w0));
+    CHECK_NEAR(wl[1], w1, 1e-9 * fabs(w1));
+    CHECK_NEAR(bl, b, 1e-9 * fabs(b));
+    free(json);
+}
+
 /* ---- exit codes ----------------------------------------------------------- */
 
 static void render_without_scenes_exits_2(void)
@@ -1140,6 +1219,7 @@ int main(void)
     RUN(trace_last_record_matches_the_manifest_final_values);
     RUN(trace_final_loss_is_the_mse_of_the_trace_data);
     RUN(trace_final_weights_follow_from_gradient_descent_on_the_trace_data);
+    RUN(trace_vector_channels_round_trip_for_logistic_boundary);
     RUN(render_without_scenes_exits_2);
     RUN(render_with_an_unknown_option_exits_2_and_renders_nothing);
     RUN(version_exits_0_and_prints_the_version);

@@ -219,6 +219,54 @@ static void diverging_descent_is_recorded_not_fatal(void)
     scene_free(s);
 }
 
+static void norms_and_means_of_squares_survive_huge_components(void)
+{
+    double v[3] = {3e200, 4e200, 0};
+    CHECK_NEAR(model_norm2(v, 3) / 5e200, 1, 1e-15);
+    double small[2] = {3e-200, 4e-200};
+    CHECK_NEAR(model_norm2(small, 2) / 5e-200, 1, 1e-15);
+    struct sqmean m = {0};
+    sqmean_add(&m, 1e154);
+    sqmean_add(&m, -1e154);
+    CHECK_NEAR(sqmean_value(&m) / 1e308, 1, 1e-15);       /* the plain sum is inf */
+    struct sqmean big = {0};
+    sqmean_add(&big, 1e155);
+    CHECK(isinf(sqmean_value(&big)));                     /* 1e310 is not a double */
+    struct sqmean bad = {0};
+    sqmean_add(&bad, 1);
+    sqmean_add(&bad, NAN);
+    CHECK(isnan(sqmean_value(&bad)));
+}
+
+/* A learning rate that diverges: every record but the last is finite, the
+ * last is the first non-finite one, and the run goes on past the point
+ * where a plain sum of squares of the gradient would have overflowed
+ * (|g| > 1e154) while the loss was still finite. */
+static void diverging_line_fit_records_every_finite_step(void)
+{
+    struct scene *s = scene_from_text(
+        "id: t\nseed: 4\ndata: {kind: line, n: 50, slope: 2, intercept: 1, noise: 1}\n"
+        "model: {kind: linear}\ntrainer: {kind: gd, learning_rate: 0.5, steps: 1000}\n"
+        "panels: [{kind: loss-curve}]\n");
+    CHECK(s != NULL);
+    if (!s) return;
+    struct trace t = run(s);
+    CHECK_STR(t.stop_reason, "diverged");
+    CHECK(t.nrec > 2 && t.nrec < 1001);
+    CHECK(t.stop_step == (int)last(&t, "step"));
+    int finite = 1, past_plain = 0;
+    for (int r = 0; r + 1 < t.nrec; r++) {
+        double loss = trace_value(&t, r, "loss"), g = trace_value(&t, r, "grad");
+        finite &= isfinite(loss) && isfinite(g) && isfinite(trace_value(&t, r, "w"));
+        past_plain |= g > 1e154;
+    }
+    CHECK(finite);
+    CHECK(past_plain);
+    CHECK(!isfinite(last(&t, "loss")) || !isfinite(last(&t, "grad")));
+    trace_release(&t);
+    scene_free(s);
+}
+
 static void same_seed_same_data_other_seed_other_data(void)
 {
     struct scene *a = scene_from_text(gd_line_yaml(1));
@@ -240,6 +288,8 @@ static void same_seed_same_data_other_seed_other_data(void)
 
 int main(void)
 {
+    RUN(norms_and_means_of_squares_survive_huge_components);
+    RUN(diverging_line_fit_records_every_finite_step);
     RUN(gd_line_converges_to_closed_form_least_squares);
     RUN(gd_line_200_steps_follow_the_exact_recurrence);
     RUN(loss_channel_is_the_mse_of_the_recorded_parameters);

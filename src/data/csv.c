@@ -666,6 +666,7 @@ const struct data_kind data_csv = {
                         "optional target and an optional class column",
              .params = csv_params,
              .opts_size = sizeof(struct csv_opts),
-             .provides = (const char *const[]){"data", "data-1d", "points", "labels", NULL}},
+             .provides = (const char *const[]){"data", "data-1d", "points", "labels", NULL},
+             .extra_keys = (const char *const[]){"features", NULL}},
     .make = csv_make,
 };
