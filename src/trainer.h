@@ -49,8 +49,9 @@ struct trainer_kind {
 const struct trainer_kind *trainer_find(const char *name);
 
 /* Sets up the channels of a trace for a run on this input in the documented
- * order; used by the trainer and by validation (which names exist). */
-void trainer_define_channels(struct trace *t, const struct run *r, const struct trainer_input *in);
+ * order; used by the trainer and by validation (which names exist). -1 when
+ * a name would be used twice (the trace is then unusable). */
+int trainer_define_channels(struct trace *t, const struct run *r, const struct trainer_input *in);
 /* Channel index of the first parameter block (theta starts there). */
 #define TRACE_THETA_CHANNEL 1
 /* theta at record rec: the parameter blocks, one after the other. */
