@@ -395,15 +395,12 @@ static int check_requires(const struct offer *o, const char *who, const char *co
  * data and model offer, for a trainer that cannot. */
 static void trainer_hint(const struct offer *o, const struct run *r, char *buf, size_t n)
 {
-    struct capset base = {0};
-    if (o->data_failed)
-        capset_add_all(&base, o->s->data_kind->head.provides);
-    else
-        dataset_capabilities(&o->s->data, &base);
-    if (o->s->env)
-        capset_add_all(&base, o->s->env->head.provides);
-    if (r->model)
-        capset_add_all(&base, r->model->head.provides);
+    /* What the run offers without its trainer. */
+    struct run bare = *r;
+    bare.trainer = NULL;
+    struct offer without;
+    offer_build(&without, o->s, &bare, o->data_failed);
+    const struct capset *base = &without.caps;
     size_t used = 0;
     buf[0] = '\0';
     for (const struct kind_head *const *k = kind_table(KIND_TRAINER); *k; k++) {
@@ -411,7 +408,7 @@ static void trainer_hint(const struct offer *o, const struct run *r, char *buf, 
             continue;
         int ok = 1;
         for (int i = 0; (*k)->requires && (*k)->requires[i]; i++)
-            ok &= capset_has(&base, (*k)->requires[i]);
+            ok &= capset_has(base, (*k)->requires[i]);
         if (ok && used < n)
             used += (size_t)snprintf(buf + used, n - used, "%s'%s'",
                                      used ? ", " : "; use trainer ", (*k)->name);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "diag_capture.h"
 #include "env.h"
 
 #define LEFT 0
@@ -146,31 +147,6 @@ static int gym_path_to(int target, int *path)
 
 /* ---- diag capture ---- */
 
-static FILE *capture_file;
-static char *capture_buf;
-static size_t capture_len;
-
-static void capture_start(void)
-{
-    capture_buf = NULL;
-    capture_len = 0;
-    capture_file = open_memstream(&capture_buf, &capture_len);
-    diag_set_stream(capture_file);
-    diag_reset();
-}
-
-static const char *capture_text(void)
-{
-    fflush(capture_file);
-    return capture_buf ? capture_buf : "";
-}
-
-static void capture_end(void)
-{
-    diag_set_stream(NULL);
-    fclose(capture_file);
-    free(capture_buf);
-}
 
 /* The options are valid as far as the param table goes, check() fails with
  * `errors` errors, and diag printed exactly `expected`. */

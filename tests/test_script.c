@@ -6,34 +6,9 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "diag_capture.h"
 #include "script.h"
 
-static FILE *capture_file;
-static char *capture_buf;
-static size_t capture_len;
-
-static void capture_start(void)
-{
-    capture_buf = NULL;
-    capture_len = 0;
-    capture_file = open_memstream(&capture_buf, &capture_len);
-    diag_set_stream(capture_file);
-    diag_reset();
-}
-
-/* Everything diag printed since capture_start, valid until capture_end. */
-static const char *capture_text(void)
-{
-    fflush(capture_file);
-    return capture_buf ? capture_buf : "";
-}
-
-static void capture_end(void)
-{
-    diag_set_stream(NULL);
-    fclose(capture_file);
-    free(capture_buf);
-}
 
 static struct script *parse(const char *text)
 {
