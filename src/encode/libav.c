@@ -1,10 +1,32 @@
-/* libav: helpers shared by the mp4 and webm encoders (see libav.h). */
+/* libav: the video writer the mp4 and webm kinds share (see libav.h for the
+ * descriptor and the life cycle). Frames arrive as cairo ARGB32; where not
+ * opaque they are composited over the scene background, or un-premultiplied
+ * when the kind's pixel format keeps alpha; padded with the background when
+ * the kind needs even sizes; converted to limited-range BT.709 YUV with
+ * swscale and tagged as such; and encoded at constant frame rate (pts = frame
+ * number in a 1/fps time base). The output is meant to be reproducible: the
+ * kind's fixed thread count and the bitexact flags on encoder and muxer make
+ * the same frames give the same bytes on any machine with the same
+ * libraries. */
 #include "libav.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-int libav_fail(const char *kind, int err, const char *fmt, ...)
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/frame.h>
+#include <libavutil/mem.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include "diag.h"
+#include "frame.h"
+
+/* Prints "mlanim: error: KIND: WHAT: libav's wording" and returns -1. */
+static int libav_fail(const char *kind, int err, const char *fmt, ...) DIAG_PRINTF(3, 4);
+
+static int libav_fail(const char *kind, int err, const char *fmt, ...)
 {
     char what[1024], text[AV_ERROR_MAX_STRING_SIZE];
     va_list ap;
@@ -16,25 +38,312 @@ int libav_fail(const char *kind, int err, const char *fmt, ...)
     return diag_fail("%s: %s: %s", kind, what, text);
 }
 
-int libav_write_packets(const char *kind, AVCodecContext *codec, AVPacket *packet,
-                        AVFormatContext *fmt, AVStream *stream)
+/* Pulls every packet the codec has ready and writes it to the stream.
+ * Every picture lasts one tick of the codec's time base. 0 or -1. */
+static int write_packets(struct libav_writer *v)
 {
     for (;;) {
-        int err = avcodec_receive_packet(codec, packet);
+        int err = avcodec_receive_packet(v->codec, v->packet);
         if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
             return 0;
         if (err < 0)
-            return libav_fail(kind, err, "encoding failed");
+            return libav_fail(v->kind, err, "encoding failed");
         /* At a constant frame rate every picture lasts one tick; should a
          * libavcodec version leave the duration unset, the muxer could end
          * the video a frame early. */
-        if (packet->duration <= 0)
-            packet->duration = 1;
-        av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
-        packet->stream_index = stream->index;
-        err = av_interleaved_write_frame(fmt, packet);
-        av_packet_unref(packet);
+        if (v->packet->duration <= 0)
+            v->packet->duration = 1;
+        av_packet_rescale_ts(v->packet, v->codec->time_base, v->stream->time_base);
+        v->packet->stream_index = v->stream->index;
+        err = av_interleaved_write_frame(v->mux, v->packet);
+        av_packet_unref(v->packet);
         if (err < 0)
-            return libav_fail(kind, err, "cannot write to the file");
+            return libav_fail(v->kind, err, "cannot write to the file");
     }
+}
+
+/* Frees everything; safe on a partly built writer and idempotent. The file
+ * is closed without a trailer (close() writes it before getting here). */
+static void release(struct libav_writer *v)
+{
+    avcodec_free_context(&v->codec);
+    if (v->mux) {
+        if (v->mux->pb)
+            avio_closep(&v->mux->pb);
+        avformat_free_context(v->mux);
+        v->mux = NULL;
+        v->stream = NULL;
+    }
+    sws_freeContext(v->sws);
+    v->sws = NULL;
+    av_frame_free(&v->picture);
+    av_packet_free(&v->packet);
+    av_freep(&v->staging);
+}
+
+static const void *kind_opts(const struct libav_writer *v, const struct enc_options *opt)
+{
+    return opt->kind_opts ? opt->kind_opts : v->format->defaults;
+}
+
+static int open_codec(struct libav_writer *v, const struct enc_options *opt)
+{
+    const struct libav_format *lf = v->format;
+    const AVCodec *encoder = avcodec_find_encoder_by_name(lf->encoder);
+    int err;
+
+    if (!encoder)
+        return diag_fail("%s: this FFmpeg was built without the %s encoder", v->kind, lf->encoder);
+    v->codec = avcodec_alloc_context3(encoder);
+    if (!v->codec)
+        return diag_fail("%s: out of memory", v->kind);
+
+    AVCodecContext *c = v->codec;
+    c->width = v->width;
+    c->height = v->height;
+    c->pix_fmt = v->pix_fmt;
+    c->sample_aspect_ratio = (AVRational){1, 1};
+    c->time_base = (AVRational){opt->fps_den, opt->fps_num};
+    c->framerate = (AVRational){opt->fps_num, opt->fps_den};
+    long keyint = (long)lf->keyint_seconds * opt->fps_num / opt->fps_den;
+    c->gop_size = keyint < 1 ? 1 : keyint > 10000 ? 10000 : (int)keyint;
+    c->thread_count = lf->threads;
+    if (lf->thread_type)
+        c->thread_type = lf->thread_type;
+    c->flags |= AV_CODEC_FLAG_BITEXACT;
+    /* Tagging alone is not enough: the conversion in open_scaler really uses
+     * BT.709 limited-range coefficients, so players that trust the tags show
+     * the colours that were drawn. The encoder writes the tags into its
+     * bitstream (libvpx: matrix and range into the VP9 header); the WebM
+     * muxer also stores all four in the track's Colour element. */
+    c->color_primaries = AVCOL_PRI_BT709;
+    c->color_trc = AVCOL_TRC_BT709;
+    c->colorspace = AVCOL_SPC_BT709;
+    c->color_range = AVCOL_RANGE_MPEG;
+    if (v->mux->oformat->flags & AVFMT_GLOBALHEADER)
+        c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+
+    if ((err = lf->set_options(c, kind_opts(v, opt))) < 0)
+        return libav_fail(v->kind, err, "cannot set %s options", lf->encoder);
+
+    if ((err = avcodec_open2(c, encoder, NULL)) < 0) {
+        char settings[256];
+        lf->describe(settings, sizeof settings, kind_opts(v, opt));
+        return libav_fail(v->kind, err, "cannot open the %s encoder (%s, %dx%d, %s)",
+                          lf->encoder, settings, v->width, v->height,
+                          av_get_pix_fmt_name(v->pix_fmt));
+    }
+    return 0;
+}
+
+static int open_stream(struct libav_writer *v)
+{
+    int err;
+
+    v->stream = avformat_new_stream(v->mux, NULL);
+    if (!v->stream)
+        return diag_fail("%s: out of memory", v->kind);
+    /* A hint only: the muxer picks its own time base when the header is
+     * written (WebM stores times in milliseconds). */
+    v->stream->time_base = v->codec->time_base;
+    v->stream->avg_frame_rate = v->codec->framerate;
+    v->stream->sample_aspect_ratio = v->codec->sample_aspect_ratio;
+    /* With yuva420p as the stream's format the WebM muxer sets AlphaMode. */
+    if ((err = avcodec_parameters_from_context(v->stream->codecpar, v->codec)) < 0)
+        return libav_fail(v->kind, err, "cannot describe the video stream");
+    return 0;
+}
+
+static int open_scaler(struct libav_writer *v)
+{
+    /* AV_PIX_FMT_RGB32 is "0xAARRGGBB in a native-endian uint32_t", i.e.
+     * exactly cairo's ARGB32, on either byte order; swscale carries its
+     * alpha into the alpha plane of a format that has one (yuva420p) and
+     * drops it otherwise. Only the chroma is resampled (2:1 with 4:2:0, not
+     * at all with 4:4:4), so no luma detail is lost; accurate rounding keeps
+     * flat colours exact and full-resolution chroma input avoids colour
+     * fringes along thin lines. */
+    v->sws = sws_getContext(v->width, v->height, AV_PIX_FMT_RGB32,
+                            v->width, v->height, v->pix_fmt,
+                            SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP,
+                            NULL, NULL, NULL);
+    if (!v->sws)
+        return diag_fail("%s: cannot set up the RGB to YUV conversion", v->kind);
+    /* swscale defaults to BT.601 coefficients; the stream is tagged BT.709,
+     * so the matrix has to match or every colour would shift. Source range
+     * is full (RGB), destination limited (what video players expect). */
+    const int *bt709 = sws_getCoefficients(SWS_CS_ITU709);
+    if (sws_setColorspaceDetails(v->sws, bt709, 1, bt709, 0,
+                                 0, 1 << 16, 1 << 16) < 0)
+        return diag_fail("%s: swscale cannot convert to BT.709 YUV", v->kind);
+
+    v->picture = av_frame_alloc();
+    v->packet = av_packet_alloc();
+    if (!v->picture || !v->packet)
+        return diag_fail("%s: out of memory", v->kind);
+    v->picture->format = v->pix_fmt;
+    v->picture->width = v->width;
+    v->picture->height = v->height;
+    v->picture->color_primaries = AVCOL_PRI_BT709;
+    v->picture->color_trc = AVCOL_TRC_BT709;
+    v->picture->colorspace = AVCOL_SPC_BT709;
+    v->picture->color_range = AVCOL_RANGE_MPEG;
+    int err = av_frame_get_buffer(v->picture, 0);
+    if (err < 0)
+        return libav_fail(v->kind, err, "cannot allocate a picture");
+    return 0;
+}
+
+static int open_all(struct libav_writer *v, const struct enc_options *opt, const char *path)
+{
+    const struct libav_format *lf = v->format;
+    AVDictionary *mux_opts = NULL;
+    int err;
+
+    if (opt->width <= 0 || opt->height <= 0 || opt->fps_num <= 0 || opt->fps_den <= 0)
+        return diag_fail("%s: invalid video size %dx%d or frame rate %d/%d", v->kind,
+                         opt->width, opt->height, opt->fps_num, opt->fps_den);
+    if (lf->check && lf->check(kind_opts(v, opt)) < 0)
+        return -1;
+    v->width = opt->width + (lf->even_size ? opt->width & 1 : 0);
+    v->height = opt->height + (lf->even_size ? opt->height & 1 : 0);
+    v->pix_fmt = lf->pix_fmt(kind_opts(v, opt), opt->transparent != 0);
+    v->alpha = (av_pix_fmt_desc_get(v->pix_fmt)->flags & AV_PIX_FMT_FLAG_ALPHA) != 0;
+    v->fill = 0xFF000000u | (opt->background & 0x00FFFFFFu);
+    v->clear = opt->background & 0x00FFFFFFu;
+
+    if ((err = avformat_alloc_output_context2(&v->mux, NULL, lf->muxer, path)) < 0)
+        return libav_fail(v->kind, err, "cannot set up the %s muxer", lf->container);
+    /* No library versions, creation dates or random UIDs in the file. */
+    v->mux->flags |= AVFMT_FLAG_BITEXACT;
+
+    if (open_codec(v, opt) < 0 || open_stream(v) < 0 || open_scaler(v) < 0)
+        return -1;
+
+    if ((err = avio_open(&v->mux->pb, path, AVIO_FLAG_WRITE)) < 0)
+        return libav_fail(v->kind, err, "cannot create '%s'", path);
+
+    if (lf->muxer_options &&
+        (err = av_dict_parse_string(&mux_opts, lf->muxer_options, "=", ":", 0)) < 0) {
+        av_dict_free(&mux_opts);
+        return libav_fail(v->kind, err, "cannot set muxer options");
+    }
+    err = avformat_write_header(v->mux, &mux_opts);
+    av_dict_free(&mux_opts);
+    if (err < 0)
+        return libav_fail(v->kind, err, "cannot write the %s header", lf->container);
+    return 0;
+}
+
+int libav_open(struct encoder *e, const char *path, const struct libav_format *format)
+{
+    struct libav_writer *v = e->priv;
+
+    v->format = format;
+    v->kind = e->kind->head.name;
+    e->images_written = 0;
+    if (open_all(v, e->opt, path) < 0) {
+        /* The renderer removes its temporary file; deleting the path here
+         * could destroy something that is not ours (a device, in tests). */
+        release(v);
+        return -1;
+    }
+    e->width = v->width;
+    e->height = v->height;
+    return 0;
+}
+
+/* The pixels to convert: the frame itself when it already is what the video
+ * needs (opaque and not padded, the usual case: no copy), else a copy that
+ * is composited over the background (or un-premultiplied when alpha is
+ * kept) and padded with the background (transparent when alpha is kept). */
+static int source_pixels(struct libav_writer *v, const struct frame *f,
+                         const uint8_t **pixels, int *stride)
+{
+    int padded = f->width != v->width || f->height != v->height;
+
+    if (!padded && frame_is_opaque(f)) {
+        *pixels = (const uint8_t *)f->px;
+        *stride = f->stride;
+        return 0;
+    }
+    if (!v->staging) {
+        v->staging = av_malloc((size_t)v->width * v->height * sizeof *v->staging);
+        if (!v->staging)
+            return diag_fail("%s: out of memory", v->kind);
+    }
+    uint32_t pad = v->alpha ? v->clear : v->fill;
+    for (int y = 0; y < v->height; y++) {
+        uint32_t *out = v->staging + (size_t)y * v->width;
+        int x = 0;
+        if (y < f->height) {
+            const uint32_t *row = (const uint32_t *)((const unsigned char *)f->px + (long)y * f->stride);
+            if (v->alpha)
+                for (; x < f->width; x++)
+                    out[x] = pixel_unpremultiply(row[x], v->clear);
+            else
+                for (; x < f->width; x++)
+                    out[x] = pixel_over(row[x], v->fill);
+        }
+        for (; x < v->width; x++)
+            out[x] = pad;
+    }
+    *pixels = (const uint8_t *)v->staging;
+    *stride = v->width * (int)sizeof *v->staging;
+    return 0;
+}
+
+int libav_add_frame(struct encoder *e, const struct frame *f)
+{
+    struct libav_writer *v = e->priv;
+    const uint8_t *pixels = NULL;
+    int stride = 0, err;
+
+    if (f->width != e->opt->width || f->height != e->opt->height)
+        return diag_fail("%s: frame is %dx%d, the video %dx%d", v->kind,
+                         f->width, f->height, e->opt->width, e->opt->height);
+    if (source_pixels(v, f, &pixels, &stride) < 0)
+        return -1;
+    /* The encoder may still hold a reference to the previous picture. */
+    if ((err = av_frame_make_writable(v->picture)) < 0)
+        return libav_fail(v->kind, err, "cannot allocate a picture");
+    const uint8_t *const planes[1] = {pixels};
+    const int strides[1] = {stride};
+    if (sws_scale(v->sws, planes, strides, 0, v->height,
+                  v->picture->data, v->picture->linesize) != v->height)
+        return diag_fail("%s: RGB to YUV conversion failed", v->kind);
+    v->picture->pts = v->next_pts++;
+    if ((err = avcodec_send_frame(v->codec, v->picture)) < 0)
+        return libav_fail(v->kind, err, "%s encoding failed", v->format->codec);
+    if (write_packets(v) < 0)
+        return -1;
+    e->images_written++;
+    return 0;
+}
+
+int libav_close(struct encoder *e)
+{
+    struct libav_writer *v = e->priv;
+    const struct libav_format *lf = v->format;
+    int err, rc = 0;
+
+    /* A NULL frame drains the pictures the encoder holds back (x264 for
+     * lookahead and B-frames, libvpx for its lag-in-frames); the trailer then
+     * writes the index (MP4: the moov, which faststart moves in front of the
+     * media data; WebM: the cues and the duration). */
+    if ((err = avcodec_send_frame(v->codec, NULL)) < 0)
+        rc = libav_fail(v->kind, err, "%s encoding failed", lf->codec);
+    else if (write_packets(v) < 0)
+        rc = -1;
+    else if ((err = av_write_trailer(v->mux)) < 0)
+        rc = libav_fail(v->kind, err, "cannot finish the %s file", lf->container);
+    if ((err = avio_closep(&v->mux->pb)) < 0 && rc == 0)
+        rc = libav_fail(v->kind, err, "cannot close the %s file", lf->container);
+    release(v);
+    return rc;
+}
+
+void libav_discard(struct encoder *e)
+{
+    release(e->priv);
 }
