@@ -97,8 +97,4 @@ struct data_kind {
 
 const struct data_kind *data_find(const char *name);
 
-/* Resolve an asset path as described above; NULL if not found (caller
- * reports, with the places looked in written to tried). Caller frees. */
-char *data_find_asset(const char *script_dir, const char *name, char *tried, size_t ntried);
-
 #endif

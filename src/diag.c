@@ -4,6 +4,7 @@
  * come from render threads, so printing and counting share one mutex; that
  * also keeps each message on its own line when threads report at once. */
 #include "diag.h"
+#include "limit.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -31,6 +32,8 @@ static const struct diag_kind diag_kind_note = { "note", SGR_CYAN };
 static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *diag_stream;       /* NULL means stderr: stderr is not a constant */
 static int diag_errors;
+static int diag_quiet;          /* warnings (and their notes) not shown */
+static int diag_last_shown = 1; /* a note follows the message it explains */
 
 /* Decided per message rather than once, because tests and the CLI switch
  * streams and NO_COLOR may be set after start-up. An empty NO_COLOR does not
@@ -44,6 +47,23 @@ static int diag_use_colour(FILE *f)
     return fd >= 0 && isatty(fd);
 }
 
+/* Writes text with every control character spelled out: C0 bytes and DEL
+ * as \xNN, and the C1 controls (U+0080..U+009F, which some terminals obey
+ * as escapes) as \u00NN. Messages quote keys, values and file contents from
+ * scripts, and a script must not be able to clear the terminal, set its
+ * title or forge a "file:1:1: error:" line of its own. */
+static void diag_put_escaped(FILE *f, const char *text)
+{
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02X", *c);
+        else if (*c == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F)
+            fprintf(f, "\\u%04X", c[1]), c++;
+        else
+            fputc(*c, f);
+    }
+}
+
 /* Callers hold diag_lock. */
 static void diag_print(FILE *f, const struct diag_kind *kind,
                        const struct diag_loc *loc, const char *fmt, va_list ap)
@@ -54,16 +74,29 @@ static void diag_print(FILE *f, const struct diag_kind *kind,
     const char *reset = colour ? SGR_RESET : "";
 
     fputs(bold, f);
-    if (!loc || !loc->file)
+    if (!loc || !loc->file) {
         fputs("mlanim:", f);
-    else if (loc->line <= 0)
-        fprintf(f, "%s:", loc->file);
-    else if (loc->col <= 0)
-        fprintf(f, "%s:%d:", loc->file, loc->line);
-    else
-        fprintf(f, "%s:%d:%d:", loc->file, loc->line, loc->col);
+    } else {
+        diag_put_escaped(f, loc->file);
+        if (loc->line > 0 && loc->col > 0)
+            fprintf(f, ":%d:%d:", loc->line, loc->col);
+        else if (loc->line > 0)
+            fprintf(f, ":%d:", loc->line);
+        else
+            fputc(':', f);
+    }
     fprintf(f, "%s %s%s:%s ", reset, hue, kind->word, reset);
-    vfprintf(f, fmt, ap);
+    char small[512];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    char *text = small;
+    if (n >= (int)sizeof small && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    diag_put_escaped(f, text ? text : small);
+    if (text != small)
+        free(text);
     fputc('\n', f);
     fflush(f);
 }
@@ -72,9 +105,27 @@ static void diag_emit(const struct diag_kind *kind, const struct diag_loc *loc,
                       const char *fmt, va_list ap)
 {
     pthread_mutex_lock(&diag_lock);
+    FILE *f = diag_stream ? diag_stream : stderr;
+    /* Past the error limit, errors are counted and nothing more is printed
+     * (their notes included): a script with 100,000 unknown keys gets a
+     * page of messages, not 100,000 lines. */
+    long long cap = limit_get(LIMIT_ERRORS);
     if (kind == &diag_kind_error)
         diag_errors++;
-    diag_print(diag_stream ? diag_stream : stderr, kind, loc, fmt, ap);
+    int show = diag_errors <= cap;
+    if (kind == &diag_kind_warning)
+        show = show && !diag_quiet;
+    else if (kind == &diag_kind_note)
+        show = show && diag_last_shown;
+    if (kind != &diag_kind_note)
+        diag_last_shown = show;
+    if (show) {
+        diag_print(f, kind, loc, fmt, ap);
+    } else if (kind == &diag_kind_error && diag_errors == cap + 1) {
+        fprintf(f, "mlanim: note: more than %lld errors; the rest are counted but not shown "
+                "(--limit errors=N shows more)\n", cap);
+        fflush(f);
+    }
     pthread_mutex_unlock(&diag_lock);
 }
 
@@ -123,6 +174,13 @@ void diag_reset(void)
 {
     pthread_mutex_lock(&diag_lock);
     diag_errors = 0;
+    pthread_mutex_unlock(&diag_lock);
+}
+
+void diag_set_quiet(int quiet)
+{
+    pthread_mutex_lock(&diag_lock);
+    diag_quiet = quiet;
     pthread_mutex_unlock(&diag_lock);
 }
 

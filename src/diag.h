@@ -35,6 +35,9 @@ int diag_fail(const char *fmt, ...) DIAG_PRINTF(1, 2);
 int diag_error_count(void);
 void diag_reset(void);
 void diag_set_stream(FILE *f);
+/* Quiet: warnings (and notes on them) are not printed; errors always are.
+ * Past the `errors` limit (limit.h) errors are counted, not printed. */
+void diag_set_quiet(int quiet);
 
 /* The candidate closest to word by edit distance, if close enough to be a
  * plausible typo (distance <= max(1, strlen(word) / 3)); else NULL. */

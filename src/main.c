@@ -11,6 +11,7 @@
 #include "data.h"
 #include "draw.h"
 #include "encode.h"
+#include "limit.h"
 #include "model.h"
 #include "panel.h"
 #include "render.h"
@@ -34,11 +35,16 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
     {"check", cmd_check, "validate scene scripts and report every error; renders nothing",
-     "usage: mlanim check SCENE.yaml...\n"
+     "usage: mlanim check [--limit NAME=N]... SCENE.yaml...\n"
      "\n"
      "Validates each script (YAML syntax, keys, types, ranges, kinds, what panels\n"
-     "need, data files) and prints every problem as FILE:LINE:COL: error: ...\n"
-     "Writes nothing. Exit status 0 if all scripts are valid, 2 otherwise.\n"},
+     "need, data files, the limits on size and work) and prints every problem as\n"
+     "FILE:LINE:COL: error: ...\n"
+     "Writes nothing. Exit status 0 if all scripts are valid, 2 otherwise.\n"
+     "\n"
+     "options:\n"
+     "      --limit NAME=N  raise (or lower) one limit, e.g. --limit frames=50000;\n"
+     "                      'mlanim list limits' shows them all\n"},
     {"help", cmd_help, "show help for mlanim or one of its commands",
      "usage: mlanim help [COMMAND]\n"},
     {"list", cmd_list, "list the kinds (data, env, model, trainer, panel, format) and their parameters",
@@ -46,8 +52,8 @@ static const struct command commands[] = {
      "\n"
      "Prints every kind a scene script can name, with each parameter's type,\n"
      "default, range and meaning. These tables are the ones that validate\n"
-     "scripts. SECTION is one of: scene, data, env, model, trainer, panel, format;\n"
-     "or name a single kind, e.g. 'mlanim list data-fit'.\n"},
+     "scripts. SECTION is one of: scene, data, env, model, trainer, panel, format,\n"
+     "limits; or name a single kind, e.g. 'mlanim list data-fit'.\n"},
     {"render", cmd_render, "render scene scripts to GIF, MP4 and a PNG poster",
      "usage: mlanim render [options] SCENE.yaml...\n"
      "\n"
@@ -67,7 +73,9 @@ static const struct command commands[] = {
      "  -j, --jobs N        drawing threads (default: the number of CPUs, at most 8);\n"
      "                      the output bytes do not depend on it\n"
      "      --scale F       scale the canvas, e.g. 0.5 for half size (0.1 to 4)\n"
-     "  -q, --quiet         no progress, no summary lines\n"
+     "      --limit NAME=N  raise (or lower) one limit, e.g. --limit frames=50000;\n"
+     "                      'mlanim list limits' shows them all\n"
+     "  -q, --quiet         errors only: no progress, summary lines or warnings\n"
      "  -h, --help          show this help\n"
      "\n"
      "Progress: a live bar per scene on a terminal, else one line per scene.\n"
@@ -135,6 +143,15 @@ static int cmd_check(int argc, char **argv)
             free(paths);
             return EXIT_OK;
         }
+        const char *lim = strncmp(argv[i], "--limit=", 8) == 0 ? argv[i] + 8
+                        : strcmp(argv[i], "--limit") == 0 && i + 1 < argc ? argv[++i] : NULL;
+        if (lim) {
+            if (limit_set(lim) != 0) {
+                free(paths);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1]) {
             free(paths);
             return usage_error("check", "unknown option '%s'", argv[i]);
@@ -186,7 +203,7 @@ static int parse_formats(const char *list, struct render_opts *o)
 static void on_signal(int sig)
 {
     (void)sig;
-    render_interrupt();
+    interrupt_request();
 }
 
 static int cmd_render(int argc, char **argv)
@@ -224,6 +241,7 @@ static int cmd_render(int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o.progress = 0;
+            diag_set_quiet(1);
             takes = 0;
         } else if (argv[i][0] != '-' || !argv[i][1]) {
             paths[n++] = argv[i];
@@ -231,12 +249,16 @@ static int cmd_render(int argc, char **argv)
         } else if (!val && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
                             strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0 ||
                             strcmp(a, "--trace") == 0 || strcmp(a, "-j") == 0 ||
-                            strcmp(a, "--jobs") == 0 || strcmp(a, "--scale") == 0)) {
+                            strcmp(a, "--jobs") == 0 || strcmp(a, "--scale") == 0 ||
+                            strcmp(a, "--limit") == 0)) {
             rc = usage_error("render", "option '%s' needs a value", a);
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             o.out_dir = val;
         } else if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) {
             rc = parse_formats(val, &o);
+        } else if (strcmp(a, "--limit") == 0) {
+            if (limit_set(val) != 0)
+                rc = EXIT_USAGE;
         } else if (strcmp(a, "--trace") == 0) {
             o.trace_path = val;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
@@ -270,9 +292,9 @@ static int cmd_render(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int failed = 0;
-    for (int i = 0; i < n && rc == EXIT_OK && !render_interrupted(); i++)
+    for (int i = 0; i < n && rc == EXIT_OK && !interrupt_requested(); i++)
         failed += render_scene(scenes[i], &o) != 0;
-    if (render_interrupted()) {
+    if (interrupt_requested()) {
         rc = 130;
     } else if (rc == EXIT_OK && failed) {
         fprintf(stderr, "mlanim: %d of %d scene%s failed\n", failed, n, n == 1 ? "" : "s");
@@ -361,6 +383,10 @@ static int cmd_list(int argc, char **argv)
         shown++;
     }
 #undef WANT
+    if (what && strcmp(what, "limits") == 0) {
+        limits_print(stdout);
+        return EXIT_OK;
+    }
     /* Every kind of every class, from the same tables validation uses;
      * "outputs.gif" names the gif format's settings. */
     const char *kw = what && strncmp(what, "outputs.", 8) == 0 ? what + 8 : what;
@@ -370,6 +396,8 @@ static int cmd_list(int argc, char **argv)
                 list_kind(c, *k);
                 shown++;
             }
+    if (!what)
+        limits_print(stdout);
     if (!shown)
         return usage_error("list", "nothing is called '%s'; try 'mlanim list'", what);
     return EXIT_OK;

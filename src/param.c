@@ -59,7 +59,11 @@ int param_parse_rate(const char *s, struct param_rate *out)
         memcpy(num, s, n);
         num[n] = '\0';
         int a, b;
-        if (param_parse_int(num, &a) != 0 || param_parse_int(slash + 1, &b) != 0 || a <= 0 || b <= 0)
+        /* Film and TV rates need denominators of 1001 at most; 100000 leaves
+         * room for any exact decimal rate while keeping num * 100 (GIF
+         * centiseconds) and frame times far inside 64-bit arithmetic. */
+        if (param_parse_int(num, &a) != 0 || param_parse_int(slash + 1, &b) != 0 || a <= 0 ||
+            b <= 0 || b > PARAM_RATE_MAX_DEN || a > 1000 * PARAM_RATE_MAX_DEN)
             return -1;
         out->num = a;
         out->den = b;

@@ -30,6 +30,7 @@ enum param_type {
 struct param_rate {
     int num, den;
 };
+#define PARAM_RATE_MAX_DEN 100000   /* written rates: num/den with den at most this */
 
 struct param_numbers {
     int n;

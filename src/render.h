@@ -4,10 +4,10 @@
  * by worker threads into a small ring of surfaces (a bounded reorder window)
  * and handed to the encoders strictly in order, so output bytes do not
  * depend on the thread count and memory does not grow with the number of
- * frames. Every output is written under a temporary name beside its final
- * name and renamed only when all of the scene's outputs are complete; on
- * any failure the temporaries are removed and earlier outputs stay as they
- * were. */
+ * frames (the ring is sized from the thread count and the memory-mb limit).
+ * Every output is written into a staging folder that replaces OUT/<id> in
+ * one rename when all of them are complete (commit.h); on any failure the
+ * staging folder is removed and earlier outputs stay as they were. */
 #ifndef RENDER_H
 #define RENDER_H
 
@@ -28,17 +28,11 @@ struct render_opts {
 /* 0 on success; -1 after reporting. */
 int render_scene(const struct scene *s, const struct render_opts *o);
 
-/* Asks running renders to stop (async-signal-safe: for SIGINT/SIGTERM
- * handlers). They fail as if an encoder had, removing their temporaries. */
-void render_interrupt(void);
-int render_interrupted(void);
-
 /* Draws the frame showing record rec on surf (ARGB32, the canvas size times
- * scale). Fonts must be initialised. Exposed for tests. */
-/* traces: one per run. */
-void render_draw(const struct scene *s, const struct trace *traces, int rec, cairo_surface_t *surf);
-
-/* Writes the trace as JSON (see docs/scenes.md for the layout). */
-int render_write_trace(const struct scene *s, const struct trace *traces, const char *path);
+ * scale), traces one per run. Fonts must be initialised. 0, or -1 after
+ * reporting a cairo error (out of memory, a bad surface). Exposed for
+ * tests. Interrupts (interrupt_request in util.h) stop a render between
+ * frames and training between steps; it fails as if an encoder had. */
+int render_draw(const struct scene *s, const struct trace *traces, int rec, cairo_surface_t *surf);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "encode.h"
+#include "limit.h"
 #include "template.h"
 #include "util.h"
 
@@ -16,7 +17,7 @@ const struct param_spec scene_canvas_params[] = {
     {.name = "height", .type = PARAM_INT, .offset = offsetof(struct canvas_opts, height),
      .def = "450", .ranged = 1, .lo = 16, .hi = 4320, .doc = "frame height in pixels"},
     {.name = "fps", .type = PARAM_RATE, .offset = offsetof(struct canvas_opts, fps), .def = "20",
-     .ranged = 1, .lo = 0, .hi = 120, .lo_open = 1, .doc = "frames per second: 20, 12.5 or \"30000/1001\""},
+     .ranged = 1, .lo = 0.1, .hi = 120, .doc = "frames per second: 20, 12.5 or \"30000/1001\""},
     {.name = "theme", .type = PARAM_ENUM, .offset = offsetof(struct canvas_opts, theme),
      .def = "light", .choices = theme_names, .doc = "colours and type sizes"},
     {.name = "background", .type = PARAM_COLOR, .offset = offsetof(struct canvas_opts, background),
@@ -46,9 +47,9 @@ static const struct param_spec thin_rule_params[] = {
 
 const struct param_spec scene_layout_params[] = {
     {.name = "rows", .type = PARAM_INT, .offset = offsetof(struct layout_opts, rows), .def = "1",
-     .ranged = 1, .lo = 1, .hi = 16, .doc = "rows of the panel grid"},
+     .ranged = 1, .lo = 1, .hi = SCENE_MAX_GRID, .doc = "rows of the panel grid"},
     {.name = "cols", .type = PARAM_INT, .offset = offsetof(struct layout_opts, cols), .def = "1",
-     .ranged = 1, .lo = 1, .hi = 16, .doc = "columns of the panel grid"},
+     .ranged = 1, .lo = 1, .hi = SCENE_MAX_GRID, .doc = "columns of the panel grid"},
     {.name = "margin", .type = PARAM_DOUBLE, .offset = offsetof(struct layout_opts, margin),
      .def = "10", .ranged = 1, .lo = 0, .hi = 1000, .doc = "pixels around the grid"},
     {.name = "gap", .type = PARAM_DOUBLE, .offset = offsetof(struct layout_opts, gap), .def = "16",
@@ -84,7 +85,7 @@ static const struct snode *get_scalar(const struct snode *root, const char *key,
 
 static int valid_id(const char *s)
 {
-    if (!*s || *s == '-')
+    if (!*s || *s == '-' || (long long)strlen(s) > limit_get(LIMIT_ID_BYTES))
         return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
@@ -196,6 +197,82 @@ static int load_frames(struct scene *s, const struct snode *sec, const struct di
     return errors ? -1 : 0;
 }
 
+static int selected(const struct frames_opts *f, long long step);
+
+/* The most frames a timeline can have when the run records nrec steps
+ * (record k is step k): the same selection timeline_build makes, counted
+ * without the trace. */
+static long long timeline_bound(const struct scene *s, long long nrec)
+{
+    const struct frames_opts *f = &s->frames;
+    long long sel = 0;
+    for (long long r = 0; r < nrec; r++)
+        sel += selected(f, r) || r >= nrec - f->last || r == nrec - 1;
+    double hold = ceil(f->hold * s->canvas.fps.num / s->canvas.fps.den - 1e-9);
+    return sel * f->per_step + (long long)hold;
+}
+
+static void limit_error(const struct diag_loc *at, enum limit_id id, const char *fmt, long long v)
+{
+    char what[256];
+    snprintf(what, sizeof what, fmt, v);
+    diag_error(at, "%s, more than %lld (limit %s; raise it with --limit %s=N)", what,
+               limit_get(id), limit_name(id), limit_name(id));
+}
+
+/* What the scene can cost at most, bounded before anything runs: training
+ * steps and steps x rows per run, frames, pixels x frames; and a poster
+ * frame past the end. A trainer may stop early, so the frame count here is
+ * the most the timeline can hold. */
+static void check_budget(struct scene *s, const struct snode *root)
+{
+    const struct snode *tsec = snode_get(root, "trainer"), *fsec = snode_get(root, "frames");
+    const struct diag_loc *tloc = tsec ? &tsec->loc : &root->loc;
+    const struct diag_loc *floc = fsec ? &fsec->loc : &root->loc;
+    long long frames = -1;
+    for (int i = 0; i < s->nruns; i++) {
+        const struct run *r = &s->runs[i];
+        if (!r->trainer || !r->trainer_opts || !r->trainer->max_steps || s->canvas.fps.num <= 0)
+            continue;
+        long long steps = r->trainer->max_steps(r->trainer_opts);
+        if (steps > limit_get(LIMIT_STEPS)) {
+            limit_error(tloc, LIMIT_STEPS, "the trainer may make %lld steps", steps);
+            continue;
+        }
+        long long rows = s->data.n > 0 ? s->data.n : 1;
+        if (steps > limit_get(LIMIT_WORK) / rows) {
+            char fmt[128];
+            snprintf(fmt, sizeof fmt, "%%lld steps on %d rows is %.3g step-rows", s->data.n,
+                     (double)steps * (double)rows);
+            limit_error(tloc, LIMIT_WORK, fmt, steps);
+            continue;
+        }
+        long long n = timeline_bound(s, steps + 1);
+        if (n > frames)
+            frames = n;
+    }
+    if (frames < 0)
+        return;
+    if (frames > limit_get(LIMIT_FRAMES)) {
+        limit_error(floc, LIMIT_FRAMES, "the scene may make %lld frames (steps shown x "
+                    "per_step, plus the hold)", frames);
+        return;
+    }
+    const struct snode *csec = snode_get(root, "canvas");
+    long long px = (long long)s->canvas.width * s->canvas.height;
+    if (px > 0 && frames > limit_get(LIMIT_PIXEL_FRAMES) * 1000000 / px) {
+        char fmt[128];
+        snprintf(fmt, sizeof fmt, "%%lld frames of %dx%d are %.0f megapixels", s->canvas.width,
+                 s->canvas.height, (double)frames * (double)px / 1e6);
+        limit_error(csec ? &csec->loc : &root->loc, LIMIT_PIXEL_FRAMES, fmt, frames);
+    }
+    const struct snode *osec = snode_get(root, "outputs");
+    const struct snode *pv = osec ? snode_get(osec, "poster") : NULL;
+    if (pv && s->out.poster >= frames)
+        diag_error(&pv->loc, "poster frame %d is past the end: the scene has at most %lld frames "
+                   "(0 to %lld)", s->out.poster, frames, frames - 1);
+}
+
 static int load_outputs(struct scene *s, const struct snode *sec, const struct diag_loc *where)
 {
     const struct kind_head *const *encs = kind_table(KIND_ENCODER);
@@ -209,6 +286,11 @@ static int load_outputs(struct scene *s, const struct snode *sec, const struct d
     int errors = param_apply(scene_outputs_params, &s->out, sec, "outputs", extra, where,
                              &s->arena) != 0;
     const struct diag_loc *at = sec ? &sec->loc : where;
+    const struct snode *pv = sec ? snode_get(sec, "poster") : NULL;
+    const struct snode *gv = sec ? snode_get(sec, "gif") : NULL;
+    const struct snode *kb = gv ? snode_get(gv, "max_kb") : NULL;
+    s->locs.poster = pv ? pv->loc : (struct diag_loc){s->path, 0, 0};
+    s->locs.gif_max_kb = kb ? kb->loc : (struct diag_loc){s->path, 0, 0};
     /* Every encoder's options, given or default: outputs.<name>. */
     for (int i = 0; encs[i] && i < SCENE_MAX_ENCODERS; i++) {
         if (!encs[i]->params)
@@ -283,16 +365,20 @@ static int load_cell(const struct snode *p, const char *key, int *a, int *b, int
     const struct snode *v = snode_get(p, key);
     if (!v)
         return 1;
-    double x, y;
+    /* Parsed as int (range-checked), never through double: 1e300 or 2^32
+     * must be refused, not converted with undefined behaviour. The bound
+     * keeps row + span far from overflow; the layout check does the rest. */
+    int x, y;
     if (v->type != SNODE_SEQ || v->n != 2 || v->vals[0]->type != SNODE_SCALAR ||
-        v->vals[1]->type != SNODE_SCALAR || param_parse_double(v->vals[0]->str, &x) != 0 ||
-        param_parse_double(v->vals[1]->str, &y) != 0 || x != floor(x) || y != floor(y) ||
-        x < min || y < min) {
-        diag_error(&v->loc, "'%s' in a panel must be [row, column] with whole numbers >= %d", key, min);
+        v->vals[1]->type != SNODE_SCALAR || !v->vals[0]->plain || !v->vals[1]->plain ||
+        param_parse_int(v->vals[0]->str, &x) != 0 || param_parse_int(v->vals[1]->str, &y) != 0 ||
+        x < min || y < min || x > SCENE_MAX_GRID || y > SCENE_MAX_GRID) {
+        diag_error(&v->loc, "'%s' in a panel must be [row, column] with whole numbers from %d to %d",
+                   key, min, SCENE_MAX_GRID);
         return -1;
     }
-    *a = (int)x;
-    *b = (int)y;
+    *a = x;
+    *b = y;
     return 0;
 }
 
@@ -427,6 +513,11 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
         diag_error(&sec->loc, "'panels' must be a list of panels, each with a 'kind'");
         return -1;
     }
+    if (sec->n > SCENE_MAX_PANELS) {
+        diag_error(&sec->loc, "%d panels are more than the %d cells of the largest layout",
+                   sec->n, SCENE_MAX_PANELS);
+        return -1;
+    }
     int errors = 0;
     s->npanels = sec->n;
     s->panels = arena_alloc(&s->arena, sizeof(struct scene_panel) * (size_t)sec->n);
@@ -524,7 +615,9 @@ struct scene *scene_load(const char *path)
     const struct snode *v;
     if ((v = get_scalar(root, "id", 1, &root->loc))) {
         if (!valid_id(v->str))
-            diag_error(&v->loc, "'id' must be lower-case letters, digits and '-' (got '%s')", v->str);
+            diag_error(&v->loc, "'id' must be lower-case letters, digits and '-', at most %lld "
+                       "characters (got '%.120s%s')", limit_get(LIMIT_ID_BYTES), v->str,
+                       strlen(v->str) > 120 ? "..." : "");
         s->id = v->str;
     }
     s->title = (v = get_scalar(root, "title", 0, NULL)) ? v->str : s->id;
@@ -542,6 +635,8 @@ struct scene *scene_load(const char *path)
                     &s->arena) == 0) {
         s->canvas.has_background = canvas && snode_get(canvas, "background") != NULL;
     }
+    const struct snode *fps = canvas ? snode_get(canvas, "fps") : NULL;
+    s->locs.fps = fps ? fps->loc : (struct diag_loc){s->path, 0, 0};
     s->theme = theme_find(theme_names[s->canvas.theme]);
     s->background = s->canvas.has_background ? s->canvas.background : s->theme->background;
 
@@ -565,6 +660,13 @@ struct scene *scene_load(const char *path)
                 data_failed = 0;
             else
                 dataset_release(&s->data);
+            if (!data_failed && s->data.n > limit_get(LIMIT_DATA_ROWS)) {
+                diag_error(&sec->loc, "the data has %d rows, more than %lld (limit %s; raise it "
+                           "with --limit %s=N)", s->data.n, limit_get(LIMIT_DATA_ROWS),
+                           limit_name(LIMIT_DATA_ROWS), limit_name(LIMIT_DATA_ROWS));
+                dataset_release(&s->data);
+                data_failed = 1;
+            }
         }
     }
     if ((sec = snode_get(root, "env"))) {
@@ -614,7 +716,7 @@ struct scene *scene_load(const char *path)
         if (r->model && r->model_opts && r->model->check)
             r->model->check(r->model_opts, snode_get(root, "model"), &s->data);
     }
-    load_frames(s, snode_get(root, "frames"), &root->loc);
+    int frames_ok = load_frames(s, snode_get(root, "frames"), &root->loc) == 0;
     param_apply(scene_layout_params, &s->layout, snode_get(root, "layout"), "layout", NULL,
                 &root->loc, &s->arena);
     if (s->layout.rows < 1) s->layout.rows = 1;
@@ -632,6 +734,8 @@ struct scene *scene_load(const char *path)
         trace_release(&probes[i]);
     free(probes);
     load_outputs(s, snode_get(root, "outputs"), &root->loc);
+    if (frames_ok)
+        check_budget(s, root);
 
     if (diag_error_count() > before) {
         scene_free(s);
@@ -671,7 +775,7 @@ int scene_simulate(const struct scene *s, struct trace *traces)
     return 0;
 }
 
-static int selected(const struct frames_opts *f, int step)
+static int selected(const struct frames_opts *f, long long step)
 {
     if (!f->nrules)
         return step % f->every == 0;

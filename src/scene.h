@@ -30,6 +30,8 @@
 
 #define SCENE_MAX_FORMATS 8
 #define SCENE_MAX_RULES 8
+#define SCENE_MAX_GRID 16       /* rows and columns of the layout */
+#define SCENE_MAX_PANELS (SCENE_MAX_GRID * SCENE_MAX_GRID)
 
 struct thin_rule {
     int below;                  /* applies to steps < below (0: all) */
@@ -76,6 +78,13 @@ struct layout_opts {
     double margin, gap;
 };
 
+/* Where the values render may still complain about were written, taken at
+ * validation time so that render never reads the script's nodes. A value
+ * the script leaves out points at the file ({path, 0, 0}). */
+struct scene_locs {
+    struct diag_loc fps, poster, gif_max_kb;
+};
+
 struct scene {
     struct script *script;
     struct arena arena;
@@ -98,6 +107,7 @@ struct scene {
     int npanels;
     struct scene_panel *panels;
     struct outputs_opts out;
+    struct scene_locs locs;
 };
 
 /* NULL after reporting every error found. */

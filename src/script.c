@@ -14,9 +14,14 @@
 #include <string.h>
 #include <yaml.h>
 
-/* Building the tree recurses once per nesting level; a bound keeps a hostile
- * "[[[[..." from exhausting the stack. Real scene scripts nest a handful. */
-#define SCRIPT_MAX_DEPTH 256
+#include "limit.h"
+
+/* Building the tree recurses once per nesting level; the yaml-depth limit
+ * keeps a hostile "[[[[..." from exhausting the stack (real scene scripts
+ * nest a handful), and yaml-nodes bounds what aliases can multiply: an
+ * alias costs as many nodes as the node it names, so a "billion laughs"
+ * script is refused at the alias that crosses the line. */
+#define SCRIPT_TAG_PREFIX "tag:yaml.org,2002:"
 
 /* ---- arena ------------------------------------------------------------ */
 
@@ -96,6 +101,7 @@ struct script_parser {
     size_t len;
     struct script_anchor *anchors;
     int n_anchors, cap_anchors;
+    long long nodes;            /* made so far, aliases counted in full */
 };
 
 /* A growable array of pointers, kept out of the arena while a map or
@@ -202,6 +208,13 @@ static struct snode *new_node(struct script_parser *p, enum snode_type type,
     memset(n, 0, sizeof *n);
     n->type = type;
     n->loc = mark_loc(p, start);
+    n->expanded = 1;
+    if (++p->nodes > limit_get(LIMIT_YAML_NODES)) {
+        diag_error(&n->loc, "the script has more than %lld values (limit %s; raise it with "
+                   "--limit %s=N)", limit_get(LIMIT_YAML_NODES), limit_name(LIMIT_YAML_NODES),
+                   limit_name(LIMIT_YAML_NODES));
+        return NULL;
+    }
     return n;
 }
 
@@ -251,19 +264,59 @@ static struct snode *find_anchor(const struct script_parser *p, const char *name
 
 static struct snode *parse_node(struct script_parser *p, int depth);
 
+/* Tags are not part of the scene format. The core schema's own are
+ * harmless and accepted; "!!str" (or the non-specific "!") makes a scalar
+ * a string, exactly as quotes do, so a number field refuses "!!str 10" the
+ * way it refuses "10" in quotes. Anything else would silently mean nothing,
+ * so it is an error. Returns 1 when the node must be read as quoted. */
+static int check_tag(struct script_parser *p, const yaml_char_t *tag, yaml_mark_t at,
+                     enum snode_type type)
+{
+    if (!tag)
+        return 0;
+    const char *t = (const char *)tag;
+    if (strcmp(t, "!") == 0)
+        return type == SNODE_SCALAR;
+    static const char *const core[] = {"str", "int", "float", "bool", "null", "map", "seq"};
+    size_t plen = strlen(SCRIPT_TAG_PREFIX);
+    if (strncmp(t, SCRIPT_TAG_PREFIX, plen) == 0)
+        for (size_t i = 0; i < sizeof core / sizeof core[0]; i++)
+            if (strcmp(t + plen, core[i]) == 0)
+                return strcmp(core[i], "str") == 0;
+    struct diag_loc loc = mark_loc(p, at);
+    diag_error(&loc, "YAML tag '%s' is not part of the scene format (remove it)", t);
+    return -1;
+}
+
 static struct snode *parse_scalar(struct script_parser *p)
 {
     const yaml_event_t *e = &p->event;
     struct snode *n = new_node(p, SNODE_SCALAR, e->start_mark);
     if (!n)
         return NULL;
-    n->str = arena_strndup(p->arena, (const char *)e->data.scalar.value,
-                           e->data.scalar.length);
+    size_t len = e->data.scalar.length;
+    const char *value = (const char *)e->data.scalar.value;
+    /* A "\0" escape would end the C string early and cut an id or a path
+     * short without a word, e.g. "abc\0/../x" read as "abc". */
+    if (memchr(value, '\0', len)) {
+        diag_error(&n->loc, "a NUL character (\\0) is not allowed in a script value");
+        return NULL;
+    }
+    if ((long long)len > limit_get(LIMIT_STRING_BYTES)) {
+        diag_error(&n->loc, "a value of %zu bytes is longer than %lld (limit %s; raise it with "
+                   "--limit %s=N)", len, limit_get(LIMIT_STRING_BYTES),
+                   limit_name(LIMIT_STRING_BYTES), limit_name(LIMIT_STRING_BYTES));
+        return NULL;
+    }
+    n->str = arena_strndup(p->arena, value, len);
     if (!n->str) {
         out_of_memory();
         return NULL;
     }
-    n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    int quoted = check_tag(p, e->data.scalar.tag, e->start_mark, SNODE_SCALAR);
+    if (quoted < 0)
+        return NULL;
+    n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !quoted;
     const char *anchor;
     if (take_anchor(p, e->data.scalar.anchor, &anchor) < 0 ||
         add_anchor(p, anchor, n) < 0)
@@ -275,9 +328,17 @@ static struct snode *parse_alias(struct script_parser *p)
 {
     const char *name = (const char *)p->event.data.alias.anchor;
     struct snode *n = find_anchor(p, name);
+    struct diag_loc loc = mark_loc(p, p->event.start_mark);
     if (!n) {
-        struct diag_loc loc = mark_loc(p, p->event.start_mark);
         diag_error(&loc, "unknown alias '%s'", name);
+        return NULL;
+    }
+    p->nodes += n->expanded;
+    if (p->nodes > limit_get(LIMIT_YAML_NODES)) {
+        diag_error(&loc, "alias '%s' expands the script past %lld values (limit %s; raise it "
+                   "with --limit %s=N)", name, limit_get(LIMIT_YAML_NODES),
+                   limit_name(LIMIT_YAML_NODES), limit_name(LIMIT_YAML_NODES));
+        return NULL;
     }
     return n;
 }
@@ -286,7 +347,8 @@ static struct snode *parse_seq(struct script_parser *p, int depth)
 {
     struct snode *n = new_node(p, SNODE_SEQ, p->event.start_mark);
     const char *anchor;
-    if (!n || take_anchor(p, p->event.data.sequence_start.anchor, &anchor) < 0)
+    if (!n || take_anchor(p, p->event.data.sequence_start.anchor, &anchor) < 0 ||
+        check_tag(p, p->event.data.sequence_start.tag, p->event.start_mark, SNODE_SEQ) < 0)
         return NULL;
 
     struct script_vec items = { 0 };
@@ -302,6 +364,7 @@ static struct snode *parse_seq(struct script_parser *p, int depth)
             out_of_memory();
             goto fail;
         }
+        n->expanded += item->expanded;
     }
 
     n->n = items.n;
@@ -323,6 +386,49 @@ fail:
     return NULL;
 }
 
+/* Duplicate keys are found with an open-addressing table of indices into
+ * the keys seen so far, so a mapping of many keys costs linear time, not
+ * quadratic. */
+struct key_set {
+    int *slots;                 /* index + 1 into keys; 0 = empty */
+    size_t cap;                 /* a power of two, at least twice the keys */
+};
+
+static size_t key_hash(const char *s)
+{
+    size_t h = 14695981039346656037ULL & SIZE_MAX;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * (1099511628211ULL & SIZE_MAX);
+    return h;
+}
+
+/* Index of an earlier equal key, -1 after adding this one (it will be
+ * keys[n]), -2 out of memory. */
+static int key_set_add(struct key_set *ks, const char *const *keys, int n, const char *key)
+{
+    if ((size_t)n * 2 + 2 > ks->cap) {
+        size_t cap = ks->cap ? ks->cap * 2 : 16;
+        int *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -2;
+        for (int i = 0; i < n; i++) {
+            size_t j = key_hash(keys[i]) & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = i + 1;
+        }
+        free(ks->slots);
+        ks->slots = slots;
+        ks->cap = cap;
+    }
+    size_t j = key_hash(key) & (ks->cap - 1);
+    for (; ks->slots[j]; j = (j + 1) & (ks->cap - 1))
+        if (strcmp(keys[ks->slots[j] - 1], key) == 0)
+            return ks->slots[j] - 1;
+    ks->slots[j] = n + 1;
+    return -1;
+}
+
 /* Keys and their locations are parallel to the values, and the location is
  * that of the key as written, even when the key is an alias of a scalar
  * anchored elsewhere: that is where the user must look. */
@@ -330,10 +436,12 @@ static struct snode *parse_map(struct script_parser *p, int depth)
 {
     struct snode *n = new_node(p, SNODE_MAP, p->event.start_mark);
     const char *anchor;
-    if (!n || take_anchor(p, p->event.data.mapping_start.anchor, &anchor) < 0)
+    if (!n || take_anchor(p, p->event.data.mapping_start.anchor, &anchor) < 0 ||
+        check_tag(p, p->event.data.mapping_start.tag, p->event.start_mark, SNODE_MAP) < 0)
         return NULL;
 
     struct script_vec keys = { 0 }, locs = { 0 }, vals = { 0 };
+    struct key_set seen = { 0 };
     for (;;) {
         if (next_event(p) < 0)
             goto fail;
@@ -354,12 +462,15 @@ static struct snode *parse_map(struct script_parser *p, int depth)
                        snode_type_name(key->type));
             goto fail;
         }
-        for (int i = 0; i < keys.n; i++) {
-            if (strcmp(keys.items[i], key->str) == 0) {
-                diag_error(key_loc, "duplicate key '%s'", key->str);
-                diag_note(locs.items[i], "first defined here");
-                goto fail;
-            }
+        int first = key_set_add(&seen, (const char *const *)keys.items, keys.n, key->str);
+        if (first == -2) {
+            out_of_memory();
+            goto fail;
+        }
+        if (first >= 0) {
+            diag_error(key_loc, "duplicate key '%s'", key->str);
+            diag_note(locs.items[first], "first defined here");
+            goto fail;
         }
 
         if (next_event(p) < 0)
@@ -372,7 +483,9 @@ static struct snode *parse_map(struct script_parser *p, int depth)
             out_of_memory();
             goto fail;
         }
+        n->expanded += key->expanded + val->expanded;
     }
+    free(seen.slots);
 
     n->n = keys.n;
     if (keys.n) {
@@ -398,6 +511,7 @@ static struct snode *parse_map(struct script_parser *p, int depth)
     return n;
 
 fail:
+    free(seen.slots);
     free(keys.items);
     free(locs.items);
     free(vals.items);
@@ -407,9 +521,10 @@ fail:
 /* Builds the node whose start event is the current one. */
 static struct snode *parse_node(struct script_parser *p, int depth)
 {
-    if (depth > SCRIPT_MAX_DEPTH) {
+    if (depth > limit_get(LIMIT_YAML_DEPTH)) {
         struct diag_loc loc = mark_loc(p, p->event.start_mark);
-        diag_error(&loc, "nesting deeper than %d levels", SCRIPT_MAX_DEPTH);
+        diag_error(&loc, "nesting deeper than %lld levels (limit %s)", limit_get(LIMIT_YAML_DEPTH),
+                   limit_name(LIMIT_YAML_DEPTH));
         return NULL;
     }
     switch (p->event.type) {
@@ -518,11 +633,20 @@ static char *read_file(const char *path, size_t *len)
         return NULL;
     }
     size_t cap = 4096, n = 0;
+    size_t most = (size_t)limit_get(LIMIT_SCRIPT_BYTES);
     char *buf = malloc(cap);
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap)
             break;
+        if (n > most) {
+            free(buf);
+            fclose(f);
+            diag_fail("'%s' is larger than %zu bytes: not a scene script? (limit %s; raise it "
+                      "with --limit %s=N)", path, most, limit_name(LIMIT_SCRIPT_BYTES),
+                      limit_name(LIMIT_SCRIPT_BYTES));
+            return NULL;
+        }
         char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
         if (!bigger) {
             free(buf);
@@ -547,6 +671,13 @@ static char *read_file(const char *path, size_t *len)
         return NULL;
     }
     fclose(f);
+    if (n > most) {
+        free(buf);
+        diag_fail("'%s' is larger than %zu bytes: not a scene script? (limit %s; raise it "
+                  "with --limit %s=N)", path, most, limit_name(LIMIT_SCRIPT_BYTES),
+                  limit_name(LIMIT_SCRIPT_BYTES));
+        return NULL;
+    }
     *len = n;
     return buf;
 }

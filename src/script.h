@@ -6,8 +6,11 @@
  * of scenes: validation happens in param and scene.
  *
  * Rejected here, with a located error: YAML syntax errors, more than one
- * document, non-scalar map keys, duplicate keys. Anchors and aliases are
- * resolved (an alias shares the anchored node).
+ * document, non-scalar map keys, duplicate keys, NUL characters in values,
+ * tags other than the core schema's, and scripts past the limits of
+ * limits.h (file size, values with aliases expanded, nesting, value
+ * length). Anchors and aliases are resolved (an alias shares the anchored
+ * node). A "!!str" tag reads as quoting: the scalar's plain flag is 0.
  *
  * Ownership: the script owns every node and string; they live until
  * script_free(). */
@@ -28,6 +31,7 @@ struct snode {
     char **keys;                /* MAP: the keys */
     struct diag_loc *key_locs;  /* MAP: where each key starts */
     struct snode **vals;        /* MAP: values; SEQ: items */
+    long long expanded;         /* nodes in this subtree, aliases counted in full */
 };
 
 struct script {

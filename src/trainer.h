@@ -44,6 +44,10 @@ struct trainer_kind {
     const char *const *channels;        /* extra scalar channels, NULL-terminated */
     int (*run)(const void *opts, const struct run *r, const struct trainer_input *in,
                struct trace *t);
+    /* The most updates run() may make with these options (records are one
+     * more), so that validation can bound the frames and the work before
+     * anything runs. */
+    long long (*max_steps)(const void *opts);
 };
 
 const struct trainer_kind *trainer_find(const char *name);

@@ -1,6 +1,8 @@
 /* util: allocation, arenas, string buffers and path helpers (see util.h). */
 #include "util.h"
 
+#include <signal.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,4 +200,16 @@ double clock_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static volatile sig_atomic_t interrupt_flag;
+
+void interrupt_request(void)
+{
+    interrupt_flag = 1;
+}
+
+int interrupt_requested(void)
+{
+    return interrupt_flag != 0;
 }

@@ -48,6 +48,12 @@ int path_mkdirs(const char *path);
  * temporary lives in the same folder so that rename() is atomic. */
 char *path_temp_for(const char *final);
 
+/* A process-wide "stop soon" flag: SIGINT and SIGTERM set it (the setter
+ * is async-signal-safe); long loops (training, drawing, encoding) poll it
+ * and fail with a message once it is set. */
+void interrupt_request(void);
+int interrupt_requested(void);
+
 /* Seconds on a monotonic clock, for progress and timings (never in output). */
 double clock_seconds(void);
 

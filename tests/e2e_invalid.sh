@@ -74,7 +74,7 @@ trap 'exit 143' TERM
 
 tree="$scratch/tree"            # cwd of every run
 res="$scratch/res"              # captured output, outside the watched tree
-mkdir -p "$tree/tests" "$res" || exit 2
+mkdir -p "$tree/tests" "$tree/assets" "$res" || exit 2   # assets/: the scratch tree is a project (asset.h)
 cp -R -- "$src_dir" "$tree/tests/invalid" || exit 2
 
 # Bound each run, in case a bad script makes the tool hang.

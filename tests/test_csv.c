@@ -597,10 +597,8 @@ static void csv_unclosed_quote_is_located_at_its_opening(void)
 static void csv_missing_file_says_where_it_looked(void)
 {
     struct load l = load("file: nope.csv\nx: a\n");
-    char *parent = path_dirname(dir);
     CHECK_ERR(l, "scene.yaml:2:7: error: data file 'nope.csv' not found (looked for "
-              "'@/nope.csv' and '%s/assets/nope.csv')\n", parent);
-    free(parent);
+              "'@/nope.csv' and '@/assets/nope.csv')\n");
     done(&l);
 }
 
@@ -638,12 +636,68 @@ static void csv_fifo_is_refused_without_waiting_for_a_writer(void)
     free(path);
 }
 
-static void csv_device_and_folder_are_refused(void)
+static void csv_absolute_path_is_refused(void)
 {
     struct load l = load("file: /dev/null\nx: a\n");
-    CHECK_ERR(l, "scene.yaml:2:7: error: data file '/dev/null' is a character device, not a "
-              "regular file\n");
+    CHECK_ERR(l, "scene.yaml:2:7: error: data file '/dev/null': absolute paths are not allowed; "
+              "name it relative to the script or to the project's assets/ folder\n");
     done(&l);
+    write_text("t.csv", "a\n1\n");
+    char *abs = in_dir("file: @/t.csv\nx: a\n");
+    l = load(abs);
+    CHECK(l.rc != 0);
+    done(&l);
+    free(abs);
+}
+
+/* The project is the folder holding assets/ (the test folder): a name may
+ * go down and up inside it, but never out, by ".." or by a link. */
+static void csv_path_leaving_the_project_is_refused(void)
+{
+    write_text("t.csv", "a\n1\n2\n");
+    char *sub = path_join(dir, "sub");
+    CHECK(mkdir(sub, 0700) == 0);
+    struct load l = load("file: sub/../t.csv\nx: a\n");
+    CHECK(l.rc == 0);
+    done(&l);
+    char *base = strrchr(dir, '/') + 1;
+    char opts[256];
+    snprintf(opts, sizeof opts, "file: ../%s/t.csv\nx: a\n", base);
+    l = load(opts);     /* out and back in: still inside */
+    CHECK(l.rc == 0);
+    done(&l);
+    l = load("file: ../../../../../../../../etc/passwd\nx: a\n");
+    CHECK(l.rc != 0 && strstr(l.err, "is outside the project folder") != NULL);
+    CHECK(l.err && !strstr(l.err, "root"));     /* nothing of the file is quoted */
+    done(&l);
+    char *out = path_join(dir, "out.csv"), *in = path_join(dir, "in.csv");
+    CHECK(symlink("/etc/passwd", out) == 0);
+    CHECK(symlink("t.csv", in) == 0);
+    l = load("file: out.csv\nx: a\n");
+    CHECK_ERR(l, "scene.yaml:2:7: error: data file 'out.csv' is outside the project folder '@' "
+              "(through '..' or a symbolic link); keep the file inside it\n");
+    done(&l);
+    l = load("file: in.csv\nx: a\n");
+    CHECK(l.rc == 0);
+    done(&l);
+    char *dev = path_join(dir, "null.csv");
+    CHECK(symlink("/dev/null", dev) == 0);
+    l = load("file: null.csv\nx: a\n");
+    CHECK(l.rc != 0 && strstr(l.err, "outside the project") != NULL);
+    done(&l);
+    unlink(dev);
+    unlink(out);
+    unlink(in);
+    rmdir(sub);
+    free(dev);
+    free(out);
+    free(in);
+    free(sub);
+}
+
+static void csv_folder_is_refused(void)
+{
+    struct load l;
     char *sub = path_join(dir, "sub.csv");
     CHECK(mkdir(sub, 0700) == 0);
     l = load("file: sub.csv\nx: a\n");
@@ -653,19 +707,19 @@ static void csv_device_and_folder_are_refused(void)
     free(sub);
 }
 
-static void csv_file_over_256_mib_is_refused(void)
+static void csv_file_over_the_data_bytes_limit_is_refused(void)
 {
     char *path = path_join(dir, "big.csv");
     FILE *f = fopen(path, "wb");
     CHECK(f != NULL);
     if (f) {
         fputs("a,b\n1,2\n", f);
-        CHECK(ftruncate(fileno(f), ((off_t)256 << 20) + 1) == 0);   /* sparse: no disk used */
+        CHECK(ftruncate(fileno(f), ((off_t)64 << 20) + 1) == 0);   /* sparse: no disk used */
         fclose(f);
     }
     struct load l = load("file: big.csv\nx: a\n");
-    CHECK_ERR(l, "scene.yaml:2:7: error: data file '@/big.csv' is too large: 268435457 bytes "
-              "(the limit is 256 MiB)\n");
+    CHECK_ERR(l, "scene.yaml:2:7: error: data file '@/big.csv' is too large: 67108865 bytes "
+              "(limit data-bytes: 67108864; raise it with --limit data-bytes=N)\n");
     done(&l);
     unlink(path);
     free(path);
@@ -697,6 +751,10 @@ int main(void)
         perror("mkdtemp");
         return 2;
     }
+    /* The test folder is the project (see asset.h), whatever /tmp holds. */
+    char *assets = path_join(dir, "assets");
+    mkdir(assets, 0700);
+    free(assets);
     RUN(csv_reads_x_and_y_columns_by_name);
     RUN(csv_draws_one_seed_from_the_scene_stream);
     RUN(csv_with_byte_order_mark_reads_its_first_column);
@@ -741,8 +799,10 @@ int main(void)
     RUN(csv_empty_file_needs_a_header);
     RUN(csv_header_without_rows_is_refused);
     RUN(csv_fifo_is_refused_without_waiting_for_a_writer);
-    RUN(csv_device_and_folder_are_refused);
-    RUN(csv_file_over_256_mib_is_refused);
+    RUN(csv_absolute_path_is_refused);
+    RUN(csv_path_leaving_the_project_is_refused);
+    RUN(csv_folder_is_refused);
+    RUN(csv_file_over_the_data_bytes_limit_is_refused);
     RUN(csv_kind_is_named_csv_and_provides_data_points_and_labels);
     nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
     return CHECK_SUMMARY();

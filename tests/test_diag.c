@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "diag.h"
+#include "limit.h"
 
 struct capture {
     FILE *f;
@@ -237,6 +238,7 @@ static void *report_many(void *arg)
 static void errors_from_threads_are_all_counted_on_whole_lines(void)
 {
     struct capture c;
+    CHECK(limit_set("errors=100000") == 0);     /* every line shown */
     capture_start(&c);
     struct diag_loc loc = { "t.yaml", 1, 1 };
     pthread_t th[THREADS];
@@ -258,6 +260,43 @@ static void errors_from_threads_are_all_counted_on_whole_lines(void)
     }
     CHECK(lines == THREADS * PER_THREAD);
     CHECK(well_formed == lines);
+    capture_end(&c);
+    CHECK(limit_set("errors=100") == 0);
+}
+
+/* A script's text reaches messages (keys, values, file names); none of its
+ * bytes may act on the terminal or start a line of its own. */
+static void control_characters_in_messages_are_escaped(void)
+{
+    struct capture c;
+    capture_start(&c);
+    struct diag_loc loc = { "a\033]0;title\007.yaml", 3, 4 };
+    diag_error(&loc, "unknown key '%s'", "x\033[2J\nfake.yaml:1:1: error: y\r\t\177\xC2\x9B");
+    CHECK_STR(capture_text(&c), "a\\x1B]0;title\\x07.yaml:3:4: error: unknown key "
+              "'x\\x1B[2J\\x0Afake.yaml:1:1: error: y\\x0D\\x09\\x7F\\u009B'\n");
+    capture_end(&c);
+    capture_start(&c);
+    diag_error(&loc, "plain UTF-8 stays: '%s'", "\xC3\xA9\xE2\x80\x94");   /* é — */
+    CHECK(strstr(capture_text(&c), "'\xC3\xA9\xE2\x80\x94'\n") != NULL);
+    capture_end(&c);
+}
+
+static void errors_past_the_limit_are_counted_not_printed(void)
+{
+    struct capture c;
+    capture_start(&c);
+    struct diag_loc loc = { "t.yaml", 1, 1 };
+    for (int i = 0; i < 1000; i++)
+        diag_error(&loc, "error %d", i);
+    CHECK(diag_error_count() == 1000);
+    const char *text = capture_text(&c);
+    int lines = 0;
+    for (const char *p = text; (p = strchr(p, '\n')); p++)
+        lines++;
+    CHECK(lines == 101);
+    CHECK(strstr(text, "t.yaml:1:1: error: error 99\n") != NULL);
+    CHECK(strstr(text, "error 100\n") == NULL);
+    CHECK(strstr(text, "mlanim: note: more than 100 errors; the rest are counted but not shown") != NULL);
     capture_end(&c);
 }
 
@@ -330,5 +369,7 @@ int main(void)
     RUN(suggest_limit_grows_with_word_length);
     RUN(suggest_prefers_closest_then_first);
     RUN(suggest_handles_empty_and_null_input);
+    RUN(control_characters_in_messages_are_escaped);
+    RUN(errors_past_the_limit_are_counted_not_printed);
     return CHECK_SUMMARY();
 }

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "diag_capture.h"
 #include "script.h"
+#include "util.h"
 
 
 static struct script *parse(const char *text)
@@ -364,6 +365,65 @@ static void type_names_match_yaml_terms(void)
     CHECK_STR(snode_type_name(SNODE_SEQ), "sequence");
 }
 
+/* A mapping of many keys is read in linear time (the duplicate check is a
+ * hash table), and a duplicate among them is still found and located. */
+static void many_keys_parse_and_a_late_duplicate_is_found(void)
+{
+    struct sbuf b = {0};
+    for (int i = 0; i < 40000; i++)
+        sbuf_printf(&b, "k%d: %d\n", i, i);
+    struct script *s = parse(b.buf);
+    CHECK(s && s->root && s->root->n == 40000);
+    CHECK(s && s->root && s->root->expanded == 1 + 2 * 40000);
+    script_free(s);
+    sbuf_printf(&b, "k17: again\n");
+    CHECK(fails_with(b.buf, "t.yaml:40001:1: error: duplicate key 'k17'\n"
+                            "t.yaml:18:1: note: first defined here\n"));
+    sbuf_release(&b);
+}
+
+static void nul_character_in_a_value_is_refused(void)
+{
+    static const char text[] = "id: \"ab\\0cd\"\n";
+    CHECK(fails_with(text, "t.yaml:1:5: error: a NUL character (\\0) is not allowed in a "
+                           "script value\n"));
+}
+
+static void str_tag_reads_as_quoted_and_other_tags_are_refused(void)
+{
+    struct script *s = parse("a: !!str 10\nb: 10\nc: !!int 10\nd: ! 10\n");
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(snode_get(s->root, "a")->plain == 0);
+        CHECK(snode_get(s->root, "b")->plain == 1);
+        CHECK(snode_get(s->root, "c")->plain == 1);
+        CHECK(snode_get(s->root, "d")->plain == 0);
+    }
+    script_free(s);
+    CHECK(fails_with("a: !x 1\n", "t.yaml:1:4: error: YAML tag '!x' is not part of the scene "
+                                   "format (remove it)\n"));
+}
+
+/* An alias costs what it names: the expanded size is counted, so aliases
+ * cannot multiply a small file into millions of values. */
+static void aliases_count_in_full_and_are_bounded(void)
+{
+    struct script *s = parse("a: &x [1, 2, 3]\nb: [*x, *x]\n");
+    CHECK(s && s->root->expanded == 1 + 2 + 4 + 1 + 2 * 4);
+    script_free(s);
+    struct sbuf b = {0};
+    sbuf_printf(&b, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 7; i++)
+        sbuf_printf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
+                    i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    capture_start();
+    s = parse(b.buf);
+    CHECK(s == NULL && diag_error_count() == 1);
+    CHECK(strstr(capture_text(), "expands the script past 100000 values (limit yaml-nodes") != NULL);
+    capture_end();
+    sbuf_release(&b);
+}
+
 int main(void)
 {
     RUN(nested_nodes_have_one_based_line_and_col);
@@ -391,5 +451,9 @@ int main(void)
     RUN(load_of_directory_reports_reason);
     RUN(get_and_find_look_up_map_keys_only);
     RUN(type_names_match_yaml_terms);
+    RUN(many_keys_parse_and_a_late_duplicate_is_found);
+    RUN(nul_character_in_a_value_is_refused);
+    RUN(str_tag_reads_as_quoted_and_other_tags_are_refused);
+    RUN(aliases_count_in_full_and_are_bounded);
     return CHECK_SUMMARY();
 }

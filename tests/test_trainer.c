@@ -67,7 +67,8 @@ static const char *gd_line_yaml(int steps)
              "data: {kind: line, n: 100, slope: 2, intercept: 1, noise: 2, x_range: [0, 10]}\n"
              "model: {kind: linear, w: 0, b: 0}\n"
              "trainer: {kind: gd, learning_rate: 0.02, steps: %d}\n"
-             "panels: [{kind: data-fit}]\n", steps);
+             "frames: {every: %d}\n"
+             "panels: [{kind: data-fit}]\n", steps, steps > 1000 ? steps / 100 : 1);
     return buf;
 }
 

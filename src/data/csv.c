@@ -3,7 +3,7 @@
  * The header names the columns; the options pick the feature column (x) or
  * columns (features), an optional numeric target (y) and an optional class
  * column (label) whose distinct values become the classes. The file is read
- * whole, regular files only and at most CSV_MAX_BYTES, so that a FIFO or a
+ * whole, regular files only and at most the data-bytes limit, so that a FIFO or a
  * device named by mistake cannot hang `mlanim check` and a huge file cannot
  * exhaust memory. libcsv (strict mode) does the quoting rules but reports
  * neither lines nor columns, so the text is fed to it one piece at a time,
@@ -24,10 +24,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "asset.h"
 #include "data.h"
+#include "limit.h"
 #include "util.h"
 
-#define CSV_MAX_BYTES ((size_t)256 << 20)
+#define CSV_MAX_BYTES ((size_t)limit_get(LIMIT_DATA_BYTES))
 /* Far above any real table, low enough that a file of nothing but commas
  * cannot make the header cost gigabytes. */
 #define CSV_MAX_COLUMNS 65536
@@ -331,6 +333,14 @@ static void csv_on_row(int c, void *data)
         csv_fail(r);
         return;
     }
+    if (r->n >= limit_get(LIMIT_DATA_ROWS)) {
+        struct diag_loc at = csv_loc(r, r->at);
+        diag_error(&at, "more than %lld data rows (limit %s; raise it with --limit %s=N)",
+                   limit_get(LIMIT_DATA_ROWS), limit_name(LIMIT_DATA_ROWS),
+                   limit_name(LIMIT_DATA_ROWS));
+        csv_fail(r);
+        return;
+    }
     r->n++;
 }
 
@@ -402,7 +412,9 @@ static const char *csv_file_kind(mode_t m)
 
 static void csv_too_large(const char *path, const struct diag_loc *at, unsigned long long bytes)
 {
-    diag_error(at, "data file '%s' is too large: %llu bytes (the limit is 256 MiB)", path, bytes);
+    diag_error(at, "data file '%s' is too large: %llu bytes (limit %s: %lld; raise it with "
+               "--limit %s=N)", path, bytes, limit_name(LIMIT_DATA_BYTES),
+               limit_get(LIMIT_DATA_BYTES), limit_name(LIMIT_DATA_BYTES));
 }
 
 /* The whole file, NUL-terminated, its length in *len; NULL after reporting
@@ -625,10 +637,8 @@ static int csv_make(const void *o, struct rng *rng, const struct data_ctx *ctx, 
     }
     const struct snode *fnode = snode_get(ctx->node, "file");
     const struct diag_loc *floc = fnode ? &fnode->loc : ctx->loc;
-    char tried[1024];
-    char *path = data_find_asset(ctx->script_dir, opt->file, tried, sizeof(tried));
+    char *path = asset_resolve(ctx->script_dir, opt->file, floc, "data file");
     if (!path) {
-        diag_error(floc, "data file '%s' not found (looked for %s)", opt->file, tried);
         csv_release(&r);
         return -1;
     }

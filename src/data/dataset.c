@@ -69,34 +69,3 @@ void dataset_capabilities(const struct dataset *s, struct capset *caps)
         capset_add(caps, "images");
 }
 
-char *data_find_asset(const char *script_dir, const char *name, char *tried, size_t ntried)
-{
-    char *cand[2];
-    int n = 0;
-    if (name[0] == '/') {
-        cand[n++] = xstrdup(name);
-    } else {
-        cand[n++] = path_join(script_dir, name);
-        /* scenes/ sits beside assets/ in the project: ../assets/NAME, or
-         * ../NAME when the script already says "assets/...". */
-        char *up = strcmp(script_dir, ".") == 0 ? xstrdup("..") : path_dirname(script_dir);
-        char *base = strncmp(name, "assets/", 7) == 0 ? xstrdup(up) : path_join(up, "assets");
-        cand[n++] = path_join(base, name);
-        free(up);
-        free(base);
-    }
-    char *found = NULL;
-    size_t used = 0;
-    if (ntried)
-        tried[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        if (!found && path_exists(cand[i])) {
-            found = cand[i];
-            continue;
-        }
-        if (used < ntried)
-            used += (size_t)snprintf(tried + used, ntried - used, "%s'%s'", i ? " and " : "", cand[i]);
-        free(cand[i]);
-    }
-    return found;
-}

@@ -180,6 +180,8 @@ static void paint_heatmap(cairo_t *cr, const struct viewport *v, const struct li
         lut[i] = draw_colormap(map, (double)i / (LUT_SIZE - 1));
     double span = s->log ? log(s->hi / s->lo) : s->hi - s->lo;
     double scale = (LUT_SIZE - 1) / span;
+    if (!isfinite(scale))
+        scale = 0;              /* data so extreme the moments overflow: one colour */
     cairo_surface_flush(img);
     unsigned char *data = cairo_image_surface_get_data(img);
     int stride = cairo_image_surface_get_stride(img);
@@ -190,7 +192,9 @@ static void paint_heatmap(cairo_t *cr, const struct viewport *v, const struct li
             double w = v->x0 + (i + 0.5) / W * (v->x1 - v->x0);
             double mse = line_moments_mse(m, w, b);
             double u = (s->log ? log(fmax(mse, s->lo) / s->lo) : mse - s->lo) * scale + 0.5;
-            row[i] = lut[u <= 0 ? 0 : u >= LUT_SIZE - 1 ? LUT_SIZE - 1 : (int)u];
+            /* NaN (an overflowed MSE) takes the low end: converting it to
+             * int would be undefined and index anywhere. */
+            row[i] = lut[!(u > 0) ? 0 : u >= LUT_SIZE - 1 ? LUT_SIZE - 1 : (int)u];
         }
     }
     draw_viewport_image(cr, v, img);
@@ -356,6 +360,10 @@ static void draw_colorbar(cairo_t *cr, const struct theme *th, const struct csca
     if (H < 1 || H > 16384)
         return;
     cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, H);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return;                 /* no memory for a 1-pixel strip: no bar, never a crash */
+    }
     cairo_surface_flush(img);
     unsigned char *data = cairo_image_surface_get_data(img);
     int stride = cairo_image_surface_get_stride(img);

@@ -37,6 +37,11 @@ static double grad_norm(const double *g, int n)
     return isfinite(sum) ? sqrt(sum) : model_norm2(g, n);
 }
 
+static long long gd_max_steps(const void *o)
+{
+    return ((const struct gd_opts *)o)->steps;
+}
+
 static int gd_run(const void *o, const struct run *run, const struct trainer_input *in,
                   struct trace *t)
 {
@@ -75,6 +80,11 @@ static int gd_run(const void *o, const struct run *run, const struct trainer_inp
         }
         if (k == opt->steps)
             break;
+        if (interrupt_requested()) {
+            free(theta);
+            free(g);
+            return diag_fail("interrupted while training, at step %d", k);
+        }
         for (int i = 0; i < np; i++)
             theta[i] -= opt->learning_rate * g[i];
         prev = loss;
@@ -90,4 +100,5 @@ const struct trainer_kind trainer_gd = {
              .requires = (const char *const[]){"gradient", NULL}},
     .channels = gd_channels,
     .run = gd_run,
+    .max_steps = gd_max_steps,
 };

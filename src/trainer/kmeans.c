@@ -95,6 +95,10 @@ static int kmeans_run(const void *o, const struct run *run, const struct trainer
     record(&kr, theta, 0, PHASE_START, m->loss(mopts, theta, d), NAN, NAN);
     trace_stop(t, "max_steps", 0);
     for (int iter = 1; iter <= opt->max_iter; iter++) {
+        if (interrupt_requested()) {
+            free(a);
+            return diag_fail("interrupted while training, at iteration %d", iter);
+        }
         int changed = 0;
         for (int i = 0; i < n; i++) {
             double px, py;
@@ -134,6 +138,12 @@ static int kmeans_run(const void *o, const struct run *run, const struct trainer
     return 0;
 }
 
+/* An assign and an update step per iteration. */
+static long long kmeans_max_steps(const void *o)
+{
+    return 2LL * ((const struct kmeans_opts *)o)->max_iter;
+}
+
 const struct trainer_kind trainer_kmeans = {
     .head = {.name = "kmeans",
              .summary = "Lloyd's k-means: assign points to the nearest centroid, move centroids to the means",
@@ -142,4 +152,5 @@ const struct trainer_kind trainer_kmeans = {
              .requires = (const char *const[]){"centroids", NULL}},
     .channels = kmeans_channels,
     .run = kmeans_run,
+    .max_steps = kmeans_max_steps,
 };

@@ -1,0 +1,40 @@
+/* manifest: what a render made, written down for the book and for tools.
+ *
+ * manifest.json (one per scene folder) names the scene, its timing, each
+ * run's end (steps, why it stopped, final values) and every output file with
+ * its size and SHA-256, so a reader can trust that the files beside it are
+ * the ones described. The trace (--trace FILE, schema 2 in docs/scenes.md)
+ * holds every recorded step of every run, and the data.
+ *
+ * Both writers take a path (a temporary or staged name: the commit moves it
+ * into place) and report their own errors. */
+#ifndef MANIFEST_H
+#define MANIFEST_H
+
+#include "encode.h"
+#include "scene.h"
+#include "trace.h"
+
+/* One finished output, as the manifest lists it. */
+struct manifest_output {
+    const struct encoder_kind *kind;
+    const char *name;           /* file or folder name inside the scene folder */
+    int width, height;          /* as encoded */
+    const struct enc_options *eo;   /* frames and rate as encoded */
+    const char *budget_note;    /* what a size budget changed, or "" */
+    long long bytes;
+    char sha256[65];
+};
+
+/* SHA-256 and size of an output: a file, or for a folder of nfiles frames
+ * (nfiles >= 0) the files 00000.png ... in order, as if concatenated. */
+int manifest_digest(const char *path, int nfiles, char out[65], long long *bytes);
+
+int manifest_write(const struct scene *s, const struct trace *traces, const struct timeline *tl,
+                   const struct enc_options *eo, const struct manifest_output *outs, int nout,
+                   const char *path);
+
+/* The trace as JSON: one run's channels and records each, and the data. */
+int manifest_write_trace(const struct scene *s, const struct trace *traces, const char *path);
+
+#endif
