@@ -34,10 +34,24 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
-/* rm -r, without following links. */
-static void remove_tree(const char *path)
+/* Folders we remove may have been made read-only (a user's chmod on the
+ * scene folder, now the old set): give them back their write bit first. */
+static int unlock_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+    (void)ftw;
+    if (flag == FTW_D && (st->st_mode & S_IRWXU) != S_IRWXU)
+        chmod(path, st->st_mode | S_IRWXU);
+    return 0;
+}
+
+/* rm -r, without following links. 0, or -1 if something is left. */
+static int remove_tree(const char *path)
+{
+    if (!path_exists(path))
+        return 0;
+    nftw(path, unlock_entry, 16, FTW_PHYS);
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return path_exists(path) ? -1 : 0;
 }
 
 /* The PID in a leftover's name: ".mlanim-stage-PID-ID[.old]", or an older
@@ -200,7 +214,9 @@ static int swap_in(const struct commit *c)
         return rename(c->stage_dir, c->final_dir) == 0
                    ? 0 : diag_fail("cannot move '%s' into place: %s", c->final_dir, strerror(errno));
     if (renameat2(AT_FDCWD, c->stage_dir, AT_FDCWD, c->final_dir, RENAME_EXCHANGE) == 0) {
-        remove_tree(c->stage_dir);      /* now the old set */
+        if (remove_tree(c->stage_dir) != 0)     /* now the old set */
+            diag_warning(NULL, "the earlier outputs could not all be removed from '%s'",
+                         c->stage_dir);
         return 0;
     }
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)

@@ -2,13 +2,13 @@
  *
  * A render writes every file of a scene (outputs, poster, frames folder,
  * manifest) into a staging folder beside the scene's folder,
- * OUT/.mlanim-PID-ID, and commit_finish() swaps the staging folder for
+ * OUT/.mlanim-stage-PID-ID, and commit_finish() swaps the staging folder for
  * OUT/ID in one rename (renameat2 RENAME_EXCHANGE), so that at every
  * instant, even if the process is killed with SIGKILL, OUT/ID is either the
  * complete old set or the complete new one and the manifest's sizes and
  * hashes always describe the files beside it. Files of the old set that this
  * render did not remake (an MP4 when only `-f gif` was asked for) are carried
- * into the new set by hard links. A lock file, OUT/.mlanim-ID.lock, makes
+ * into the new set by hard links. A lock file, OUT/.mlanim-lock-ID, makes
  * concurrent renders of one scene commit one after the other.
  *
  * A file outside the set (the --trace FILE) is written under a temporary
@@ -32,8 +32,8 @@ struct commit_side {
 struct commit {
     char *out_dir;              /* OUT */
     char *final_dir;            /* OUT/ID */
-    char *stage_dir;            /* OUT/.mlanim-PID-ID */
-    char *lock_path;            /* OUT/.mlanim-ID.lock */
+    char *stage_dir;            /* OUT/.mlanim-stage-PID-ID */
+    char *lock_path;            /* OUT/.mlanim-lock-ID */
     int made_out_dir;
     struct commit_side sides[2];
     int nsides;
@@ -43,7 +43,7 @@ struct commit {
  * makes the staging folder. 0, or -1 after reporting. */
 int commit_begin(struct commit *c, const char *out_dir, const char *id);
 
-/* OUT/.mlanim-PID-ID/NAME, where the render writes NAME; caller frees. */
+/* OUT/.mlanim-stage-PID-ID/NAME, where the render writes NAME; caller frees. */
 char *commit_path(const struct commit *c, const char *name);
 
 /* A file outside the set: returns the path to write it to (the caller does

@@ -16,6 +16,8 @@
 #ifndef DATA_H
 #define DATA_H
 
+#include <assert.h>
+
 #include <stdint.h>
 #include "diag.h"
 #include "kind.h"
@@ -46,6 +48,7 @@ struct dataset {
 /* Feature j of row i. */
 static inline double dataset_x(const struct dataset *s, int i, int j)
 {
+    assert(i >= 0 && i < s->n && j >= 0 && j < s->d);
     return s->x[(size_t)i * (size_t)s->d + (size_t)j];
 }
 

@@ -37,7 +37,7 @@ static const struct limit limit_table[LIMIT_COUNT] = {
     [LIMIT_PIXELS] = {"pixels", 7680LL * 4320, "pixels of one frame (8K)"},
     [LIMIT_PIXEL_FRAMES] = {"megapixel-frames", 10000,
                             "frame pixels x frames of one scene, in millions"},
-    [LIMIT_MEMORY_MB] = {"memory-mb", 1024, "memory for frames being drawn and encoded"},
+    [LIMIT_MEMORY_MB] = {"memory-mb", 512, "memory for frames being drawn and encoded"},
 };
 
 static long long limit_value[LIMIT_COUNT];

@@ -176,10 +176,18 @@ struct output {
                                    lowered to fit its size budget) */
     char name[160];             /* file (or folder) name in the scene folder */
     char *path;                 /* where it is written: in the staging folder */
+    char *shown;                /* its final path, for messages */
     char budget_note[160];      /* what the size budget changed, if anything */
     long long bytes;
     char sha256[65];
 };
+
+/* Encoders name what failed (a write, the codec); this names the file, as
+ * the user will look for it. */
+static void file_note(const struct output *out)
+{
+    diag_note(NULL, "while writing '%s'", out->shown);
+}
 
 /* A frame surface, or NULL after reporting: cairo returns an "error
  * surface" rather than NULL when memory runs out, and drawing on it or
@@ -242,6 +250,8 @@ static void *encode_worker(void *arg)
         pool_release(p, job->index, u);
     }
     if (job->rc) {
+        if (!interrupt_requested())
+            file_note(out);
         pthread_mutex_lock(&p->mu);
         p->failed = 1;
         pthread_cond_broadcast(&p->cv);
@@ -337,6 +347,7 @@ static int run_pass(const struct scene *s, const struct trace *t, const struct t
     int opened = 0;
     for (; opened < nout; opened++)
         if (outs[opened].kind->open(&outs[opened].enc, outs[opened].path) != 0) {
+            file_note(&outs[opened]);
             rc = -1;
             break;
         }
@@ -385,8 +396,10 @@ static int run_pass(const struct scene *s, const struct trace *t, const struct t
     for (int i = 0; i < opened; i++) {
         struct output *out = &outs[i];
         if (!rc) {
-            if (out->kind->close(&out->enc) != 0)
+            if (out->kind->close(&out->enc) != 0) {
+                file_note(out);
                 rc = -1;
+            }
         } else {
             out->kind->discard(&out->enc);
         }
@@ -596,6 +609,7 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         else
             snprintf(out->name, sizeof(out->name), "%s.%s", s->id, out->kind->ext);
         out->path = commit_path(&cm, out->name);
+        out->shown = path_join(cm.final_dir, out->name);
         if (out->kind->folder && mkdir(out->path, 0777) != 0)
             rc = diag_fail("cannot create the folder '%s': %s", out->path, strerror(errno));
     }
@@ -639,12 +653,14 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         fprintf(stderr, "%s: %d frames (%.1f s at %g fps) in %.2f s ->", s->id, tl.nframes,
                 (double)tl.nframes * eo.fps_den / eo.fps_num, (double)eo.fps_num / eo.fps_den, el);
         for (int i = 0; i < nout; i++)
-            fprintf(stderr, " %s/%s (%.0f KB)", cm.final_dir, outs[i].name, outs[i].bytes / 1024.0);
+            fprintf(stderr, " %s (%.0f KB)", outs[i].shown, outs[i].bytes / 1024.0);
         fprintf(stderr, "\n");
     }
 
-    for (int i = 0; i < nout; i++)
+    for (int i = 0; i < nout; i++) {
         free(outs[i].path);
+        free(outs[i].shown);
+    }
     commit_release(&cm);
     timeline_release(&tl);
     for (int i = 0; i < s->nruns; i++)

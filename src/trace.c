@@ -1,6 +1,7 @@
 /* trace: the table of recorded steps (see trace.h). */
 #include "trace.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ int trace_offset(const struct trace *t, const char *name)
 
 int trace_size(const struct trace *t, int c)
 {
+    assert(c >= 0 && c < t->nchan);
     return t->chan[c].rows * t->chan[c].cols;
 }
 
@@ -65,6 +67,7 @@ double *trace_append(struct trace *t)
 
 const double *trace_row(const struct trace *t, int rec, int chan)
 {
+    assert(rec >= 0 && rec < t->nrec && chan >= 0 && chan < t->nchan);
     return t->v + (size_t)rec * (size_t)t->width + (size_t)t->chan[chan].offset;
 }
 
