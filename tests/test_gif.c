@@ -1110,7 +1110,7 @@ static int dist2(GifColorType c, uint32_t rgb)
 
 static void gif_near_ties_stay_close_to_the_nearest_colour(void)
 {
-    /* Near ties (gif.c, try_ties): a pixel may be written in a colour a
+    /* Near ties (gif_ties.c): a pixel may be written in a colour a
      * little farther from its source than the nearest in its table, the
      * more so the sooner it is replaced. Every pixel an image writes must
      * be within the largest extra (255, squared RGB distance) of the
