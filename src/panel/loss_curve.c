@@ -72,9 +72,10 @@ static void loss_curve_draw(const void *o, const struct panel_ctx *c, cairo_t *c
     draw_axes(cr, c->th, c->x, c->y, c->w, c->h, &v, &st);
 
     /* Steps are increasing record by record, so the polyline is just the
-     * first rec+1 rows; at most a few thousand points. */
+     * first rec+1 rows, thinned to 512 points, plus the current record
+     * (one slot more) so the curve always ends at the marker. */
     int n = c->rec + 1;
-    double xs[512], ys[512];
+    double xs[513], ys[513];
     int stride = n > 512 ? (n + 511) / 512 : 1, m = 0;
     for (int r = 0; r < n && m < 512; r += stride) {
         xs[m] = trace_get(t, r, 0);
@@ -83,7 +84,7 @@ static void loss_curve_draw(const void *o, const struct panel_ctx *c, cairo_t *c
             ys[m] = NAN;
         m++;
     }
-    if (m && (int)xs[m - 1] != (int)trace_get(t, c->rec, 0) && m < 512) {
+    if (m && (int)xs[m - 1] != (int)trace_get(t, c->rec, 0)) {
         xs[m] = trace_get(t, c->rec, 0);
         ys[m] = trace_get(t, c->rec, cl);
         m++;
