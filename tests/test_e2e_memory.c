@@ -55,8 +55,15 @@ static void memory_does_not_grow_with_frame_count(void)
     fprintf(stderr, "peak RSS: %ld KB for 51 frames, %ld KB for 2001 frames\n", few, many);
     CHECK(few > 0 && many > 0);
     /* Holding even a tenth of 2001 frames of 400x225 ARGB would add
-     * 70 MB; allow 10% (x264's lookahead and allocator noise). */
+     * 70 MB; allow 10% (x264's lookahead and allocator noise). Under
+     * AddressSanitizer (tools/test-sanitize) the allocator keeps more
+     * around even with its quarantine off (tests/CMakeLists.txt): about 8%
+     * measured, so allow 20% there; 70 MB is still far past either. */
+#if defined(__SANITIZE_ADDRESS__)
+    CHECK(many < few + few / 5);
+#else
     CHECK(many < few + few / 10);
+#endif
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);
