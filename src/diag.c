@@ -48,19 +48,31 @@ static int diag_use_colour(FILE *f)
 }
 
 /* Writes text with every control character spelled out: C0 bytes and DEL
- * as \xNN, and the C1 controls (U+0080..U+009F, which some terminals obey
- * as escapes) as \u00NN. Messages quote keys, values and file contents from
- * scripts, and a script must not be able to clear the terminal, set its
- * title or forge a "file:1:1: error:" line of its own. */
-static void diag_put_escaped(FILE *f, const char *text)
+ * as \xNN; the C1 controls (U+0080..U+009F, which some terminals obey as
+ * escapes) and the bidirectional controls (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069, which reorder what the reader sees) as
+ * \uNNNN. Messages quote keys, values and file contents from scripts, and a
+ * script must not be able to clear the terminal, set its title, forge a
+ * "file:1:1: error:" line of its own or disguise one. */
+void diag_put(FILE *f, const char *text)
 {
     for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if (*c < 0x20 || *c == 0x7f)
+        if (*c < 0x20 || *c == 0x7f) {
             fprintf(f, "\\x%02X", *c);
-        else if (*c == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F)
-            fprintf(f, "\\u%04X", c[1]), c++;
-        else
+        } else if (*c == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) {
+            fprintf(f, "\\u%04X", c[1]);
+            c++;
+        } else if (*c == 0xD8 && c[1] == 0x9C) {
+            fputs("\\u061C", f);
+            c++;
+        } else if (*c == 0xE2 && ((c[1] == 0x80 && (c[2] == 0x8E || c[2] == 0x8F ||
+                                                     (c[2] >= 0xAA && c[2] <= 0xAE))) ||
+                                  (c[1] == 0x81 && c[2] >= 0xA6 && c[2] <= 0xA9))) {
+            fprintf(f, "\\u%04X", 0x2000 | (c[1] & 0x3F) << 6 | (c[2] & 0x3F));
+            c += 2;
+        } else {
             fputc(*c, f);
+        }
     }
 }
 
@@ -77,7 +89,7 @@ static void diag_print(FILE *f, const struct diag_kind *kind,
     if (!loc || !loc->file) {
         fputs("mlanim:", f);
     } else {
-        diag_put_escaped(f, loc->file);
+        diag_put(f, loc->file);
         if (loc->line > 0 && loc->col > 0)
             fprintf(f, ":%d:%d:", loc->line, loc->col);
         else if (loc->line > 0)
@@ -94,7 +106,7 @@ static void diag_print(FILE *f, const struct diag_kind *kind,
     char *text = small;
     if (n >= (int)sizeof small && (text = malloc((size_t)n + 1)) != NULL)
         vsnprintf(text, (size_t)n + 1, fmt, ap);
-    diag_put_escaped(f, text ? text : small);
+    diag_put(f, text ? text : small);
     if (text != small)
         free(text);
     fputc('\n', f);

@@ -35,6 +35,10 @@ int diag_fail(const char *fmt, ...) DIAG_PRINTF(1, 2);
 int diag_error_count(void);
 void diag_reset(void);
 void diag_set_stream(FILE *f);
+/* Writes text to f with control and bidirectional-control characters
+ * spelled out (\x1B, \u202E), as every message does: for the few lines
+ * that print a path or an argument outside a message. */
+void diag_put(FILE *f, const char *text);
 /* Quiet: warnings (and notes on them) are not printed; errors always are.
  * Past the `errors` limit (limit.h) errors are counted, not printed. */
 void diag_set_quiet(int quiet);

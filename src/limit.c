@@ -19,15 +19,19 @@ struct limit {
     const char *name;
     long long def;
     const char *doc;
+    long long max;              /* what --limit may set, 0: any (a hard bound) */
 };
 
 static const struct limit limit_table[LIMIT_COUNT] = {
     [LIMIT_SCRIPT_BYTES] = {"script-bytes", 1 << 20, "size of a scene script file"},
     [LIMIT_YAML_NODES] = {"yaml-nodes", 100000,
                           "values in a script, counting each use of an alias in full"},
-    [LIMIT_YAML_DEPTH] = {"yaml-depth", 64, "nesting of mappings and sequences"},
+    /* Reading recurses once per level: past a few thousand the stack, not
+     * the limit, would stop it. */
+    [LIMIT_YAML_DEPTH] = {"yaml-depth", 64, "nesting of mappings and sequences", 1000},
     [LIMIT_STRING_BYTES] = {"string-bytes", 16384, "length of one value (a title, a text card)"},
-    [LIMIT_ID_BYTES] = {"id-bytes", 100, "length of a scene id (it names the output files)"},
+    [LIMIT_ID_BYTES] = {"id-bytes", 100, "length of a scene id (it names the output files)",
+                        200},   /* id plus ".manifest" or ".webm" within NAME_MAX */
     [LIMIT_ERRORS] = {"errors", 100, "errors printed before the rest are only counted"},
     [LIMIT_DATA_BYTES] = {"data-bytes", 64LL << 20, "size of a data file"},
     [LIMIT_DATA_ROWS] = {"data-rows", 200000, "rows of a dataset, generated or read"},
@@ -37,6 +41,8 @@ static const struct limit limit_table[LIMIT_COUNT] = {
     [LIMIT_PIXELS] = {"pixels", 7680LL * 4320, "pixels of one frame (8K)"},
     [LIMIT_PIXEL_FRAMES] = {"megapixel-frames", 10000,
                             "frame pixels x frames of one scene, in millions"},
+    [LIMIT_POINTS_DRAWN] = {"points-drawn", 20000000,
+                            "data rows x pictures drawn, for panels that draw every row"},
     [LIMIT_MEMORY_MB] = {"memory-mb", 512, "memory for frames being drawn and encoded"},
 };
 
@@ -69,6 +75,8 @@ int limit_set(const char *assignment)
             long long v = strtoll(eq + 1, &end, 10);
             if (errno || end == eq + 1 || *end || v < 1)
                 return diag_fail("--limit %s: '%s' is not a whole number >= 1", names[i], eq + 1);
+            if (limit_table[i].max && v > limit_table[i].max)
+                return diag_fail("--limit %s: at most %lld", names[i], limit_table[i].max);
             limit_value[i] = v;
             limit_overridden[i] = 1;
             return 0;

@@ -32,6 +32,7 @@ enum limit_id {
     LIMIT_FRAMES,           /* frames of one scene */
     LIMIT_PIXELS,           /* pixels of one frame */
     LIMIT_PIXEL_FRAMES,     /* pixels x frames of one scene (megapixels) */
+    LIMIT_POINTS_DRAWN,     /* data rows x pictures, for panels that draw every row */
     LIMIT_MEMORY_MB,        /* frames in flight while rendering */
     LIMIT_COUNT
 };

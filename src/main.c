@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <libavutil/log.h>
+#include <math.h>
 #include "data.h"
 #include "draw.h"
 #include "encode.h"
@@ -101,10 +103,14 @@ static void main_usage(FILE *f)
                "Scene script reference: docs/scenes.md\n");
 }
 
+/* Arguments are the user's, but may come from a script or a file name:
+ * printed with control characters spelled out, as every message is. */
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
+    char text[1024];
+    snprintf(text, sizeof text, fmt, arg);
     fprintf(stderr, "mlanim %s: ", cmd);
-    fprintf(stderr, fmt, arg);
+    diag_put(stderr, text);
     fprintf(stderr, "\nTry 'mlanim %s --help'.\n", cmd);
     return EXIT_USAGE;
 }
@@ -165,8 +171,10 @@ static int cmd_check(int argc, char **argv)
     int bad = 0;
     for (int i = 0; i < n; i++) {
         struct scene *s = scene_load(paths[i]);
-        if (s)
-            printf("%s: ok ('%s')\n", paths[i], s->id);
+        if (s) {
+            diag_put(stdout, paths[i]);
+            printf(": ok ('%s')\n", s->id);
+        }
         bad |= s == NULL;
         scene_free(s);
     }
@@ -184,7 +192,9 @@ static int parse_formats(const char *list, struct render_opts *o)
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         const struct encoder_kind *k = encoder_find(tok);
         if (!k || o->nformats == 8) {
-            fprintf(stderr, "mlanim render: unknown format '%s'; known formats:", tok);
+            fprintf(stderr, "mlanim render: unknown format '");
+            diag_put(stderr, tok);
+            fprintf(stderr, "'; known formats:");
             for (const struct kind_head *const *e = kind_table(KIND_ENCODER); *e; e++)
                 fprintf(stderr, "%s %s", e == kind_table(KIND_ENCODER) ? "" : ",", (*e)->name);
             fprintf(stderr, "\nTry 'mlanim render --help'.\n");
@@ -276,6 +286,10 @@ static int cmd_render(int argc, char **argv)
         rc = usage_error("render", "%sno scene scripts given", "");
     if (rc == EXIT_OK && o.trace_path && n != 1)
         rc = usage_error("render", "%s--trace takes exactly one scene", "");
+    struct stat tst;
+    if (rc == EXIT_OK && o.trace_path && (!o.trace_path[0] ||
+                                          (stat(o.trace_path, &tst) == 0 && S_ISDIR(tst.st_mode))))
+        rc = usage_error("render", "--trace needs a file name, not '%s'", o.trace_path);
     if (rc != EXIT_OK) {
         free(paths);
         return rc;
@@ -285,6 +299,18 @@ static int cmd_render(int argc, char **argv)
         fprintf(stderr, "mlanim: %d error%s; nothing rendered\n", diag_error_count(),
                 diag_error_count() == 1 ? "" : "s");
         rc = EXIT_USAGE;
+    }
+    /* What --scale makes of each scene, known before anything runs. */
+    for (int i = 0; i < n && rc == EXIT_OK; i++) {
+        long long w = lround(scenes[i]->canvas.width * o.scale);
+        long long h = lround(scenes[i]->canvas.height * o.scale);
+        char what[160];
+        snprintf(what, sizeof what, "--scale %g makes the frames of '%s' %lldx%lld", o.scale,
+                 scenes[i]->id, w, h);
+        if (w < 16 || h < 16)
+            rc = usage_error("render", "%s, below 16x16", what);
+        else if (w * h > limit_get(LIMIT_PIXELS))
+            rc = usage_error("render", "%s, more pixels than the 'pixels' limit", what);
     }
     /* Ctrl-C finishes cleanly: temporaries removed, earlier outputs kept. */
     struct sigaction sa = {0};
@@ -439,7 +465,9 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < ARRAY_LEN(commands); i++)
             names[i] = commands[i].name;
         const char *s = diag_suggest(argv[1], names, (int)ARRAY_LEN(commands));
-        fprintf(stderr, "mlanim: '%s' is not a command.%s%s%s See 'mlanim --help'.\n", argv[1],
+        fprintf(stderr, "mlanim: '");
+        diag_put(stderr, argv[1]);
+        fprintf(stderr, "' is not a command.%s%s%s See 'mlanim --help'.\n",
                 s ? " Did you mean '" : "", s ? s : "", s ? "'?" : "");
         return EXIT_USAGE;
     }

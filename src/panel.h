@@ -33,6 +33,8 @@ struct panel_kind {
     struct kind_head head;
     const char *const *templates;   /* option names holding templates; NULL-terminated or NULL */
     void (*draw)(const void *opts, const struct panel_ctx *c, cairo_t *cr);
+    int draws_rows;     /* draws every data row in every frame: its cost is rows x frames,
+                           bounded by the points-drawn limit */
 };
 
 const struct panel_kind *panel_find(const char *name);

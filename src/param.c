@@ -38,7 +38,9 @@ int param_parse_int(const char *s, int *out)
 
 int param_parse_bool(const char *s, int *out)
 {
-    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
+    /* YAML 1.2's spellings, and 1.1's yes/on/no/off that people write. */
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "on"},
+                      *const no[] = {"false", "False", "FALSE", "no", "off"};
     for (size_t i = 0; i < ARRAY_LEN(yes); i++) {
         if (strcmp(s, yes[i]) == 0) { *out = 1; return 0; }
         if (strcmp(s, no[i]) == 0) { *out = 0; return 0; }
@@ -161,8 +163,9 @@ void param_describe_range(const struct param_spec *p, char *buf, size_t n)
     fmt_bound(p->hi, hi, sizeof(hi));
     if (isinf(p->hi))
         snprintf(buf, n, "%s %s", p->lo_open ? ">" : ">=", lo);
-    else if (p->lo_open)
-        snprintf(buf, n, "> %s and <= %s", lo, hi);
+    else if (p->lo_open || p->hi_open)
+        snprintf(buf, n, "%s %s and %s %s", p->lo_open ? ">" : ">=", lo, p->hi_open ? "<" : "<=",
+                 hi);
     else
         snprintf(buf, n, "from %s to %s", lo, hi);
 }
@@ -173,7 +176,7 @@ static int in_range(const struct param_spec *p, double v)
         return 1;
     if (p->lo_open ? !(v > p->lo) : !(v >= p->lo))
         return 0;
-    return v <= p->hi;
+    return p->hi_open ? v < p->hi : v <= p->hi;
 }
 
 static void range_error(const struct param_spec *p, const struct diag_loc *loc,
@@ -223,6 +226,17 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
     switch (p->type) {
     case PARAM_INT: {
         int x;
+        double big;
+        if (v && !quoted && param_parse_int(text, &x) != 0 && param_parse_double(text, &big) == 0 &&
+            big == floor(big)) {
+            /* A whole number past int: say so, not "not an integer". */
+            if (p->ranged)
+                range_error(p, loc, context, text);
+            else
+                diag_error(loc, "'%s' in %s must be at most 2147483647 (got %s)", p->name, context,
+                           text);
+            return -1;
+        }
         if (quoted || param_parse_int(text, &x) != 0) {
             if (v) type_error(p, v, context);
             return -1;
@@ -257,6 +271,16 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
         return 0;
     }
     case PARAM_STRING:
+        /* An unquoted null, ~ or nothing means "not given": the default,
+         * not the text "null". */
+        if (v && v->plain && (!text[0] || strcmp(text, "~") == 0 || strcmp(text, "null") == 0 ||
+                              strcmp(text, "Null") == 0 || strcmp(text, "NULL") == 0)) {
+            if (p->required) {
+                diag_error(loc, "'%s' in %s needs a value, not null", p->name, context);
+                return -1;
+            }
+            text = p->def;
+        }
         *(const char **)dst = text;
         return 0;
     case PARAM_COLOR: {
@@ -293,6 +317,12 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
         return -1;
     case PARAM_RATE: {
         struct param_rate r;
+        /* Only the fraction needs quotes ("30000/1001"); a quoted 20 is a
+         * string, as for every other number. */
+        if (quoted && !strchr(text, '/')) {
+            type_error(p, v, context);
+            return -1;
+        }
         if (param_parse_rate(text, &r) != 0) {
             if (v)
                 diag_error(loc, "'%s' in %s must be a positive rate such as 20, 12.5 or "
@@ -352,6 +382,16 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
     if (v && p->count && n != p->count) {
         diag_error(&v->loc, "'%s' in %s must be a list of %d numbers (got %d)", p->name, context,
                    p->count, n);
+        return -1;
+    }
+    if (v && n == 0) {
+        diag_error(&v->loc, "'%s' in %s is an empty list: give numbers, or leave it out for the "
+                   "default", p->name, context);
+        return -1;
+    }
+    if (v && p->interval && !(tmp[0] < tmp[1])) {
+        diag_error(&v->loc, "'%s' in %s must be [lo, hi] with lo < hi (got [%s, %s])", p->name,
+                   context, v->vals[0]->str, v->vals[1]->str);
         return -1;
     }
     out->n = n;

@@ -46,7 +46,9 @@ struct param_spec {
     int ranged;                 /* numbers: check lo .. hi */
     double lo, hi;              /* inclusive bounds ... */
     int lo_open;                /* ... except lo itself when set (x > lo) */
+    int hi_open;                /* ... and hi itself when set (x < hi) */
     int count;                  /* NUMBERS: exact count (0 = any, >= 1) */
+    int interval;               /* NUMBERS of count 2: an axis [lo, hi], lo < hi */
     const char *const *choices; /* ENUM: NULL-terminated */
     const char *doc;            /* one line */
 };

@@ -652,8 +652,11 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         double el = clock_seconds() - t0;
         fprintf(stderr, "%s: %d frames (%.1f s at %g fps) in %.2f s ->", s->id, tl.nframes,
                 (double)tl.nframes * eo.fps_den / eo.fps_num, (double)eo.fps_num / eo.fps_den, el);
-        for (int i = 0; i < nout; i++)
-            fprintf(stderr, " %s (%.0f KB)", outs[i].shown, outs[i].bytes / 1024.0);
+        for (int i = 0; i < nout; i++) {
+            fputc(' ', stderr);
+            diag_put(stderr, outs[i].shown);
+            fprintf(stderr, " (%.0f KB)", outs[i].bytes / 1024.0);
+        }
         fprintf(stderr, "\n");
     }
 

@@ -202,13 +202,14 @@ static int selected(const struct frames_opts *f, long long step);
 /* The most frames a timeline can have when the run records nrec steps
  * (record k is step k): the same selection timeline_build makes, counted
  * without the trace. */
-static long long timeline_bound(const struct scene *s, long long nrec)
+static long long timeline_bound(const struct scene *s, long long nrec, long long *pictures)
 {
     const struct frames_opts *f = &s->frames;
     long long sel = 0;
     for (long long r = 0; r < nrec; r++)
         sel += selected(f, r) || r >= nrec - f->last || r == nrec - 1;
     double hold = ceil(f->hold * s->canvas.fps.num / s->canvas.fps.den - 1e-9);
+    *pictures = sel;            /* distinct pictures: repeats are not redrawn */
     return sel * f->per_step + (long long)hold;
 }
 
@@ -229,7 +230,7 @@ static void check_budget(struct scene *s, const struct snode *root)
     const struct snode *tsec = snode_get(root, "trainer"), *fsec = snode_get(root, "frames");
     const struct diag_loc *tloc = tsec ? &tsec->loc : &root->loc;
     const struct diag_loc *floc = fsec ? &fsec->loc : &root->loc;
-    long long frames = -1;
+    long long frames = -1, pictures = 0;
     for (int i = 0; i < s->nruns; i++) {
         const struct run *r = &s->runs[i];
         if (!r->trainer || !r->trainer_opts || !r->trainer->max_steps || s->canvas.fps.num <= 0)
@@ -247,9 +248,12 @@ static void check_budget(struct scene *s, const struct snode *root)
             limit_error(tloc, LIMIT_WORK, fmt, steps);
             continue;
         }
-        long long n = timeline_bound(s, steps + 1);
+        long long pics;
+        long long n = timeline_bound(s, steps + 1, &pics);
         if (n > frames)
             frames = n;
+        if (pics > pictures)
+            pictures = pics;
     }
     if (frames < 0)
         return;
@@ -260,11 +264,29 @@ static void check_budget(struct scene *s, const struct snode *root)
     }
     const struct snode *csec = snode_get(root, "canvas");
     long long px = (long long)s->canvas.width * s->canvas.height;
+    if (px > limit_get(LIMIT_PIXELS)) {
+        char fmt[96];
+        snprintf(fmt, sizeof fmt, "a %dx%d frame is %%lld pixels", s->canvas.width,
+                 s->canvas.height);
+        limit_error(csec ? &csec->loc : &root->loc, LIMIT_PIXELS, fmt, px);
+        return;
+    }
     if (px > 0 && frames > limit_get(LIMIT_PIXEL_FRAMES) * 1000000 / px) {
         char fmt[128];
         snprintf(fmt, sizeof fmt, "%%lld frames of %dx%d are %.0f megapixels", s->canvas.width,
                  s->canvas.height, (double)frames * (double)px / 1e6);
         limit_error(csec ? &csec->loc : &root->loc, LIMIT_PIXEL_FRAMES, fmt, frames);
+    }
+    long long rows_drawn = 0;
+    for (int i = 0; i < s->npanels; i++)
+        if (s->panels[i].kind && s->panels[i].kind->draws_rows)
+            rows_drawn += s->data.n;
+    if (rows_drawn > 0 && pictures > limit_get(LIMIT_POINTS_DRAWN) / rows_drawn) {
+        char fmt[160];
+        snprintf(fmt, sizeof fmt, "drawing %lld data points in each of %%lld pictures is %.3g "
+                 "points", rows_drawn, (double)rows_drawn * (double)pictures);
+        const struct snode *dsec = snode_get(root, "data");
+        limit_error(dsec ? &dsec->loc : &root->loc, LIMIT_POINTS_DRAWN, fmt, pictures);
     }
     const struct snode *osec = snode_get(root, "outputs");
     const struct snode *pv = osec ? snode_get(osec, "poster") : NULL;
@@ -625,7 +647,8 @@ struct scene *scene_load(const char *path)
     if ((v = get_scalar(root, "seed", 0, NULL))) {
         int seed;
         if (!v->plain || param_parse_int(v->str, &seed) != 0 || seed < 0)
-            diag_error(&v->loc, "'seed' must be a whole number >= 0, not '%s'", v->str);
+            diag_error(&v->loc, "'seed' must be a whole number from 0 to 2147483647, not '%s'",
+                       v->str);
         else
             s->seed = seed;
     }
@@ -726,7 +749,9 @@ struct scene *scene_load(const char *path)
     struct trace *probes = xcalloc((size_t)s->nruns, sizeof(struct trace));
     struct trainer_input in;
     scene_input(s, &in);
-    for (int i = 0; i < s->nruns; i++)
+    /* Not when the data failed: the channels' shapes follow the data (one
+     * weight per feature), and a second error about {w[1]} would mislead. */
+    for (int i = 0; i < s->nruns && !data_failed; i++)
         if (s->runs[i].model && s->runs[i].model_opts && s->runs[i].trainer)
             trainer_define_channels(&probes[i], &s->runs[i], &in);
     load_panels(s, snode_get(root, "panels"), &root->loc, offers, probes);

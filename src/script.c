@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "limit.h"
@@ -288,6 +289,38 @@ static int check_tag(struct script_parser *p, const yaml_char_t *tag, yaml_mark_
     return -1;
 }
 
+/* The code point of the UTF-8 sequence at s (libyaml has checked the
+ * encoding). */
+static unsigned long decode_at(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80)
+        return u[0];
+    if (u[0] < 0xE0)
+        return (u[0] & 0x1Fu) << 6 | (u[1] & 0x3Fu);
+    if (u[0] < 0xF0)
+        return (u[0] & 0x0Ful) << 12 | (u[1] & 0x3Ful) << 6 | (u[2] & 0x3Fu);
+    return (u[0] & 0x07ul) << 18 | (u[1] & 0x3Ful) << 12 | (u[2] & 0x3Ful) << 6 | (u[3] & 0x3Fu);
+}
+
+/* Offset of the first noncharacter (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) in
+ * valid UTF-8, or len. YAML lets them through, but they are not text, and
+ * cairo refuses to draw a string holding one. */
+static size_t noncharacter_at(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0xEF || (c & 0xC0) == 0x80)
+            continue;
+        if (c >= 0xF8 || i + (c >= 0xF0 ? 3 : 2) >= len)
+            continue;
+        unsigned long cp = decode_at(s + i);
+        if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+            return i;
+    }
+    return len;
+}
+
 static struct snode *parse_scalar(struct script_parser *p)
 {
     const yaml_event_t *e = &p->event;
@@ -300,6 +333,12 @@ static struct snode *parse_scalar(struct script_parser *p)
      * short without a word, e.g. "abc\0/../x" read as "abc". */
     if (memchr(value, '\0', len)) {
         diag_error(&n->loc, "a NUL character (\\0) is not allowed in a script value");
+        return NULL;
+    }
+    size_t bad = noncharacter_at(value, len);
+    if (bad < len) {
+        diag_error(&n->loc, "the character U+%04lX is a Unicode noncharacter, not text: remove it",
+                   decode_at(value + bad));
         return NULL;
     }
     if ((long long)len > limit_get(LIMIT_STRING_BYTES)) {
@@ -627,6 +666,15 @@ struct script *script_parse(const char *path, const char *text, size_t len)
  * trust when the parser sees one contiguous buffer. */
 static char *read_file(const char *path, size_t *len)
 {
+    /* A FIFO would block the open until a writer came, and a device could
+     * be endless: scripts are regular files (stat()ed, not opened). */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        diag_fail("cannot read '%s': %s, not a scene script file", path,
+                  S_ISFIFO(st.st_mode) ? "a named pipe (FIFO)" : S_ISSOCK(st.st_mode) ? "a socket"
+                  : "a device");
+        return NULL;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         diag_fail("cannot read '%s': %s", path, strerror(errno));

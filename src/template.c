@@ -1,43 +1,65 @@
 /* template: checking and expanding "{name:.2f}" templates (see template.h). */
 #include "template.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Parses "[digits]" at s + *i; -1 with *why set if it is not one. */
-static int parse_index(const char *s, size_t *i, const char **why)
+/* A field as parsed: the name, up to two indices and the printf format. */
+struct field {
+    char name[64];
+    int nidx;                   /* 0, 1 or 2 */
+    long long idx[2];           /* LLONG_MAX when the digits overflow */
+    const char *digits[2];      /* the index as written, for messages */
+    int ndigits[2];
+    char fmt[16];
+};
+
+/* Parses "[digits]" at s + *i into f's next index, with overflow checking
+ * (an index too large for a long long saturates at LLONG_MAX: it is past
+ * the end of any channel, which field_offset reports with the digits as
+ * written). -1 with *why set if it is not "[digits]". */
+static int parse_index(const char *s, size_t *i, struct field *f, const char **why)
 {
     (*i)++;
     if (s[*i] < '0' || s[*i] > '9') {
         *why = "expected a whole number inside '[...]', e.g. {p[0]}";
         return -1;
     }
-    long v = 0;
+    while (s[*i] == '0' && s[*i + 1] >= '0' && s[*i + 1] <= '9')
+        (*i)++;                 /* leading zeros: "007" reads as 7 */
+    long long v = 0;
+    int k = f->nidx;
+    f->digits[k] = s + *i;
     while (s[*i] >= '0' && s[*i] <= '9') {
-        if (v > 1000000000L) {
-            *why = "index too large";
-            return -1;
-        }
-        v = v * 10 + (s[(*i)++] - '0');
+        int d = s[(*i)++] - '0';
+        if (v > (LLONG_MAX - d) / 10)
+            v = LLONG_MAX;
+        else
+            v = v * 10 + d;
     }
+    f->ndigits[k] = (int)(s + *i - f->digits[k]);
     if (s[*i] != ']') {
         *why = "expected ']' after the index";
         return -1;
     }
     (*i)++;
-    return (int)v;
+    f->idx[k] = v;
+    f->nidx++;
+    return 0;
 }
 
 /* Parses "{name[i][j]:spec}" at s (just after '{'); the indices and the spec
- * are optional. Fills name, the indices (-1 when absent) and the printf
- * format; returns the length consumed up to and including '}', or -1 with
- * *why set. */
-static int parse_field(const char *s, char *name, size_t nn, int idx[2], char *fmt, size_t nf,
-                       const char **why)
+ * are optional. Fills f; returns the length consumed up to and including
+ * '}', or -1 with *why set. */
+static int parse_field(const char *s, struct field *f, const char **why)
 {
-    size_t i = 0;
-    idx[0] = idx[1] = -1;
+    size_t i = 0, nn = sizeof(f->name), nf = sizeof(f->fmt);
+    char *name = f->name, *fmt = f->fmt;
+    f->nidx = 0;
+    f->idx[0] = f->idx[1] = -1;
+    fmt[0] = '\0';
     while (s[i] && s[i] != '}' && s[i] != ':' && s[i] != '{' && s[i] != '[') {
         if (i + 1 >= nn) {
             *why = "name too long";
@@ -55,11 +77,9 @@ static int parse_field(const char *s, char *name, size_t nn, int idx[2], char *f
         *why = "empty '{}': put a value name inside, e.g. {step}";
         return -1;
     }
-    size_t end = i;
     for (int k = 0; k < 2 && s[i] == '['; k++)
-        if ((idx[k] = parse_index(s, &i, why)) < 0)
+        if (parse_index(s, &i, f, why) < 0)
             return -1;
-    name[end] = '\0';
     if (s[i] == '[') {
         *why = "at most two indices, as in {q[3][1]}";
         return -1;
@@ -68,7 +88,6 @@ static int parse_field(const char *s, char *name, size_t nn, int idx[2], char *f
         *why = "unclosed '{' (write '{{' for a literal brace)";
         return -1;
     }
-    fmt[0] = '\0';
     if (s[i] == ':') {
         i++;
         int prec = -1;
@@ -113,41 +132,76 @@ static int parse_field(const char *s, char *name, size_t nn, int idx[2], char *f
     return (int)i + 1;
 }
 
-/* The flat index of a field's value in channel c, or -1 with *why set. */
-static int field_offset(const struct trace *t, int c, const int idx[2], char *why, size_t n)
+/* How many indices a channel takes: 0 for a scalar (1 x 1), 1 for a vector
+ * (1 x n or n x 1), 2 for a table (rows x cols, both above 1). -1 for a
+ * shape no channel should have (empty or negative). */
+static int channel_rank(const struct trace_channel *ch)
 {
+    if (ch->rows < 1 || ch->cols < 1)
+        return -1;
+    if (ch->rows == 1 && ch->cols == 1)
+        return 0;
+    return ch->rows == 1 || ch->cols == 1 ? 1 : 2;
+}
+
+/* The flat index of field f's value in channel c of t, or -1 with why
+ * filled. Every index is bounded by the channel's shape, so a result >= 0
+ * is always inside the channel (0 <= offset < rows * cols). */
+static long long field_offset(const struct trace *t, int c, const struct field *f, char *why,
+                              size_t n)
+{
+    if (c < 0 || c >= t->nchan) {
+        snprintf(why, n, "unknown value '%s'", f->name);
+        return -1;
+    }
     const struct trace_channel *ch = &t->chan[c];
-    if (idx[0] < 0) {
-        if (ch->rows * ch->cols == 1)
-            return 0;
-        if (ch->rows == 1)
-            snprintf(why, n, "'%s' holds %d values: pick one, e.g. {%s[0]}", ch->name, ch->cols,
-                     ch->name);
+    const char *nm = ch->name;
+    int rank = channel_rank(ch);
+    long long size = (long long)ch->rows * ch->cols;
+    if (rank < 0) {
+        snprintf(why, n, "'%s' holds no values", nm);
+        return -1;
+    }
+    if (f->nidx != rank) {
+        if (rank == 0)
+            snprintf(why, n, "'%s' is a single value, not a vector: write {%s}", nm, nm);
+        else if (rank == 1 && f->nidx == 0)
+            snprintf(why, n, "'%s' holds %lld values: pick one, e.g. {%s[0]}", nm, size, nm);
+        else if (rank == 1)
+            snprintf(why, n, "'%s' is a vector of %lld values, not a table: write one index, "
+                     "e.g. {%s[0]}", nm, size, nm);
+        else if (f->nidx == 0)
+            snprintf(why, n, "'%s' is a %dx%d table: pick a cell, e.g. {%s[0][0]}", nm,
+                     ch->rows, ch->cols, nm);
         else
-            snprintf(why, n, "'%s' is a %dx%d table: pick a cell, e.g. {%s[0][0]}", ch->name,
-                     ch->rows, ch->cols, ch->name);
-        return -1;
-    }
-    if (idx[1] < 0) {
-        int size = ch->rows == 1 ? ch->cols : ch->rows * ch->cols;
-        if (ch->rows > 1) {
             snprintf(why, n, "'%s' is a %dx%d table: give a row and a column, e.g. {%s[0][0]}",
-                     ch->name, ch->rows, ch->cols, ch->name);
-            return -1;
-        }
-        if (idx[0] >= size) {
-            snprintf(why, n, "index %d is past the end of '%s' (%d value%s: 0 to %d)", idx[0],
-                     ch->name, size, size == 1 ? "" : "s", size - 1);
-            return -1;
-        }
-        return idx[0];
-    }
-    if (idx[0] >= ch->rows || idx[1] >= ch->cols) {
-        snprintf(why, n, "[%d][%d] is outside '%s', a %dx%d table", idx[0], idx[1], ch->name,
-                 ch->rows, ch->cols);
+                     nm, ch->rows, ch->cols, nm);
         return -1;
     }
-    return idx[0] * ch->cols + idx[1];
+    if (rank == 0)
+        return 0;
+    for (int k = 0; k < f->nidx; k++)
+        if (f->idx[k] < 0) {    /* parse_field never gives one; be safe */
+            snprintf(why, n, "a negative index in '%s'", nm);
+            return -1;
+        }
+    if (rank == 1) {
+        if (f->idx[0] >= size) {
+            snprintf(why, n, "index %.*s is past the end of '%s' (%lld values: %s[0] .. %s[%lld])",
+                     f->ndigits[0] > 40 ? 40 : f->ndigits[0], f->digits[0], nm, size, nm, nm,
+                     size - 1);
+            return -1;
+        }
+        return f->idx[0];
+    }
+    if (f->idx[0] >= ch->rows || f->idx[1] >= ch->cols) {
+        snprintf(why, n, "[%.*s][%.*s] is outside '%s', a %dx%d table (%s[0][0] .. %s[%d][%d])",
+                 f->ndigits[0] > 24 ? 24 : f->ndigits[0], f->digits[0],
+                 f->ndigits[1] > 24 ? 24 : f->ndigits[1], f->digits[1], nm, ch->rows, ch->cols,
+                 nm, nm, ch->rows - 1, ch->cols - 1);
+        return -1;
+    }
+    return f->idx[0] * ch->cols + f->idx[1];
 }
 
 int template_check(const char *text, const struct diag_loc *loc, int quoted,
@@ -169,10 +223,10 @@ int template_check(const char *text, const struct diag_loc *loc, int quoted,
         }
         if (*s != '{')
             continue;
-        char name[64], fmt[16];
-        int idx[2];
+        struct field fld;
+        const char *name = fld.name;
         const char *why = NULL;
-        int len = parse_field(s + 1, name, sizeof(name), idx, fmt, sizeof(fmt), &why);
+        int len = parse_field(s + 1, &fld, &why);
         if (len < 0) {
             /* Show the field as written, up to its closing brace. */
             int flen = 1;
@@ -213,9 +267,10 @@ int template_check(const char *text, const struct diag_loc *loc, int quoted,
                 diag_error(&at, "unknown value '%s' in %s; this scene provides: %s", name, context, list);
             errors++;
         } else {
-            char whybuf[160];
-            if (field_offset(probe, c, idx, whybuf, sizeof(whybuf)) < 0) {
-                diag_error(&at, "bad template field in %s: %s", context, whybuf);
+            char whybuf[256];
+            if (field_offset(probe, c, &fld, whybuf, sizeof(whybuf)) < 0) {
+                diag_error(&at, "bad template field '%.*s' in %s: %s", len + 1 > 60 ? 60 : len + 1,
+                           s, context, whybuf);
                 errors++;
             }
         }
@@ -250,21 +305,27 @@ void template_expand(const char *text, const struct trace *t, int rec, char *buf
             buf[o++] = *s;
             continue;
         }
-        char name[64], fmt[16], val[64], whybuf[160];
-        int idx[2];
+        struct field fld;
+        char val[64], whybuf[256];
         const char *why;
-        int len = parse_field(s + 1, name, sizeof(name), idx, fmt, sizeof(fmt), &why);
+        int len = parse_field(s + 1, &fld, &why);
         if (len < 0) {
             buf[o++] = *s;
             continue;
         }
-        int c = trace_channel(t, name), off = -1;
-        if (c >= 0)
-            off = field_offset(t, c, idx, whybuf, sizeof(whybuf));
-        double v = off >= 0 ? trace_row(t, rec, c)[off] : NAN;
+        /* template_check refuses what does not resolve; should one reach
+         * here anyway (an unchecked text, another trace, a record out of
+         * range), it shows as "?" and nothing outside the trace is read. */
+        int c = trace_channel(t, fld.name);
+        long long off = c >= 0 ? field_offset(t, c, &fld, whybuf, sizeof(whybuf)) : -1;
+        int ok = off >= 0 && off < trace_size(t, c) && rec >= 0 && rec < t->nrec;
+        double v = ok ? trace_row(t, rec, c)[off] : NAN;
+        const char *fmt = fld.fmt;
         /* Past 1e15 fixed notation is a wall of digits: a diverging run
          * reads as 1.2e+150, not as 150 digits. */
-        if (!isfinite(v) || !fmt[0] || fabs(v) >= 1e15)
+        if (!ok)
+            snprintf(val, sizeof(val), "?");
+        else if (!isfinite(v) || !fmt[0] || fabs(v) >= 1e15)
             template_format_value(v, val, sizeof(val));
         else
             snprintf(val, sizeof(val), fmt, v);

@@ -1151,7 +1151,7 @@ static void rejected_script_leaves_the_earlier_render_untouched(void)
 /* The scene folder is replaced as a whole (commit.h): a folder squatting on
  * the poster's name goes with the old set, and whatever is on disk
  * afterwards, the manifest describes it. A render that fails before the
- * swap (here: an unknown kind of file in the way of the trace) leaves the
+ * swap (here: a trace that cannot be written) leaves the
  * earlier set byte for byte. */
 static void scene_folder_is_replaced_whole_or_not_at_all(void)
 {
@@ -1183,8 +1183,13 @@ static void scene_folder_is_replaced_whole_or_not_at_all(void)
     strf(cmd, sizeof cmd, "mkdir '%s' '%s' && cp -p '%s' '%s' '%s' '%s/'", keep, trace, gif, mp4,
          manifest, keep);
     CHECK(system(cmd) == 0);
-    int rc = mlanim("render -q --scale %g --trace '%s' -o '%s' '%s'", SCALE, trace, out,
-                    SOURCE_DIR "/scenes/gd-line.yaml");
+    /* A folder as --trace is refused before anything runs (exit 2); a trace
+     * that cannot be written (no such folder under /proc) fails the render
+     * after every output is made, before the swap. */
+    CHECK(mlanim("render -q --scale %g --trace '%s' -o '%s' '%s'", SCALE, trace, out,
+                 SOURCE_DIR "/scenes/gd-line.yaml") == 2);
+    int rc = mlanim("render -q --scale %g --trace /proc/mlanim-none/t.json -o '%s' '%s'", SCALE,
+                    out, SOURCE_DIR "/scenes/gd-line.yaml");
     CHECK(rc == 1);
     char k1[PATH_MAX], k2[PATH_MAX], k3[PATH_MAX];
     strf(k1, sizeof k1, "%s/gd-line.gif", keep);

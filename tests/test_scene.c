@@ -224,12 +224,126 @@ static void templates_index_vector_and_table_channels(void)
     CHECK(template_check("{r}", &loc, 0, &t, "title") == -1);
     fclose(f);
     diag_set_stream(NULL);
-    CHECK(strstr(out, "index 4 is past the end of 'p' (4 values: 0 to 3)") != NULL);
+    CHECK(strstr(out, "x.yaml:2:8: error: bad template field '{p[4]}' in title: index 4 is past "
+                      "the end of 'p' (4 values: p[0] .. p[3])") != NULL);
     CHECK(strstr(out, "'p' holds 4 values: pick one, e.g. {p[0]}") != NULL);
-    CHECK(strstr(out, "[16][0] is outside 'q', a 16x4 table") != NULL);
+    CHECK(strstr(out, "[16][0] is outside 'q', a 16x4 table (q[0][0] .. q[15][3])") != NULL);
     CHECK(strstr(out, "'q' is a 16x4 table: give a row and a column") != NULL);
     CHECK(strstr(out, "expected a whole number inside '[...]'") != NULL);
     CHECK(strstr(out, "this scene provides: step, p[0..3], q[16][4]") != NULL);
+    trace_release(&t);
+}
+
+/* The shapes a logistic model on 2-D data records: w is 1 x 2, b 1 x 1. */
+static void logistic_like_trace(struct trace *t)
+{
+    memset(t, 0, sizeof(*t));
+    trace_channel_add(t, "step");
+    trace_channel_add_shaped(t, "w", 1, 2);
+    trace_channel_add_shaped(t, "b", 1, 1);
+    trace_channel_add_shaped(t, "col", 3, 1);   /* a column vector */
+    trace_channel_add_shaped(t, "q", 2, 3);
+    trace_channel_add(t, "loss");
+    double *row = trace_append(t);
+    for (int i = 0; i < t->width; i++)
+        row[i] = 10 + i;
+}
+
+/* Runs template_check with diagnostics captured into out; returns its rc. */
+static int check_captured(const char *text, const struct trace *t, char *out, size_t n)
+{
+    memset(out, 0, n);
+    FILE *f = fmemopen(out, n - 1, "w");
+    diag_set_stream(f);
+    struct diag_loc loc = {"x.yaml", 4, 10};
+    int rc = template_check(text, &loc, 0, t, "title");
+    fclose(f);
+    diag_set_stream(NULL);
+    return rc;
+}
+
+static void template_indices_past_2_to_the_32_do_not_wrap(void)
+{
+    struct trace t;
+    logistic_like_trace(&t);
+    char out[1024];
+    CHECK(check_captured("{w[4294967296]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "x.yaml:4:10: error: bad template field '{w[4294967296]}' in title: index "
+                      "4294967296 is past the end of 'w' (2 values: w[0] .. w[1])") != NULL);
+    CHECK(check_captured("{w[4294967297]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "index 4294967297 is past the end of 'w'") != NULL);
+    CHECK(check_captured("{w[2147483648]}", &t, out, sizeof(out)) == -1);
+    CHECK(check_captured("{w[18446744073709551616]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "index 18446744073709551616 is past the end of 'w'") != NULL);
+    CHECK(check_captured("{w[99999999999999999999999999999999]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "index 99999999999999999999999999999999 is past the end") != NULL);
+    CHECK(check_captured("{q[4294967296][0]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "[4294967296][0] is outside 'q', a 2x3 table (q[0][0] .. q[1][2])") != NULL);
+    CHECK(check_captured("{q[0][4294967297]}", &t, out, sizeof(out)) == -1);
+    CHECK(check_captured("{col[4294967298]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "index 4294967298 is past the end of 'col' (3 values: col[0] .. col[2])") != NULL);
+    /* In range, with leading zeros, still fine. */
+    CHECK(check_captured("{w[1]} {w[0001]} {q[1][2]} {col[2]}", &t, out, sizeof(out)) == 0);
+    CHECK(out[0] == '\0');
+
+    /* Expansion never wraps either, whatever it is given. */
+    char buf[128];
+    template_expand("{w[4294967296]}|{w[4294967297]}|{q[4294967296][0]}|{w[1]}|{w[001]}", &t, 0,
+                    buf, sizeof(buf));
+    CHECK_STR(buf, "?|?|?|12|12");
+    trace_release(&t);
+}
+
+static void template_index_on_a_scalar_is_refused(void)
+{
+    struct trace t;
+    logistic_like_trace(&t);
+    char out[1024];
+    CHECK(check_captured("{b[0]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "x.yaml:4:10: error: bad template field '{b[0]}' in title: 'b' is a single "
+                      "value, not a vector: write {b}") != NULL);
+    CHECK(check_captured("b={b[0][0]:.2f}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "x.yaml:4:12: error: bad template field '{b[0][0]:.2f}' in title: 'b' is a "
+                      "single value, not a vector: write {b}") != NULL);
+    CHECK(check_captured("{step[0]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "'step' is a single value, not a vector: write {step}") != NULL);
+    CHECK(check_captured("{b} {step} {loss:.3f}", &t, out, sizeof(out)) == 0);
+    char buf[64];
+    template_expand("{b[0]}|{b}|{b[1]}", &t, 0, buf, sizeof(buf));
+    CHECK_STR(buf, "?|13|?");
+    trace_release(&t);
+}
+
+static void template_index_count_must_match_the_shape(void)
+{
+    struct trace t;
+    logistic_like_trace(&t);
+    char out[1024];
+    CHECK(check_captured("{w[0][0]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "x.yaml:4:10: error: bad template field '{w[0][0]}' in title: 'w' is a "
+                      "vector of 2 values, not a table: write one index, e.g. {w[0]}") != NULL);
+    CHECK(check_captured("{col[0][0]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "'col' is a vector of 3 values, not a table") != NULL);
+    CHECK(check_captured("{w[1][0]}", &t, out, sizeof(out)) == -1);
+    CHECK(check_captured("{w}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "'w' holds 2 values: pick one, e.g. {w[0]}") != NULL);
+    CHECK(check_captured("{q[1]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "'q' is a 2x3 table: give a row and a column, e.g. {q[0][0]}") != NULL);
+    CHECK(check_captured("{q}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "'q' is a 2x3 table: pick a cell, e.g. {q[0][0]}") != NULL);
+    CHECK(check_captured("{q[0][0][0]}", &t, out, sizeof(out)) == -1);
+    CHECK(strstr(out, "at most two indices") != NULL);
+    /* Unchecked text expands to "?" for every mismatch, never to a
+     * neighbouring value. */
+    char buf[128];
+    template_expand("{w[0][0]}|{w[0][1]}|{w}|{q[1]}|{q}|{col[0][0]}|{nope}|{q[1][2]}|{col[2]}",
+                    &t, 0, buf, sizeof(buf));
+    CHECK_STR(buf, "?|?|?|?|?|?|?|22|16");
+    /* A record that does not exist reads nothing either. */
+    template_expand("{w[1]} {step}", &t, 5, buf, sizeof(buf));
+    CHECK_STR(buf, "? ?");
+    template_expand("{w[1]} {step}", &t, -1, buf, sizeof(buf));
+    CHECK_STR(buf, "? ?");
     trace_release(&t);
 }
 
@@ -278,5 +392,8 @@ int main(void)
     RUN(templates_index_vector_and_table_channels);
     RUN(templates_show_huge_values_in_e_notation);
     RUN(template_precision_with_many_digits_is_refused);
+    RUN(template_indices_past_2_to_the_32_do_not_wrap);
+    RUN(template_index_on_a_scalar_is_refused);
+    RUN(template_index_count_must_match_the_shape);
     return CHECK_SUMMARY();
 }

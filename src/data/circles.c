@@ -22,8 +22,8 @@ static const struct param_spec circles_params[] = {
      .def = "0.05", .ranged = 1, .lo = 0, .hi = INFINITY,
      .doc = "standard deviation of the Gaussian noise on both coordinates"},
     {.name = "factor", .type = PARAM_DOUBLE, .offset = offsetof(struct circles_opts, factor),
-     .def = "0.5", .ranged = 1, .lo = 0, .lo_open = 1, .hi = 1,
-     .doc = "radius of the inner circle over that of the outer one (below 1)"},
+     .def = "0.5", .ranged = 1, .lo = 0, .lo_open = 1, .hi = 1, .hi_open = 1,
+     .doc = "radius of the inner circle over that of the outer one"},
     {0},
 };
 
@@ -33,12 +33,6 @@ static int circles_make(const void *o, struct rng *r, const struct data_ctx *ctx
     const struct circles_opts *opt = o;
     /* The table's bounds are inclusive at the top; equal radii would make
      * the two classes the same circle. */
-    if (opt->factor >= 1) {
-        const struct snode *v = snode_get(ctx->node, "factor");
-        diag_error(v ? &v->loc : ctx->loc, "'factor' in data 'circles' must be below 1 "
-                   "(the inner radius over the outer one; got %g)", opt->factor);
-        return -1;
-    }
     static const char *const names[] = {"outer", "inner"};
     int n_outer = opt->n / 2, n_inner = opt->n - n_outer;
     dataset_alloc(d, opt->n, 2, 0, 1);

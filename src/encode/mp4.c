@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "encode.h"
 #include "libav.h"
+#include "limit.h"
 #include "param.h"
 
 const char *const mp4_presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
@@ -51,6 +52,9 @@ static enum AVPixelFormat mp4_pix_fmt(const void *opts, int transparent)
     return mo->chroma == 1 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
 }
 
+/* x264's default lookahead at the presets from fast to slower. */
+#define MP4_LOOKAHEAD 40
+
 static int mp4_set_options(AVCodecContext *c, const void *opts)
 {
     const struct mp4_opts *mo = opts;
@@ -62,6 +66,19 @@ static int mp4_set_options(AVCodecContext *c, const void *opts)
          * plots much better than its film defaults. */
         (err = av_opt_set(c->priv_data, "tune", "animation", 0)) < 0 ||
         (err = av_opt_set_double(c->priv_data, "crf", mo->crf, 0)) < 0)
+        return err;
+    /* x264 keeps its lookahead (40 frames at these presets) and, for each
+     * reference and B-frame, the picture with its interpolated planes: at
+     * 8K that is gigabytes. Frames too large for the memory-mb budget get a
+     * shorter lookahead, and when even that does not fit, one reference and
+     * no B-frames (1.5 GB at 8K instead of 7). Lesson sizes (1080p and
+     * below) keep x264's own settings, and their bytes. */
+    long long frame = (long long)c->width * c->height * (mo->chroma == 1 ? 3 : 3 / 2.0);
+    long long fit = (limit_get(LIMIT_MEMORY_MB) << 20) / (frame > 0 ? frame : 1) - 16;
+    if (fit < MP4_LOOKAHEAD &&
+        (err = av_opt_set_int(c->priv_data, "rc-lookahead", fit < 0 ? 0 : fit, 0)) < 0)
+        return err;
+    if (fit < 8 && (err = av_opt_set(c->priv_data, "x264-params", "ref=1:bframes=0", 0)) < 0)
         return err;
     return 0;
 }

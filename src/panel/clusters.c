@@ -44,9 +44,9 @@ static const struct param_spec clusters_params[] = {
      .def = "converged: no point changed cluster",
      .doc = "status line at the end of a run that converged"},
     {.name = "x_range", .type = PARAM_NUMBERS, .offset = offsetof(struct clusters_opts, x_range),
-     .count = 2, .doc = "[lo, hi] of the x axis (default: the data and centroids, padded)"},
+     .count = 2, .interval = 1, .doc = "[lo, hi] of the x axis (default: the data and centroids, padded)"},
     {.name = "y_range", .type = PARAM_NUMBERS, .offset = offsetof(struct clusters_opts, y_range),
-     .count = 2, .doc = "[lo, hi] of the y axis (default: the data and centroids, padded)"},
+     .count = 2, .interval = 1, .doc = "[lo, hi] of the y axis (default: the data and centroids, padded)"},
     {.name = "equal", .type = PARAM_BOOL, .offset = offsetof(struct clusters_opts, equal),
      .def = "true", .doc = "same scale on both axes, so distances look like distances"},
     {.name = "regions", .type = PARAM_BOOL, .offset = offsetof(struct clusters_opts, regions),
@@ -339,4 +339,5 @@ const struct panel_kind panel_clusters = {
              .requires = (const char *const[]){"points", "centroids", "kmeans-steps", NULL}},
     .templates = clusters_templates,
     .draw = clusters_draw,
+    .draws_rows = 1,
 };

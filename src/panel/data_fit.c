@@ -20,9 +20,9 @@ static const struct param_spec data_fit_params[] = {
     {.name = "y_label", .type = PARAM_STRING, .offset = offsetof(struct data_fit_opts, y_label),
      .def = "y", .doc = "y axis label"},
     {.name = "x_range", .type = PARAM_NUMBERS, .offset = offsetof(struct data_fit_opts, x_range),
-     .count = 2, .doc = "[lo, hi] of the x axis (default: the data's, padded)"},
+     .count = 2, .interval = 1, .doc = "[lo, hi] of the x axis (default: the data's, padded)"},
     {.name = "y_range", .type = PARAM_NUMBERS, .offset = offsetof(struct data_fit_opts, y_range),
-     .count = 2, .doc = "[lo, hi] of the y axis (default: the data's, padded)"},
+     .count = 2, .interval = 1, .doc = "[lo, hi] of the y axis (default: the data's, padded)"},
     {.name = "point_color", .type = PARAM_COLOR, .offset = offsetof(struct data_fit_opts, point_color),
      .def = "#1f77b4", .doc = "colour of the data points"},
     {.name = "line_color", .type = PARAM_COLOR, .offset = offsetof(struct data_fit_opts, line_color),
@@ -87,4 +87,5 @@ const struct panel_kind panel_data_fit = {
              .requires = (const char *const[]){"data-1d", "predict-1d", NULL}},
     .templates = data_fit_templates,
     .draw = data_fit_draw,
+    .draws_rows = 1,
 };

@@ -45,10 +45,10 @@ static const struct param_spec decision_boundary_params[] = {
      .offset = offsetof(struct decision_boundary_opts, y_label),
      .doc = "vertical axis label (default: the second feature's name, or x2)"},
     {.name = "x_range", .type = PARAM_NUMBERS,
-     .offset = offsetof(struct decision_boundary_opts, x_range), .count = 2,
+     .offset = offsetof(struct decision_boundary_opts, x_range), .count = 2, .interval = 1,
      .doc = "[lo, hi] of the horizontal axis (default: the data's, padded)"},
     {.name = "y_range", .type = PARAM_NUMBERS,
-     .offset = offsetof(struct decision_boundary_opts, y_range), .count = 2,
+     .offset = offsetof(struct decision_boundary_opts, y_range), .count = 2, .interval = 1,
      .doc = "[lo, hi] of the vertical axis (default: the data's, padded)"},
     {.name = "color0", .type = PARAM_COLOR,
      .offset = offsetof(struct decision_boundary_opts, color0), .def = "#1f77b4",
@@ -441,4 +441,5 @@ const struct panel_kind panel_decision_boundary = {
              .requires = (const char *const[]){"points", "labels", "classify", NULL}},
     .templates = decision_boundary_templates,
     .draw = decision_boundary_draw,
+    .draws_rows = 1,
 };
