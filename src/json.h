@@ -3,7 +3,9 @@
  * Calls nest like the document: json_object(j, key) ... json_end(j). Inside
  * an object every value takes a key; inside an array the key must be NULL.
  * Numbers that are not finite (a diverged run) are written as null, since
- * JSON has no NaN. Output is pretty-printed with two-space indents so it
+ * JSON has no NaN. Strings are written as valid JSON whatever their bytes:
+ * control characters are escaped and each byte that is not part of valid
+ * UTF-8 becomes U+FFFD. Output is pretty-printed with two-space indents so it
  * diffs well. Errors are sticky (cairo's style): check json_failed once. */
 #ifndef JSON_H
 #define JSON_H

@@ -745,6 +745,220 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
+/* ---- text that is not UTF-8, and long cells in messages ------------------ */
+
+static void csv_invalid_utf8_class_cell_is_refused_at_the_cell(void)
+{
+    write_text("t.csv", "x1,x2,cls\n1,2,\xff\xfe\n2,3,b\n");
+    struct load l = load("file: t.csv\nfeatures: [x1, x2]\nlabel: cls\n");
+    CHECK_ERR(l, "@/t.csv:2:5: error: invalid UTF-8 in a class name (byte 0xFF): the CSV file "
+              "must be UTF-8 text\n");
+    done(&l);
+}
+
+static void csv_every_kind_of_invalid_utf8_in_a_class_cell_is_refused(void)
+{
+    static const struct { const char *cell; unsigned byte; int col; } bad[] = {
+        {"\xc0\x80", 0xC0, 3},          /* overlong NUL */
+        {"\xc1\xbf", 0xC1, 3},          /* overlong '\x7f' */
+        {"a\xe0\x80\xaf", 0xE0, 3},     /* overlong '/' in three bytes */
+        {"\xf0\x82\x82\xac", 0xF0, 3},  /* overlong euro sign in four */
+        {"\xed\xa0\x80", 0xED, 3},      /* surrogate U+D800 */
+        {"\xed\xbf\xbf", 0xED, 3},      /* surrogate U+DFFF */
+        {"\xf4\x90\x80\x80", 0xF4, 3},  /* U+110000 */
+        {"\xf5\x80\x80\x80", 0xF5, 3},
+        {"\xf8\x88\x80\x80\x80", 0xF8, 3},
+        {"\xfe", 0xFE, 3},
+        {"\x80", 0x80, 3},              /* continuation without a lead */
+        {"ab\xe2\x82", 0xE2, 3},        /* cut short at the end of the cell */
+        {"\xe2\x82x", 0xE2, 3},         /* cut short by an ASCII byte */
+        {"\xf0\x9f\x98", 0xF0, 3},
+        {"\"q\xc3\"", 0xC3, 3},         /* inside a quoted cell */
+        {" \xa9", 0xA9, 4},             /* after padding */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char csv[64];
+        snprintf(csv, sizeof csv, "x,k\n1,a\n2,%s\n", bad[i].cell);
+        write_text("t.csv", csv);
+        struct load l = load("file: t.csv\nx: x\nlabel: k\n");
+        CHECK_ERR(l, "@/t.csv:3:%d: error: invalid UTF-8 in a class name (byte 0x%02X): the CSV "
+                  "file must be UTF-8 text\n", bad[i].col, bad[i].byte);
+        done(&l);
+    }
+}
+
+static void csv_noncharacter_in_a_class_cell_is_refused(void)
+{
+    static const struct { const char *cell; const char *cp; } bad[] = {
+        {"\xef\xbf\xbe", "FFFE"}, {"a\xef\xbf\xbf", "FFFF"}, {"\xef\xb7\x90", "FDD0"},
+        {"\xef\xb7\xaf", "FDEF"}, {"\xf0\x9f\xbf\xbe", "1FFFE"}, {"\xf4\x8f\xbf\xbf", "10FFFF"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char csv[64];
+        snprintf(csv, sizeof csv, "x,k\n1,a\n2,%s\n", bad[i].cell);
+        write_text("t.csv", csv);
+        struct load l = load("file: t.csv\nx: x\nlabel: k\n");
+        CHECK_ERR(l, "@/t.csv:3:3: error: the character U+%s in a class name is a Unicode "
+                  "noncharacter, not text: remove it\n", bad[i].cp);
+        done(&l);
+    }
+}
+
+static void csv_valid_utf8_class_names_are_kept(void)
+{
+    /* Two, three and four bytes, U+FFFD itself, the neighbours of the
+     * noncharacters, and the last code point that is text. */
+    static const char *const names[] = {
+        "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbd",
+        "\xef\xb7\x8f", "\xef\xb7\xb0", "\xf4\x8f\xbf\xbd", "\xc2\x80",
+    };
+    struct sbuf csv = {0};
+    sbuf_puts(&csv, "x,k\n");
+    for (int i = 0; i < 8; i++)
+        sbuf_printf(&csv, "%d,%s\n", i, names[i]);
+    write_text("t.csv", csv.buf);
+    sbuf_release(&csv);
+    struct load l = load("file: t.csv\nx: x\nlabel: k\n");
+    CHECK(l.rc == 0);
+    CHECK_STR(l.err, "");
+    CHECK(l.ds.nclasses == 8);
+    for (int i = 0; i < 8 && i < l.ds.nclasses && l.ds.class_names; i++)
+        CHECK_STR(l.ds.class_names[i], names[i]);
+    done(&l);
+}
+
+static void csv_invalid_utf8_in_the_header_is_refused_at_the_name(void)
+{
+    write_text("t.csv", "x\xc0\xaf,y\n1,2\n");
+    struct load l = load("file: t.csv\nx: y\n");
+    CHECK_ERR(l, "@/t.csv:1:1: error: invalid UTF-8 in a column name (byte 0xC0): the CSV file "
+              "must be UTF-8 text\n");
+    done(&l);
+    write_text("t.csv", "a, \"b\xed\xa0\x80\"\n1,2\n");
+    l = load("file: t.csv\nx: a\n");
+    CHECK_ERR(l, "@/t.csv:1:4: error: invalid UTF-8 in a column name (byte 0xED): the CSV file "
+              "must be UTF-8 text\n");
+    done(&l);
+    write_text("t.csv", "a,b\xef\xbf\xbf\n1,2\n");
+    l = load("file: t.csv\nx: a\n");
+    CHECK_ERR(l, "@/t.csv:1:3: error: the character U+FFFF in a column name is a Unicode "
+              "noncharacter, not text: remove it\n");
+    done(&l);
+}
+
+/* A cell of `n` copies of `unit`, between prefix and suffix, as a file. */
+static void write_long_cell(const char *prefix, const char *unit, size_t n, const char *suffix)
+{
+    struct sbuf b = {0};
+    sbuf_puts(&b, prefix);
+    for (size_t i = 0; i < n; i++)
+        sbuf_puts(&b, unit);
+    sbuf_puts(&b, suffix);
+    write_text("t.csv", b.buf);
+    sbuf_release(&b);
+}
+
+#define FORTY(s) s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s s
+
+static void csv_long_bad_cell_is_echoed_cut_to_forty_characters(void)
+{
+    write_long_cell("a,b\n1,", "7", 100000, "x\n");
+    struct load l = load("file: t.csv\nx: a\ny: b\n");
+    CHECK_ERR(l, "@/t.csv:2:3: error: not a number: '" FORTY("7") "...'\n");
+    CHECK(l.err_len < 200);
+    done(&l);
+    /* Cut between characters, never inside one. */
+    write_long_cell("a,b\n1,", "\xc3\xa9", 50000, "\n");
+    l = load("file: t.csv\nx: a\ny: b\n");
+    CHECK_ERR(l, "@/t.csv:2:3: error: not a number: '" FORTY("\xc3\xa9") "...'\n");
+    done(&l);
+    write_long_cell("a,b\n1,", "9", 100000, "\n");
+    l = load("file: t.csv\nx: a\ny: b\n");
+    CHECK_ERR(l, "@/t.csv:2:3: error: number out of range: '" FORTY("9") "...'\n");
+    done(&l);
+    /* Bytes that are not text are shown as \xNN, one character each. */
+    write_long_cell("a,b\n1,", "\xff", 100000, "\n");
+    l = load("file: t.csv\nx: a\ny: b\n");
+    CHECK_ERR(l, "@/t.csv:2:3: error: not a number: '" FORTY("\\xFF") "...'\n");
+    done(&l);
+    write_text("t.csv", "a,b\n1,\"x\x1b[2J\"\n");
+    l = load("file: t.csv\nx: a\ny: b\n");
+    CHECK_ERR(l, "@/t.csv:2:3: error: not a number: 'x\\x1B[2J'\n");
+    done(&l);
+}
+
+static void csv_cell_of_exactly_forty_characters_is_echoed_whole(void)
+{
+    write_text("t.csv", "a,b\n1," FORTY("z") "\n");
+    struct load l = load("file: t.csv\nx: a\ny: b\n");
+    CHECK_ERR(l, "@/t.csv:2:3: error: not a number: '" FORTY("z") "'\n");
+    done(&l);
+    write_text("t.csv", "a,b\n1," FORTY("z") "q\n");
+    l = load("file: t.csv\nx: a\ny: b\n");
+    CHECK_ERR(l, "@/t.csv:2:3: error: not a number: '" FORTY("z") "...'\n");
+    done(&l);
+}
+
+static void csv_long_header_names_are_cut_in_messages(void)
+{
+    write_long_cell("a,", "n", 100000, "\n1,2\n");
+    struct load l = load("file: t.csv\nx: nope\n");
+    CHECK_ERR(l, "scene.yaml:3:4: error: column 'nope' is not in the header of '@/t.csv' "
+              "(it has: a, " FORTY("n") "...)\n");
+    CHECK(l.err_len < 300);
+    done(&l);
+    /* The script can name a long column too (up to the string-bytes limit). */
+    write_long_cell("a,", "n", 10000, "\n1\n");
+    struct sbuf opts = {0};
+    sbuf_puts(&opts, "file: t.csv\nx: a\ny: ");
+    for (int i = 0; i < 10000; i++)
+        sbuf_puts(&opts, "n");
+    sbuf_puts(&opts, "\n");
+    l = load(opts.buf);
+    sbuf_release(&opts);
+    CHECK_ERR(l, "@/t.csv:2:2: error: row has 1 field, but column '" FORTY("n") "...' is "
+              "field 2\n");
+    done(&l);
+}
+
+static void csv_long_extra_class_is_cut_in_the_message(void)
+{
+    struct sbuf text = {0};
+    sbuf_puts(&text, "x,k\n");
+    for (int i = 0; i < DATA_MAX_CLASSES; i++)
+        sbuf_printf(&text, "%d,k%d\n", i, i);
+    sbuf_puts(&text, "0,");
+    for (int i = 0; i < 100000; i++)
+        sbuf_puts(&text, "w");
+    sbuf_puts(&text, "\n");
+    write_bytes("t.csv", text.buf, text.len);
+    sbuf_release(&text);
+    struct load l = load("file: t.csv\nx: x\nlabel: k\n");
+    CHECK_ERR(l, "@/t.csv:%d:3: error: column 'k' has more than %d different values ('"
+              FORTY("w") "...' is one too many); a class column can have at most %d classes\n",
+              DATA_MAX_CLASSES + 2, DATA_MAX_CLASSES, DATA_MAX_CLASSES);
+    done(&l);
+}
+
+static void csv_feature_listed_twice_is_located_at_its_second_item(void)
+{
+    write_text("t.csv", "x1,x2\n1,2\n");
+    struct load l = load("file: t.csv\nfeatures: [x1, x1]\n");
+    CHECK_ERR(l, "scene.yaml:3:16: error: column 'x1' is listed twice in 'features'\n");
+    done(&l);
+    /* Each repeated name once, at its second item, in the list's order. */
+    write_text("t.csv", "a,b,c\n1,2,3\n");
+    l = load("file: t.csv\nfeatures: [b, a, b, c, a, b]\n");
+    CHECK_ERR(l, "scene.yaml:3:18: error: column 'b' is listed twice in 'features'\n"
+              "scene.yaml:3:24: error: column 'a' is listed twice in 'features'\n");
+    done(&l);
+    /* A feature may still be the target or the class column. */
+    l = load("file: t.csv\nfeatures: [a, b]\ny: a\nlabel: b\n");
+    CHECK(l.rc == 0);
+    CHECK_STR(l.err, "");
+    done(&l);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -804,6 +1018,16 @@ int main(void)
     RUN(csv_folder_is_refused);
     RUN(csv_file_over_the_data_bytes_limit_is_refused);
     RUN(csv_kind_is_named_csv_and_provides_data_points_and_labels);
+    RUN(csv_invalid_utf8_class_cell_is_refused_at_the_cell);
+    RUN(csv_every_kind_of_invalid_utf8_in_a_class_cell_is_refused);
+    RUN(csv_noncharacter_in_a_class_cell_is_refused);
+    RUN(csv_valid_utf8_class_names_are_kept);
+    RUN(csv_invalid_utf8_in_the_header_is_refused_at_the_name);
+    RUN(csv_long_bad_cell_is_echoed_cut_to_forty_characters);
+    RUN(csv_cell_of_exactly_forty_characters_is_echoed_whole);
+    RUN(csv_long_header_names_are_cut_in_messages);
+    RUN(csv_long_extra_class_is_cut_in_the_message);
+    RUN(csv_feature_listed_twice_is_located_at_its_second_item);
     nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
     return CHECK_SUMMARY();
 }

@@ -12,7 +12,9 @@
  * reader knows the offset where each field began. Lines and columns are
  * counted from those offsets only when a message needs them. Problems in the
  * file are located in the file (x.csv:4:4: error: ...), problems with a
- * name in the options at that option in the script. */
+ * name in the options at that option in the script. Header names and class
+ * names must be UTF-8 text (they reach the legend and the JSON output), and
+ * messages echo at most CSV_ECHO_CHARS characters of any cell. */
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
@@ -35,6 +37,12 @@
 #define CSV_MAX_COLUMNS 65536
 /* Header names listed in a "not in the header" message before "and N more". */
 #define CSV_LIST_NAMES 24
+/* Characters of a cell (or header name) a message echoes before "...": a
+ * 10 MB cell must not make a 10 MB error line. */
+#define CSV_ECHO_CHARS 40
+/* Room for CSV_ECHO_CHARS characters of at most 4 bytes each ("\xFF" for a
+ * byte that is not text), the "..." and the NUL. */
+#define CSV_ECHO_BUF (4 * CSV_ECHO_CHARS + 4)
 
 struct csv_opts {
     const char *file;
@@ -87,6 +95,71 @@ struct csv_reader {
     char *cls[DATA_MAX_CLASSES];
     int ncls;
 };
+
+/* Length of the valid UTF-8 sequence at s (NUL-terminated), its code
+ * point in *cp; 0 if it is not one. Strict, as cairo is: no overlong forms
+ * (so never 0xC0 or 0xC1), no surrogates, nothing past U+10FFFF (so never
+ * 0xF5 and up), no sequence cut short. */
+static int csv_utf8_len(const unsigned char *s, unsigned long *cp)
+{
+    unsigned long c = s[0], min;
+    int n;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if ((c & 0xE0) == 0xC0) { n = 2; c &= 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; c &= 0x0F; min = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; c &= 0x07; min = 0x10000; }
+    else return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;   /* also the NUL at the end of a cut sequence */
+        c = (c << 6) | (s[i] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* U+FDD0..U+FDEF and the last two code points of every plane: valid UTF-8
+ * but not text, and cairo refuses to draw a string holding one. */
+static int csv_noncharacter(unsigned long cp)
+{
+    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
+/* s for a message: at most CSV_ECHO_CHARS characters, then "..." if there
+ * is more, cut between characters; a byte that is not UTF-8 text, or a
+ * control character, is shown as \xNN so that the message stays text. */
+static const char *csv_echo(const char *s, char buf[CSV_ECHO_BUF])
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0;
+    int chars = 0;
+    while (*u) {
+        if (chars == CSV_ECHO_CHARS) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        unsigned long cp;
+        int n = csv_utf8_len(u, &cp);
+        if (n == 0 || cp < 0x20 || cp == 0x7F) {
+            snprintf(buf + o, 5, "\\x%02X", *u);
+            o += 4;
+            n = 1;
+        } else {
+            memcpy(buf + o, u, (size_t)n);
+            o += (size_t)n;
+        }
+        u += n;
+        chars++;
+    }
+    buf[o] = '\0';
+    return buf;
+}
 
 /* Line and column of a byte, counted on demand: errors are rare and stop
  * the reading, so one pass from the start costs less than tracking lines
@@ -169,13 +242,39 @@ static void csv_store_number(struct csv_reader *r, int u, char *cell, size_t sta
         return;
     }
     struct diag_loc at = csv_loc(r, start);
+    char echo[CSV_ECHO_BUF];
     if (!*s)
         diag_error(&at, "empty cell in column '%s': a number is needed", r->want[u].name);
     else if (rc == -2)
-        diag_error(&at, "number out of range: '%s'", s);
+        diag_error(&at, "number out of range: '%s'", csv_echo(s, echo));
     else
-        diag_error(&at, "not a number: '%s'", s);
+        diag_error(&at, "not a number: '%s'", csv_echo(s, echo));
     csv_fail(r);
+}
+
+/* Refuses a header name or class name that is not text: it goes into
+ * messages, the legend and the JSON of manifests and traces. 0, or -1 after
+ * reporting at the cell. */
+static int csv_check_text(struct csv_reader *r, const char *cell, size_t start, const char *what)
+{
+    for (const unsigned char *u = (const unsigned char *)cell; *u;) {
+        unsigned long cp;
+        int n = csv_utf8_len(u, &cp);
+        if (n > 0 && !csv_noncharacter(cp)) {
+            u += n;
+            continue;
+        }
+        struct diag_loc at = csv_loc(r, start);
+        if (n == 0)
+            diag_error(&at, "invalid UTF-8 in %s (byte 0x%02X): the CSV file must be UTF-8 "
+                       "text", what, *u);
+        else
+            diag_error(&at, "the character U+%04lX in %s is a Unicode noncharacter, not "
+                       "text: remove it", cp, what);
+        csv_fail(r);
+        return -1;
+    }
+    return 0;
 }
 
 static void csv_store_label(struct csv_reader *r, const char *cell, size_t start)
@@ -190,10 +289,13 @@ static void csv_store_label(struct csv_reader *r, const char *cell, size_t start
             csv_fail(r);
             return;
         }
+        if (csv_check_text(r, cell, start, "a class name") != 0)
+            return;
         if (r->ncls == DATA_MAX_CLASSES) {
+            char echo[CSV_ECHO_BUF];
             diag_error(&at, "column '%s' has more than %d different values ('%s' is one too "
                        "many); a class column can have at most %d classes", r->want[r->wl].name,
-                       DATA_MAX_CLASSES, cell, DATA_MAX_CLASSES);
+                       DATA_MAX_CLASSES, csv_echo(cell, echo), DATA_MAX_CLASSES);
             csv_fail(r);
             return;
         }
@@ -210,8 +312,9 @@ static void csv_header_list(const struct csv_reader *r, struct sbuf *b)
         sbuf_printf(b, "it has %d columns: ", r->nnames);
     else
         sbuf_puts(b, "it has: ");
+    char echo[CSV_ECHO_BUF];
     for (int i = 0; i < shown; i++)
-        sbuf_printf(b, "%s%s", i ? ", " : "", r->names[i]);
+        sbuf_printf(b, "%s%s", i ? ", " : "", csv_echo(r->names[i], echo));
     if (shown < r->nnames)
         sbuf_printf(b, " and %d more", r->nnames - shown);
 }
@@ -238,9 +341,10 @@ static void csv_resolve(struct csv_reader *r)
             struct sbuf list = {0};
             csv_header_list(r, &list);
             const char *s = diag_suggest(w->name, (const char *const *)r->names, r->nnames);
+            char echo[CSV_ECHO_BUF];
             if (s)
                 diag_error(loc, "column '%s' is not in the header of '%s' (did you mean '%s'? %s)",
-                           w->name, r->path, s, list.buf);
+                           w->name, r->path, csv_echo(s, echo), list.buf);
             else
                 diag_error(loc, "column '%s' is not in the header of '%s' (%s)", w->name,
                            r->path, list.buf);
@@ -285,6 +389,8 @@ static void csv_on_field(void *s, size_t n, void *data)
             r->capnames = r->capnames ? 2 * r->capnames : 16;
             r->names = xrealloc(r->names, sizeof(char *) * (size_t)r->capnames);
         }
+        if (csv_check_text(r, cell, start, "a column name") != 0)
+            return;
         r->names[r->nnames++] = xstrdup(cell);
         return;
     }
@@ -328,8 +434,9 @@ static void csv_on_row(int c, void *data)
             if (r->want[u].col >= nf && r->want[u].col < missing)
                 missing = r->want[u].col;
         struct diag_loc at = csv_loc(r, r->at);
+        char echo[CSV_ECHO_BUF];
         diag_error(&at, "row has %d field%s, but column '%s' is field %d", nf, nf == 1 ? "" : "s",
-                   r->names[missing], missing + 1);
+                   csv_echo(r->names[missing], echo), missing + 1);
         csv_fail(r);
         return;
     }
@@ -482,6 +589,43 @@ static char *csv_slurp(const char *path, const struct diag_loc *at, size_t *len)
     return buf;
 }
 
+struct csv_item {
+    const char *name;
+    int i;
+};
+
+/* By name, then by place in the list. */
+static int csv_cmp_item(const void *a, const void *b)
+{
+    const struct csv_item *p = a, *q = b;
+    int c = strcmp(p->name, q->name);
+    return c ? c : (p->i > q->i) - (p->i < q->i);
+}
+
+/* Reports each name that `features` (a list of scalars) lists more than
+ * once, at its second appearance, in the order of the list; 1 if any.
+ * Sorted, so that a long list costs n log n, not n squared. */
+static int csv_features_repeated(const struct snode *fn)
+{
+    int n = fn->n, any = 0;
+    struct csv_item *order = xmalloc(sizeof(*order) * (size_t)n);
+    char *second = xcalloc((size_t)n, 1);
+    for (int i = 0; i < n; i++)
+        order[i] = (struct csv_item){fn->vals[i]->str, i};
+    qsort(order, (size_t)n, sizeof(*order), csv_cmp_item);
+    for (int k = 1; k < n; k++)
+        if (strcmp(order[k].name, order[k - 1].name) == 0 &&
+            (k == 1 || strcmp(order[k - 1].name, order[k - 2].name) != 0))
+            second[order[k].i] = any = 1;
+    for (int i = 0; i < n; i++)
+        if (second[i])
+            diag_error(&fn->vals[i]->loc, "column '%s' is listed twice in 'features'",
+                       fn->vals[i]->str);
+    free(order);
+    free(second);
+    return any;
+}
+
 /* What the options ask for, checked before the file is read: x or
  * features (a YAML list of names, read here from the node since the
  * parameter table has no list-of-strings type), then y and label. */
@@ -517,7 +661,7 @@ static int csv_wants(const struct csv_opts *opt, const struct data_ctx *ctx, str
                            fn->vals[i]->type == SNODE_MAP ? "a mapping" : "a list");
                 bad = 1;
             }
-        if (bad)
+        if (bad || csv_features_repeated(fn))
             return -1;
         d = fn->n;
     }
