@@ -523,6 +523,60 @@ static void trainer_hint(const struct offer *o, const struct run *r, char *buf, 
     }
 }
 
+/* Whether a panel's cells are free; panels outside the layout are left to
+ * the layout check. */
+static int cells_free(int owner[SCENE_MAX_GRID][SCENE_MAX_GRID], const struct layout_opts *l,
+                      int row, int col, int rows, int cols)
+{
+    if (row + rows > l->rows || col + cols > l->cols)
+        return 0;
+    for (int r = row; r < row + rows; r++)
+        for (int c = col; c < col + cols; c++)
+            if (owner[r][c] >= 0)
+                return 0;
+    return 1;
+}
+
+/* The first cell, row by row, where the panel's span fits among the
+ * panels placed so far; the first cell when none does (the layout check
+ * then says why). */
+static void next_free_cell(int owner[SCENE_MAX_GRID][SCENE_MAX_GRID], const struct layout_opts *l,
+                           struct scene_panel *p)
+{
+    for (int r = 0; r < l->rows; r++)
+        for (int c = 0; c < l->cols; c++)
+            if (cells_free(owner, l, r, c, p->rowspan, p->colspan)) {
+                p->row = r;
+                p->col = c;
+                return;
+            }
+    /* Nowhere: past the last row, so the layout check reports it. */
+    p->row = l->rows;
+    p->col = 0;
+}
+
+/* Marks panel i's cells as its own; 1 after reporting an overlap. */
+static int claim_cells(int owner[SCENE_MAX_GRID][SCENE_MAX_GRID], const struct scene_panel *panels,
+                       int i, const struct snode *pn)
+{
+    const struct scene_panel *p = &panels[i];
+    for (int r = p->row; r < p->row + p->rowspan && r < SCENE_MAX_GRID; r++)
+        for (int c = p->col; c < p->col + p->colspan && c < SCENE_MAX_GRID; c++) {
+            int o = owner[r][c];
+            if (o >= 0) {
+                const struct snode *at = snode_get(pn, "cell") ? snode_get(pn, "cell") : pn;
+                diag_error(&at->loc, "panel '%s' at row %d, column %d overlaps panel %d ('%s'), "
+                           "which covers that cell", p->kind->head.name, r, c, o + 1,
+                           panels[o].kind->head.name);
+                return 1;
+            }
+        }
+    for (int r = p->row; r < p->row + p->rowspan && r < SCENE_MAX_GRID; r++)
+        for (int c = p->col; c < p->col + p->colspan && c < SCENE_MAX_GRID; c++)
+            owner[r][c] = i;
+    return 0;
+}
+
 static int load_panels(struct scene *s, const struct snode *sec, const struct diag_loc *where,
                        const struct offer *offers, const struct trace *probes)
 {
@@ -541,6 +595,10 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
         return -1;
     }
     int errors = 0;
+    int owner[SCENE_MAX_GRID][SCENE_MAX_GRID];
+    for (int r = 0; r < SCENE_MAX_GRID; r++)
+        for (int c = 0; c < SCENE_MAX_GRID; c++)
+            owner[r][c] = -1;
     s->npanels = sec->n;
     s->panels = arena_alloc(&s->arena, sizeof(struct scene_panel) * (size_t)sec->n);
     for (int i = 0; i < sec->n; i++) {
@@ -561,11 +619,12 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
         snprintf(context, sizeof(context), "panel '%s'", p->kind->head.name);
         if (param_apply(p->kind->head.params, p->opts, pn, context, extra, &pn->loc, &s->arena) != 0)
             errors++;
-        p->row = i / s->layout.cols;
-        p->col = i % s->layout.cols;
+        p->row = p->col = 0;
         p->rowspan = p->colspan = 1;
         int rc = load_cell(pn, "cell", &p->row, &p->col, 0);
         int sc = load_cell(pn, "span", &p->rowspan, &p->colspan, 1);
+        if (rc == 1 && sc >= 0)
+            next_free_cell(owner, &s->layout, p);   /* no 'cell': the next one free */
         if (rc < 0 || sc < 0) {
             errors++;
         } else if (p->row + p->rowspan > s->layout.rows || p->col + p->colspan > s->layout.cols) {
@@ -578,6 +637,8 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
                        p->kind->head.name, p->row, p->col, spantext, s->layout.rows, s->layout.cols,
                        snode_get(s->script->root, "layout") ? ""
                            : " (add e.g. 'layout: {rows: 1, cols: 2}')");
+            errors++;
+        } else if (claim_cells(owner, s->panels, i, pn)) {
             errors++;
         }
         /* What the panel needs from its run. */
@@ -744,6 +805,21 @@ struct scene *scene_load(const char *path)
                 &root->loc, &s->arena);
     if (s->layout.rows < 1) s->layout.rows = 1;
     if (s->layout.cols < 1) s->layout.cols = 1;
+    {
+        const struct layout_opts *l = &s->layout;
+        double cw = (s->canvas.width - 2 * l->margin - (l->cols - 1) * l->gap) / l->cols;
+        double ch = (s->canvas.height - 2 * l->margin - (l->rows - 1) * l->gap) / l->rows;
+        const struct snode *lsec = snode_get(root, "layout");
+        if (s->canvas.width > 0 && s->canvas.height > 0 && (cw <= 0 || ch <= 0))
+            diag_error(lsec ? &lsec->loc : &root->loc, "the layout's margin and gaps take more "
+                       "than the %dx%d canvas: no room is left for the panels",
+                       s->canvas.width, s->canvas.height);
+        else if (s->canvas.width > 0 && s->canvas.height > 0 && (cw < 16 || ch < 16))
+            diag_error(lsec ? &lsec->loc : &root->loc, "the layout leaves cells of %.0fx%.0f "
+                       "pixels on the %dx%d canvas; each needs at least 16x16 (fewer rows or "
+                       "columns, or a smaller margin or gap)", cw, ch, s->canvas.width,
+                       s->canvas.height);
+    }
 
     /* Templates can only be checked when we know what the traces record. */
     struct trace *probes = xcalloc((size_t)s->nruns, sizeof(struct trace));

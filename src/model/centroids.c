@@ -125,6 +125,14 @@ static int centroids_check(const void *o, const struct snode *node, const struct
                    opt->k, opt->init.n);
         return -1;
     }
+    if (opt->init.n == opt->k && d->n > 0 && d->d >= 2) {
+        /* k numbers are k x values: only for 1-D data (for k = 2 on points
+         * in the plane, [0, 1] would otherwise silently mean x = 0 and 1). */
+        const struct snode *v = snode_get(node, "init");
+        diag_error(&v->loc, "'init' in model 'centroids' must give k = %d centroids as x, y pairs "
+                   "(%d numbers) for data in the plane (got %d)", opt->k, 2 * opt->k, opt->init.n);
+        return -1;
+    }
     if (!opt->init.n && d->n > 0 && d->n < opt->k) {
         const struct snode *v = snode_get(node, "k");
         diag_error(v ? &v->loc : &node->loc, "model 'centroids' picks its k = %d starting centroids "
