@@ -162,10 +162,12 @@ static int open_scaler(struct libav_writer *v)
      * drops it otherwise. Only the chroma is resampled (2:1 with 4:2:0, not
      * at all with 4:4:4), so no luma detail is lost; accurate rounding keeps
      * flat colours exact and full-resolution chroma input avoids colour
-     * fringes along thin lines. */
+     * fringes along thin lines. Bit-exact: without it swscale may take a
+     * SIMD path or not depending on how a buffer happens to be aligned,
+     * and the same frames gave MP4s that differed by a byte now and then. */
     v->sws = sws_getContext(v->width, v->height, AV_PIX_FMT_RGB32,
                             v->width, v->height, v->pix_fmt,
-                            SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP,
+                            SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP | SWS_BITEXACT,
                             NULL, NULL, NULL);
     if (!v->sws)
         return diag_fail("%s: cannot set up the RGB to YUV conversion", v->kind);
