@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include "diag.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,28 +15,6 @@ void json_init(struct json *j, FILE *f)
     j->f = f;
 }
 
-/* Length of the valid UTF-8 sequence at s (NUL-terminated), or 0 if it is
- * not one: an overlong form, a surrogate, a code point past U+10FFFF, a
- * stray continuation byte or a sequence cut short. */
-static int utf8_len(const unsigned char *s)
-{
-    unsigned long c = s[0], min;
-    int n;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xE0) == 0xC0) { n = 2; c &= 0x1F; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; c &= 0x0F; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; c &= 0x07; min = 0x10000; }
-    else return 0;
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    return n;
-}
 
 /* A JSON string: quotes, backslashes and every control character escaped
  * (\u00xx but for the short \n, \r, \t), and each byte that is not part
@@ -55,7 +34,8 @@ static void put_string(FILE *f, const char *s)
             if (*c < 0x20) {
                 fprintf(f, "\\u%04x", *c);
             } else {
-                int n = utf8_len(c);
+                unsigned long cp;
+                int n = utf8_decode(c, &cp);
                 if (n == 0)
                     fputs("\xEF\xBF\xBD", f);    /* U+FFFD in UTF-8 */
                 else

@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "limit.h"
+#include "utf8.h"
 
 /* Building the tree recurses once per nesting level; the yaml-depth limit
  * keeps a hostile "[[[[..." from exhausting the stack (real scene scripts
@@ -289,34 +290,19 @@ static int check_tag(struct script_parser *p, const yaml_char_t *tag, yaml_mark_
     return -1;
 }
 
-/* The code point of the UTF-8 sequence at s (libyaml has checked the
- * encoding). */
-static unsigned long decode_at(const char *s)
+/* Offset of the first noncharacter in valid UTF-8 (libyaml has checked
+ * the encoding), or len; its code point in *cp. YAML lets them through,
+ * but they are not text, and cairo refuses to draw a string holding one.
+ * The value is NUL-terminated at len, so a sequence never runs past it. */
+static size_t noncharacter_at(const char *s, size_t len, unsigned long *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80)
-        return u[0];
-    if (u[0] < 0xE0)
-        return (u[0] & 0x1Fu) << 6 | (u[1] & 0x3Fu);
-    if (u[0] < 0xF0)
-        return (u[0] & 0x0Ful) << 12 | (u[1] & 0x3Ful) << 6 | (u[2] & 0x3Fu);
-    return (u[0] & 0x07ul) << 18 | (u[1] & 0x3Ful) << 12 | (u[2] & 0x3Ful) << 6 | (u[3] & 0x3Fu);
-}
-
-/* Offset of the first noncharacter (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) in
- * valid UTF-8, or len. YAML lets them through, but they are not text, and
- * cairo refuses to draw a string holding one. */
-static size_t noncharacter_at(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0xEF || (c & 0xC0) == 0x80)
-            continue;
-        if (c >= 0xF8 || i + (c >= 0xF0 ? 3 : 2) >= len)
-            continue;
-        unsigned long cp = decode_at(s + i);
-        if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+    for (size_t i = 0; i < len;) {
+        int n = utf8_decode((const unsigned char *)s + i, cp);
+        if (n <= 0)
+            n = 1;
+        else if (utf8_noncharacter(*cp))
             return i;
+        i += (size_t)n;
     }
     return len;
 }
@@ -335,10 +321,10 @@ static struct snode *parse_scalar(struct script_parser *p)
         diag_error(&n->loc, "a NUL character (\\0) is not allowed in a script value");
         return NULL;
     }
-    size_t bad = noncharacter_at(value, len);
-    if (bad < len) {
+    unsigned long cp;
+    if (noncharacter_at(value, len, &cp) < len) {
         diag_error(&n->loc, "the character U+%04lX is a Unicode noncharacter, not text: remove it",
-                   decode_at(value + bad));
+                   cp);
         return NULL;
     }
     if ((long long)len > limit_get(LIMIT_STRING_BYTES)) {

@@ -30,6 +30,7 @@
 #include "data.h"
 #include "limit.h"
 #include "util.h"
+#include "utf8.h"
 
 #define CSV_MAX_BYTES ((size_t)limit_get(LIMIT_DATA_BYTES))
 /* Far above any real table, low enough that a file of nothing but commas
@@ -96,39 +97,6 @@ struct csv_reader {
     int ncls;
 };
 
-/* Length of the valid UTF-8 sequence at s (NUL-terminated), its code
- * point in *cp; 0 if it is not one. Strict, as cairo is: no overlong forms
- * (so never 0xC0 or 0xC1), no surrogates, nothing past U+10FFFF (so never
- * 0xF5 and up), no sequence cut short. */
-static int csv_utf8_len(const unsigned char *s, unsigned long *cp)
-{
-    unsigned long c = s[0], min;
-    int n;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if ((c & 0xE0) == 0xC0) { n = 2; c &= 0x1F; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; c &= 0x0F; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; c &= 0x07; min = 0x10000; }
-    else return 0;
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;   /* also the NUL at the end of a cut sequence */
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
-/* U+FDD0..U+FDEF and the last two code points of every plane: valid UTF-8
- * but not text, and cairo refuses to draw a string holding one. */
-static int csv_noncharacter(unsigned long cp)
-{
-    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
-}
 
 /* s for a message: at most CSV_ECHO_CHARS characters, then "..." if there
  * is more, cut between characters; a byte that is not UTF-8 text, or a
@@ -145,7 +113,7 @@ static const char *csv_echo(const char *s, char buf[CSV_ECHO_BUF])
             break;
         }
         unsigned long cp;
-        int n = csv_utf8_len(u, &cp);
+        int n = utf8_decode(u, &cp);
         if (n == 0 || cp < 0x20 || cp == 0x7F) {
             snprintf(buf + o, 5, "\\x%02X", *u);
             o += 4;
@@ -259,8 +227,8 @@ static int csv_check_text(struct csv_reader *r, const char *cell, size_t start, 
 {
     for (const unsigned char *u = (const unsigned char *)cell; *u;) {
         unsigned long cp;
-        int n = csv_utf8_len(u, &cp);
-        if (n > 0 && !csv_noncharacter(cp)) {
+        int n = utf8_decode(u, &cp);
+        if (n > 0 && !utf8_noncharacter(cp)) {
             u += n;
             continue;
         }
