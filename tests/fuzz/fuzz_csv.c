@@ -82,11 +82,14 @@ static uint32_t first_line_hash(const uint8_t *data, size_t size)
     return x ^ (x >> 16);
 }
 
+/* Column names come from the input's header, so they are written as a
+ * script would quote them: a plain empty value (or "null") would mean
+ * "not given" (param.h), a quoted one is the name "". */
 static struct snode scalar(const char *s)
 {
     static const char script[] = "fuzz.yaml";
     return (struct snode){.type = SNODE_SCALAR, .loc = {script, 2, 7}, .str = (char *)s,
-                          .plain = 1};
+                          .plain = 0};
 }
 
 static int load(const uint8_t *data, size_t size);
