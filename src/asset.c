@@ -73,7 +73,7 @@ static int inside(const char *path, const char *root)
     return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static const char *file_kind(mode_t m)
+const char *asset_file_kind(mode_t m)
 {
     return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a named pipe (FIFO)" : S_ISCHR(m) ? "a character device"
          : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
@@ -119,7 +119,7 @@ char *asset_resolve(const char *script_dir, const char *name, const struct diag_
             refused = 1;
         } else if (!S_ISREG(st.st_mode)) {
             diag_error(at, "%s '%s' is %s, not a regular file", what, cand[i],
-                       file_kind(st.st_mode));
+                       asset_file_kind(st.st_mode));
             refused = 1;
         } else {
             found = cand[i];

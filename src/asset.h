@@ -17,11 +17,16 @@
 #ifndef ASSET_H
 #define ASSET_H
 
+#include <sys/types.h>
 #include "diag.h"
 
 /* NULL after reporting at `at`; what names the file in messages ("data
  * file"). */
 char *asset_resolve(const char *script_dir, const char *name, const struct diag_loc *at,
                     const char *what);
+
+/* "a folder", "a named pipe (FIFO)", "a character device", ...: what a
+ * file that is not a regular one is, for messages. */
+const char *asset_file_kind(mode_t m);
 
 #endif

@@ -199,6 +199,15 @@ static int load_frames(struct scene *s, const struct snode *sec, const struct di
 
 static int selected(const struct frames_opts *f, long long step);
 
+/* One cell of the layout grid, in canvas pixels (0 or less when margin
+ * and gaps take the whole canvas). */
+static void cell_size(const struct scene *s, double *cw, double *ch)
+{
+    const struct layout_opts *l = &s->layout;
+    *cw = (s->canvas.width - 2 * l->margin - (l->cols - 1) * l->gap) / l->cols;
+    *ch = (s->canvas.height - 2 * l->margin - (l->rows - 1) * l->gap) / l->rows;
+}
+
 /* The most frames a timeline can have when the run records nrec steps
  * (record k is step k): the same selection timeline_build makes, counted
  * without the trace. */
@@ -806,9 +815,8 @@ struct scene *scene_load(const char *path)
     if (s->layout.rows < 1) s->layout.rows = 1;
     if (s->layout.cols < 1) s->layout.cols = 1;
     {
-        const struct layout_opts *l = &s->layout;
-        double cw = (s->canvas.width - 2 * l->margin - (l->cols - 1) * l->gap) / l->cols;
-        double ch = (s->canvas.height - 2 * l->margin - (l->rows - 1) * l->gap) / l->rows;
+        double cw, ch;
+        cell_size(s, &cw, &ch);
         const struct snode *lsec = snode_get(root, "layout");
         if (s->canvas.width > 0 && s->canvas.height > 0 && (cw <= 0 || ch <= 0))
             diag_error(lsec ? &lsec->loc : &root->loc, "the layout's margin and gaps take more "
@@ -922,8 +930,8 @@ void scene_cell_rect(const struct scene *s, const struct scene_panel *p,
                      double *x, double *y, double *w, double *h)
 {
     const struct layout_opts *l = &s->layout;
-    double cw = (s->canvas.width - 2 * l->margin - (l->cols - 1) * l->gap) / l->cols;
-    double ch = (s->canvas.height - 2 * l->margin - (l->rows - 1) * l->gap) / l->rows;
+    double cw, ch;
+    cell_size(s, &cw, &ch);
     *x = l->margin + p->col * (cw + l->gap);
     *y = l->margin + p->row * (ch + l->gap);
     *w = cw * p->colspan + l->gap * (p->colspan - 1);

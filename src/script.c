@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "asset.h"
 #include "limit.h"
 #include "utf8.h"
 
@@ -657,8 +658,7 @@ static char *read_file(const char *path, size_t *len)
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         diag_fail("cannot read '%s': %s, not a scene script file", path,
-                  S_ISFIFO(st.st_mode) ? "a named pipe (FIFO)" : S_ISSOCK(st.st_mode) ? "a socket"
-                  : "a device");
+                  asset_file_kind(st.st_mode));
         return NULL;
     }
     FILE *f = fopen(path, "rb");

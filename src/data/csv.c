@@ -478,12 +478,6 @@ static int csv_parse_text(struct csv_reader *r)
     return r->failed ? -1 : 0;
 }
 
-static const char *csv_file_kind(mode_t m)
-{
-    return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a named pipe (FIFO)"
-         : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
-         : S_ISSOCK(m) ? "a socket" : "not a regular file";
-}
 
 static void csv_too_large(const char *path, const struct diag_loc *at, unsigned long long bytes)
 {
@@ -493,28 +487,20 @@ static void csv_too_large(const char *path, const struct diag_loc *at, unsigned 
 }
 
 /* The whole file, NUL-terminated, its length in *len; NULL after reporting
- * at `at` (the script's `file`). Regular files only, checked before the file
- * is opened (a FIFO's open would wait for a writer) and again on the open
- * descriptor, in case the name changed in between; O_NONBLOCK keeps even
- * that second open from waiting. */
+ * at `at` (the script's `file`). asset_resolve has checked that path names
+ * a regular file inside the project; it is checked again on the open
+ * descriptor, in case the name changed in between, and O_NONBLOCK keeps
+ * the open from waiting if it is a FIFO by then. */
 static char *csv_slurp(const char *path, const struct diag_loc *at, size_t *len)
 {
     struct stat st;
-    if (stat(path, &st) != 0) {
-        diag_error(at, "cannot read data file '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        diag_error(at, "data file '%s' is %s, not a regular file", path, csv_file_kind(st.st_mode));
-        return NULL;
-    }
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         diag_error(at, "cannot read data file '%s': %s", path, strerror(errno));
         return NULL;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        diag_error(at, "data file '%s' is %s, not a regular file", path, csv_file_kind(st.st_mode));
+        diag_error(at, "data file '%s' is %s, not a regular file", path, asset_file_kind(st.st_mode));
         close(fd);
         return NULL;
     }
