@@ -24,9 +24,48 @@ struct panel_ctx {
     const struct trace *trace;      /* its trace */
     const struct dataset *data;     /* its input data (n = 0 when none) */
     int rec;                        /* the record this frame shows */
+    /* Tweening (frames.tween): the picture is frac of the way from rec to
+     * rec_next (frac 0, rec_next == rec: no tween). theta holds the
+     * parameters to draw, interpolated when tweening, rec's otherwise;
+     * panels that move marks read it through panel_theta. Values printed
+     * as text stay rec's: the trace is exact, only motion glides. */
+    int rec_next;
+    double frac;
+    const double *theta;
+    /* The scene's clock: the step shown (the beat in a scene of beats, the
+     * value index in a sweep). A run that stopped earlier shows its last
+     * record. */
+    int step;
+    /* Every run of the scene, for panels that overlay them all (run: all):
+     * runs[i] with traces[i] shows record recs[i]. nruns is 1 in a scene
+     * of one run. */
+    int nruns;
+    const struct run *runs;
+    const struct trace *traces;
+    const int *recs;
+    /* A sweep's summary (NULL outside sweeps): one record per value, in
+     * the order swept, with the swept value as a channel named after the
+     * option (and "value"), and each run's final scalar channels; index
+     * is the value shown. */
+    const struct trace *sweep;
+    int sweep_index;
+    /* Time: the frame's, in seconds from the start, and when each clock
+     * step is first shown (step_time[s] for s in 0..nstep_time-1; NaN for a
+     * step the timeline skips), so a panel can show a message "for three
+     * seconds after step 40" whatever the frame rate. */
+    double time;
+    const double *step_time;
+    int nstep_time;
     const struct theme *th;
     uint32_t background;            /* the frame's, 0xAARRGGBB */
     double x, y, w, h;              /* the cell, in canvas pixels */
+};
+
+/* What a panel's check may look at. */
+struct panel_check {
+    int nbeats;                     /* beats of the scene; 0 when it has none */
+    const struct dataset *data;     /* the data of the panel's run (n = 0 when none) */
+    const struct run *run;
 };
 
 struct panel_kind {
@@ -35,7 +74,13 @@ struct panel_kind {
     void (*draw)(const void *opts, const struct panel_ctx *c, cairo_t *cr);
     int draws_rows;     /* draws every data row in every frame: its cost is rows x frames,
                            bounded by the points-drawn limit */
+    int all_runs;       /* accepts run: all and draws every run (a legend names them) */
+    /* Checks that need the scene's shape (options against the number of
+     * beats, say); reports located errors under node and returns -1, or 0.
+     * May be NULL. */
+    int (*check)(const void *opts, const struct snode *node, const struct panel_check *pc);
 };
+
 
 const struct panel_kind *panel_find(const char *name);
 

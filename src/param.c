@@ -25,6 +25,28 @@ int param_parse_double(const char *s, double *out)
     return 0;
 }
 
+int param_parse_duration(const char *s, double *seconds)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || !isfinite(v) || v < 0 || isspace((unsigned char)*s))
+        return -1;
+    while (*end == ' ')
+        end++;
+    int unit = 0;
+    if (strcmp(end, "s") == 0) {
+        unit = 1;
+    } else if (strcmp(end, "ms") == 0) {
+        unit = 1;
+        v /= 1000;
+    } else if (*end) {
+        return -1;
+    }
+    *seconds = v;
+    return unit;
+}
+
 int param_parse_int(const char *s, int *out)
 {
     char *end;
@@ -133,6 +155,9 @@ void param_describe_type(const struct param_spec *p, char *buf, size_t n)
     case PARAM_STRING: snprintf(buf, n, "string"); break;
     case PARAM_COLOR: snprintf(buf, n, "colour"); break;
     case PARAM_RATE: snprintf(buf, n, "rate"); break;
+    case PARAM_DURATION:
+        snprintf(buf, n, p->frames_unit ? "frames, or seconds (\"0.5s\")" : "seconds (2, \"2s\", \"250ms\")");
+        break;
     case PARAM_ENUM: snprintf(buf, n, "one of %s", choices_list(p->choices, tmp, sizeof(tmp))); break;
     case PARAM_NUMBERS:
         if (p->count)
@@ -334,6 +359,32 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
             return -1;
         }
         *(struct param_rate *)dst = r;
+        return 0;
+    }
+    case PARAM_DURATION: {
+        struct param_duration d = {0, 0};
+        int unit = param_parse_duration(text, &d.seconds);
+        if (unit < 0 || (quoted && unit == 0)) {
+            if (v)
+                diag_error(loc, "'%s' in %s must be %s, not '%s'", p->name, context,
+                           p->frames_unit ? "a whole number of frames or a time such as 0.5s"
+                                          : "a time in seconds such as 2, 2s or 250ms", text);
+            return -1;
+        }
+        if (unit == 0 && p->frames_unit) {
+            int f;
+            if (param_parse_int(text, &f) != 0 || f < 1 || f > 100000) {
+                if (v)
+                    diag_error(loc, "'%s' in %s must be a whole number of frames from 1 to "
+                               "100000, or a time such as 0.5s (got '%s')", p->name, context, text);
+                return -1;
+            }
+            d.frames = f;
+        } else if (!in_range(p, d.seconds)) {
+            range_error(p, loc, context, text);
+            return -1;
+        }
+        *(struct param_duration *)dst = d;
         return 0;
     }
     case PARAM_NUMBERS:

@@ -25,12 +25,20 @@ enum param_type {
     PARAM_COLOR,    /* uint32_t 0xAARRGGBB */
     PARAM_NUMBERS,  /* struct param_numbers */
     PARAM_RATE,     /* struct param_rate: 20, 12.5 or "30000/1001" */
+    PARAM_DURATION, /* struct param_duration: 2, "2s", "1.5 s", "250ms" */
 };
 
 struct param_rate {
     int num, den;
 };
 #define PARAM_RATE_MAX_DEN 100000   /* written rates: num/den with den at most this */
+
+/* A length of time: seconds, or (specs with frames_unit, where a bare
+ * number counts frames) a whole number of frames at the scene's rate. */
+struct param_duration {
+    double seconds;             /* when frames is 0 */
+    int frames;                 /* > 0: given in frames */
+};
 
 struct param_numbers {
     int n;
@@ -50,6 +58,8 @@ struct param_spec {
     int count;                  /* NUMBERS: exact count (0 = any, >= 1) */
     int interval;               /* NUMBERS of count 2: an axis [lo, hi], lo < hi */
     const char *const *choices; /* ENUM: NULL-terminated */
+    int frames_unit;            /* DURATION: a bare number counts frames, not seconds */
+    int schedulable;            /* a trainer option a schedule may change during training */
     const char *doc;            /* one line */
 };
 
@@ -77,5 +87,8 @@ int param_parse_double(const char *s, double *out);
 int param_parse_int(const char *s, int *out);
 int param_parse_bool(const char *s, int *out);
 int param_parse_rate(const char *s, struct param_rate *out);
+/* "2", "2s", "1.5 s", "250ms" (not negative): seconds into *seconds; returns
+ * 1 when a unit was written, 0 for a bare number, -1 if not a time. */
+int param_parse_duration(const char *s, double *seconds);
 
 #endif

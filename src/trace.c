@@ -95,11 +95,18 @@ void trace_stop(struct trace *t, const char *reason, int step)
     t->stop_step = step;
 }
 
+void trace_event_add(struct trace *t, const struct trace_event *e)
+{
+    t->events = xrealloc(t->events, sizeof(*e) * (size_t)(t->nevents + 1));
+    t->events[t->nevents++] = *e;
+}
+
 void trace_release(struct trace *t)
 {
     for (int i = 0; i < t->nchan; i++)
         free(t->chan[i].name);
     free(t->chan);
+    free(t->events);
     free(t->v);
     memset(t, 0, sizeof(*t));
 }

@@ -20,6 +20,18 @@ struct trace_channel {
     int offset;                 /* of its first value in a record */
 };
 
+/* A change a schedule made to a trainer option (scene.h, schedule:),
+ * recorded where it took effect: before the update that leaves record
+ * `step`, so record step's channel of that option shows the new value.
+ * add with times n means n increments of (after - before) / n. */
+struct trace_event {
+    int step;
+    const char *name;           /* the option, static (the trainer's param table) */
+    char op;                    /* '=' set, '+' add */
+    double before, after;
+    int times;                  /* increments an add was made of (1 for a set) */
+};
+
 struct trace {
     int nchan, chan_cap;
     struct trace_channel *chan;
@@ -28,6 +40,8 @@ struct trace {
     double *v;                  /* nrec x width */
     const char *stop_reason;    /* "converged", "max_steps", "diverged", ... (static) */
     int stop_step;              /* the step it stopped at (set with stop_reason) */
+    int nevents;
+    struct trace_event *events; /* owned; in the order they happened */
 };
 
 /* Adds a scalar channel, or a rows x cols one, before the first record.
@@ -55,6 +69,8 @@ const double *trace_row(const struct trace *t, int rec, int chan);
 double trace_value(const struct trace *t, int rec, const char *name);
 /* Record the end of a run: why (a static string) and at which step. */
 void trace_stop(struct trace *t, const char *reason, int step);
+/* Records one event (copied). */
+void trace_event_add(struct trace *t, const struct trace_event *e);
 void trace_release(struct trace *t);
 
 #endif

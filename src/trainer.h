@@ -31,12 +31,51 @@ struct trainer_input {
 
 struct trainer_kind;
 
+/* One change of a schedule (scene.h): before the update that leaves
+ * record `at`, set the option to value, or add value to it `times` times. */
+struct sched_change {
+    int at;
+    char op;                            /* '=' or '+' */
+    const struct param_spec *spec;      /* the trainer option (schedulable) */
+    double value;
+    int times;
+};
+
+/* A keyframe: model options moved along the timeline (scene.h). */
+#define KEYFRAME_MAX_KEYS 8
+struct keyframe {
+    double at;                          /* seconds from the start */
+    int ease;                           /* easing into this keyframe (ease.h) */
+    int nkeys;
+    const struct param_spec *spec[KEYFRAME_MAX_KEYS];   /* model options */
+    double value[KEYFRAME_MAX_KEYS];
+};
+
 struct run {
     const char *label;                  /* for legends; "" for the only run */
-    const struct model_kind *model;
+    const struct dataset *data;         /* what it learns from (n = 0: none) */
+    const struct model_kind *model;     /* NULL in a scene without a model */
     const void *model_opts;
-    const struct trainer_kind *trainer;
+    const struct trainer_kind *trainer; /* NULL in a scene without a trainer */
     const void *trainer_opts;
+    int nsched;
+    const struct sched_change *sched;   /* in the order they apply */
+    /* Keyframes: before training, kf_records records (one per frame of the
+     * keyframe phase, at kf_fps) show the model with its options moved
+     * along the keyframes; the trainer then starts from the last one. */
+    int nkf;
+    const struct keyframe *kf;
+    int kf_records;
+    double kf_fps;
+    /* A sweep's or a vary's value, recorded as a constant channel (NULL
+     * name: none). */
+    const char *value_name;
+    double value;
+    /* A scene of beats: one record per beat (nbeats > 0, no trainer); with
+     * beat_rows, each record also holds the data row of its beat in
+     * channels named after the data's columns. */
+    int nbeats;
+    int beat_rows;
 };
 
 struct trainer_kind {
@@ -64,5 +103,10 @@ const double *trainer_theta(const struct trace *t, int rec);
 /* Simulates a run: defines the channels, then the trainer fills them. The
  * trace is the caller's to release whatever this returns. */
 int run_simulate(const struct run *r, const struct trainer_input *in, struct trace *t);
+
+/* For trainers: applies the changes scheduled for record `step` to opts
+ * (the trainer's own working copy of its options), recording each as an
+ * event in t. Call it before the update that leaves record `step`. */
+void run_schedule_apply(const struct run *r, int step, void *opts, struct trace *t);
 
 #endif
