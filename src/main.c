@@ -37,7 +37,7 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
     {"check", cmd_check, "validate scene scripts and report every error; renders nothing",
-     "usage: mlanim check [--limit NAME=N]... SCENE.yaml...\n"
+     "usage: mlanim check [--limit NAME=N]... [--set PATH=VALUE]... SCENE.yaml...\n"
      "\n"
      "Validates each script (YAML syntax, keys, types, ranges, kinds, what panels\n"
      "need, data files, the limits on size and work) and prints every problem as\n"
@@ -46,7 +46,8 @@ static const struct command commands[] = {
      "\n"
      "options:\n"
      "      --limit NAME=N  raise (or lower) one limit, e.g. --limit frames=50000;\n"
-     "                      'mlanim list limits' shows them all\n"},
+     "                      'mlanim list limits' shows them all\n"
+     "      --set PATH=V    check with one value overridden, as 'render --set'\n"},
     {"help", cmd_help, "show help for mlanim or one of its commands",
      "usage: mlanim help [COMMAND]\n"},
     {"list", cmd_list, "list the kinds (data, env, model, trainer, panel, format) and their parameters",
@@ -77,6 +78,10 @@ static const struct command commands[] = {
      "      --scale F       scale the canvas, e.g. 0.5 for half size (0.1 to 4)\n"
      "      --limit NAME=N  raise (or lower) one limit, e.g. --limit frames=50000;\n"
      "                      'mlanim list limits' shows them all\n"
+     "      --set PATH=V    override one value of the scripts, e.g.\n"
+     "                      --set trainer.learning_rate=0.5 (V is YAML: [0, 5] works);\n"
+     "                      the outputs go to OUT/<id>@learning_rate=0.5/, never\n"
+     "                      over the script's own\n"
      "  -q, --quiet         errors only: no progress, summary lines or warnings\n"
      "  -h, --help          show this help\n"
      "\n"
@@ -121,16 +126,40 @@ static int is_help(const char *a)
 }
 
 /* Loads every scene, reporting all errors; -1 if any failed. */
-static int load_scenes(char **paths, int n, struct scene **out)
+/* --set PATH=VALUE values, for check and render. */
+#define MAX_SETS 64     /* as the message says */
+struct sets {
+    int n;
+    struct scene_set v[MAX_SETS];
+};
+
+/* One --set value: PATH=VALUE, the value in YAML. */
+static int add_set(struct sets *sets, const char *cmd, char *arg)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return usage_error(cmd, "--set takes PATH=VALUE, such as trainer.learning_rate=0.5, not '%s'",
+                           arg);
+    if (sets->n == MAX_SETS)
+        return usage_error(cmd, "at most 64 --set values%s", "");
+    *eq = '\0';
+    for (int i = 0; i < sets->n; i++)
+        if (strcmp(sets->v[i].path, arg) == 0)
+            return usage_error(cmd, "--set %s is given twice", arg);
+    sets->v[sets->n++] = (struct scene_set){arg, eq + 1};
+    return 0;
+}
+
+static int load_scenes(char **paths, int n, struct scene **out, const struct sets *sets)
 {
     int bad = 0;
     for (int i = 0; i < n; i++) {
-        out[i] = scene_load(paths[i]);
+        out[i] = scene_load_set(paths[i], sets->v, sets->n);
         bad |= out[i] == NULL;
     }
     for (int i = 0; i < n && !bad; i++)
         for (int k = 0; k < i; k++)
-            if (strcmp(out[i]->id, out[k]->id) == 0) {
+            if (strcmp(out[i]->out_name, out[k]->out_name) == 0) {
                 diag_error(&(struct diag_loc){out[i]->path, 0, 0},
                            "scene id '%s' is also used by %s: outputs would collide",
                            out[i]->id, out[k]->path);
@@ -142,6 +171,7 @@ static int load_scenes(char **paths, int n, struct scene **out)
 static int cmd_check(int argc, char **argv)
 {
     int n = 0;
+    struct sets sets = {0};
     char **paths = xmalloc(sizeof(char *) * (size_t)(argc + 1));
     for (int i = 1; i < argc; i++) {
         if (is_help(argv[i])) {
@@ -153,6 +183,15 @@ static int cmd_check(int argc, char **argv)
                         : strcmp(argv[i], "--limit") == 0 && i + 1 < argc ? argv[++i] : NULL;
         if (lim) {
             if (limit_set(lim) != 0) {
+                free(paths);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
+        char *set = strncmp(argv[i], "--set=", 6) == 0 ? argv[i] + 6
+                  : strcmp(argv[i], "--set") == 0 && i + 1 < argc ? argv[++i] : NULL;
+        if (set) {
+            if (add_set(&sets, "check", set) != 0) {
                 free(paths);
                 return EXIT_USAGE;
             }
@@ -170,10 +209,13 @@ static int cmd_check(int argc, char **argv)
     }
     int bad = 0;
     for (int i = 0; i < n; i++) {
-        struct scene *s = scene_load(paths[i]);
+        struct scene *s = scene_load_set(paths[i], sets.v, sets.n);
         if (s) {
             diag_put(stdout, paths[i]);
-            printf(": ok ('%s')\n", s->id);
+            printf(": ok ('%s'", s->out_name);
+            if (s->nvariants)
+                printf(" and %d variant%s", s->nvariants, s->nvariants == 1 ? "" : "s");
+            printf(")\n");
         }
         bad |= s == NULL;
         scene_free(s);
@@ -227,6 +269,7 @@ static int cmd_render(int argc, char **argv)
     };
     char **paths = xmalloc(sizeof(char *) * (size_t)(argc + 1));
     int n = 0, rc = EXIT_OK;
+    struct sets sets = {0};
     for (int i = 1; i < argc && rc == EXIT_OK; i++) {
         /* "--jobs=4" and "-j4" are "--jobs 4" and "-j 4". */
         char name[64];
@@ -260,8 +303,10 @@ static int cmd_render(int argc, char **argv)
                             strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0 ||
                             strcmp(a, "--trace") == 0 || strcmp(a, "-j") == 0 ||
                             strcmp(a, "--jobs") == 0 || strcmp(a, "--scale") == 0 ||
-                            strcmp(a, "--limit") == 0)) {
+                            strcmp(a, "--limit") == 0 || strcmp(a, "--set") == 0)) {
             rc = usage_error("render", "option '%s' needs a value", a);
+        } else if (strcmp(a, "--set") == 0) {
+            rc = add_set(&sets, "render", (char *)val);
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             o.out_dir = val;
         } else if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) {
@@ -295,7 +340,7 @@ static int cmd_render(int argc, char **argv)
         return rc;
     }
     struct scene **scenes = xcalloc((size_t)n, sizeof(*scenes));
-    if (load_scenes(paths, n, scenes) != 0) {
+    if (load_scenes(paths, n, scenes, &sets) != 0) {
         fprintf(stderr, "mlanim: %d error%s; nothing rendered\n", diag_error_count(),
                 diag_error_count() == 1 ? "" : "s");
         rc = EXIT_USAGE;

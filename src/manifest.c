@@ -107,9 +107,32 @@ static void write_final_values(struct json *j, const struct trace *t)
     json_end(j);
 }
 
+static void write_outputs(struct json *j, const struct manifest_output *outs, int nout)
+{
+    json_array(j, "outputs");
+    for (int i = 0; i < nout; i++) {
+        const struct manifest_output *o = &outs[i];
+        json_object(j, NULL);
+        json_string(j, "format", o->kind->head.name);
+        json_string(j, o->kind->folder ? "folder" : "file", o->name);
+        json_int(j, "bytes", o->bytes);
+        json_int(j, "width", o->width);
+        json_int(j, "height", o->height);
+        json_int(j, "frames", o->kind->still ? 1 : o->eo->nframes);
+        json_number(j, "fps", (double)o->eo->fps_num / o->eo->fps_den);
+        json_number(j, "duration", o->kind->still ? 0
+                                   : (double)o->eo->nframes * o->eo->fps_den / o->eo->fps_num);
+        if (o->budget_note && o->budget_note[0])
+            json_string(j, "budget", o->budget_note);
+        json_string(j, "sha256", o->sha256);
+        json_end(j);
+    }
+    json_end(j);
+}
+
 int manifest_write(const struct scene *s, const struct trace *traces, const struct timeline *tl,
                    const struct enc_options *eo, const struct manifest_output *outs, int nout,
-                   const char *path)
+                   const struct manifest_variant *vars, int nvars, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -143,25 +166,19 @@ int manifest_write(const struct scene *s, const struct trace *traces, const stru
         json_end(&j);
     }
     json_end(&j);
-    json_array(&j, "outputs");
-    for (int i = 0; i < nout; i++) {
-        const struct manifest_output *o = &outs[i];
-        json_object(&j, NULL);
-        json_string(&j, "format", o->kind->head.name);
-        json_string(&j, o->kind->folder ? "folder" : "file", o->name);
-        json_int(&j, "bytes", o->bytes);
-        json_int(&j, "width", o->width);
-        json_int(&j, "height", o->height);
-        json_int(&j, "frames", o->kind->still ? 1 : o->eo->nframes);
-        json_number(&j, "fps", (double)o->eo->fps_num / o->eo->fps_den);
-        json_number(&j, "duration", o->kind->still ? 0
-                                    : (double)o->eo->nframes * o->eo->fps_den / o->eo->fps_num);
-        if (o->budget_note && o->budget_note[0])
-            json_string(&j, "budget", o->budget_note);
-        json_string(&j, "sha256", o->sha256);
+    write_outputs(&j, outs, nout);
+    if (nvars) {
+        json_array(&j, "variants");
+        for (int v = 0; v < nvars; v++) {
+            json_object(&j, NULL);
+            json_string(&j, "path", vars[v].path);
+            json_string(&j, "value", vars[v].value);
+            json_string(&j, "name", vars[v].suffix);
+            write_outputs(&j, vars[v].outs, vars[v].nout);
+            json_end(&j);
+        }
         json_end(&j);
     }
-    json_end(&j);
     json_end(&j);
     return json_close(&j, path);
 }

@@ -30,9 +30,17 @@ struct manifest_output {
  * (nfiles >= 0) the files 00000.png ... in order, as if concatenated. */
 int manifest_digest(const char *path, int nfiles, char out[65], long long *bytes);
 
+/* A variant's outputs: one complete animation per value (scene.h). */
+struct manifest_variant {
+    const char *path, *value;   /* "trainer.learning_rate", "0.1" */
+    const char *suffix;         /* "learning_rate=0.1", in its file names */
+    const struct manifest_output *outs;
+    int nout;
+};
+
 int manifest_write(const struct scene *s, const struct trace *traces, const struct timeline *tl,
                    const struct enc_options *eo, const struct manifest_output *outs, int nout,
-                   const char *path);
+                   const struct manifest_variant *vars, int nvars, const char *path);
 
 /* The trace as JSON: one run's channels and records each, and the data. */
 int manifest_write_trace(const struct scene *s, const struct trace *traces, const char *path);

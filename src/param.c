@@ -195,7 +195,10 @@ void param_describe_range(const struct param_spec *p, char *buf, size_t n)
         snprintf(buf, n, "from %s to %s", lo, hi);
 }
 
-static int in_range(const struct param_spec *p, double v)
+static void range_error(const struct param_spec *p, const struct diag_loc *loc,
+                        const char *context, const char *got);
+
+int param_in_range(const struct param_spec *p, double v)
 {
     if (!p->ranged)
         return 1;
@@ -266,7 +269,7 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
             if (v) type_error(p, v, context);
             return -1;
         }
-        if (!in_range(p, x)) {
+        if (!param_in_range(p, x)) {
             range_error(p, loc, context, text);
             return -1;
         }
@@ -279,7 +282,7 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
             if (v) type_error(p, v, context);
             return -1;
         }
-        if (!in_range(p, x)) {
+        if (!param_in_range(p, x)) {
             range_error(p, loc, context, text);
             return -1;
         }
@@ -354,7 +357,7 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
                            "\"30000/1001\", not '%s'", p->name, context, text);
             return -1;
         }
-        if (!in_range(p, (double)r.num / r.den)) {
+        if (!param_in_range(p, (double)r.num / r.den)) {
             range_error(p, loc, context, text);
             return -1;
         }
@@ -380,7 +383,7 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
                 return -1;
             }
             d.frames = f;
-        } else if (!in_range(p, d.seconds)) {
+        } else if (!param_in_range(p, d.seconds)) {
             range_error(p, loc, context, text);
             return -1;
         }
@@ -414,7 +417,7 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
                 bad = 1;
                 continue;
             }
-            if (!in_range(p, x)) {
+            if (!param_in_range(p, x)) {
                 range_error(p, &it->loc, context, it->str);
                 bad = 1;
             }
@@ -535,4 +538,19 @@ void param_print(FILE *out, const struct param_spec *specs, const char *indent)
             fprintf(out, ", %s", r);
         fprintf(out, "\n%s%-16s %s\n", indent, "", p->doc);
     }
+}
+
+const struct param_spec *param_find(const struct param_spec *specs, const char *name)
+{
+    for (const struct param_spec *p = specs; p && p->name; p++)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+int param_apply_one(const struct param_spec *p, void *dst, const struct snode *v,
+                    const char *context)
+{
+    /* store() writes at obj + offset: hand it the struct dst is in. */
+    return store(p, (char *)dst - p->offset, v, v->str, context, NULL);
 }

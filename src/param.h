@@ -81,6 +81,15 @@ void param_describe_range(const struct param_spec *p, char *buf, size_t n);
 /* The reference table for one kind, one parameter per line. */
 void param_print(FILE *out, const struct param_spec *specs, const char *indent);
 
+/* Whether v is inside p's range (always, for specs without one). */
+int param_in_range(const struct param_spec *p, double v);
+/* The spec named name in a table, or NULL. */
+const struct param_spec *param_find(const struct param_spec *specs, const char *name);
+/* One value for one spec (a scalar node), stored at dst: 0, or -1 after
+ * reporting at the node. */
+int param_apply_one(const struct param_spec *p, void *dst, const struct snode *v,
+                    const char *context);
+
 /* Scalar conversions shared with scene.c: 0 on success. */
 int param_parse_color(const char *s, uint32_t *out);
 int param_parse_double(const char *s, double *out);

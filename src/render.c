@@ -19,9 +19,132 @@
 #include "manifest.h"
 #include "util.h"
 
-int render_draw(const struct scene *s, const struct trace *traces, int rec, cairo_surface_t *surf)
+/* ---- drawing a picture ------------------------------------------------------- */
+
+/* "converged at step 30": why a run that stopped before the clock did
+ * holds its last state. */
+static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
+                      double x, double y, double w)
 {
-    assert(s && traces && surf && rec >= 0);
+    const struct theme *th = s->theme;
+    char msg[96];
+    const char *why = t->stop_reason ? t->stop_reason : "";
+    if (strcmp(why, "converged") == 0)
+        snprintf(msg, sizeof msg, "converged at step %d", t->stop_step);
+    else if (strcmp(why, "diverged") == 0)
+        snprintf(msg, sizeof msg, "diverged at step %d", t->stop_step);
+    else
+        snprintf(msg, sizeof msg, "stopped at step %d", t->stop_step);
+    draw_font(cr, 1, th->font_size * 0.9);
+    double tw = draw_text_width(cr, msg), bh = th->font_size + 8;
+    draw_box(cr, x + w - tw - 18, y + 2, tw + 14, bh, 4, (s->background & 0x00ffffffu) | 0xe0000000u,
+             th->axis, 1);
+    draw_set_color(cr, th->text);
+    draw_text(cr, x + w - tw - 11, y + 2 + bh / 2, 0, 0.5, msg);
+}
+
+/* The panels of a scene (not a composite) for one frame, in layout units. */
+static int draw_panels(const struct stage *st, const struct tl_frame *f, double time, cairo_t *cr)
+{
+    const struct scene *s = st->s;
+    int recs[SCENE_MAX_RUNS], nexts[SCENE_MAX_RUNS];
+    for (int r = 0; r < s->nruns && r < SCENE_MAX_RUNS; r++)
+        recs[r] = timeline_rec(s, st->traces, f, r, &nexts[r]);
+    double *theta = NULL;
+    int cap = 0;
+    for (int i = 0; i < s->npanels; i++) {
+        const struct scene_panel *p = &s->panels[i];
+        int r = p->run >= 0 ? p->run : p->run == SCENE_RUN_SWEPT ? f->step : 0;
+        if (r >= s->nruns)
+            r = s->nruns - 1;
+        const struct run *run = &s->runs[r];
+        const struct trace *t = &st->traces[r];
+        struct panel_ctx c = {.run = p->run == SCENE_RUN_ALL ? NULL : run, .trace = t,
+                              .data = run->data ? run->data : &s->data, .rec = recs[r],
+                              .rec_next = nexts[r], .step = f->kf >= 0 ? 0 : f->step,
+                              .nruns = s->nruns, .runs = s->runs, .traces = st->traces,
+                              .recs = recs, .sweep = st->sweep.nrec ? &st->sweep : NULL,
+                              .sweep_index = s->sweep.n ? f->step : 0, .time = time,
+                              .step_time = st->tl.step_time,
+                              .nstep_time = st->tl.step_time ? st->tl.last_step + 1 : 0,
+                              .th = s->theme, .background = s->background};
+        if (p->run == SCENE_RUN_SWEPT) {
+            c.rec = t->nrec - 1;
+            c.rec_next = c.rec;
+        }
+        /* A tween: the parameters frac of the way to the next step's. */
+        c.theta = trace_row(t, c.rec, TRACE_THETA_CHANNEL);
+        if (f->nsub > 1 && c.rec_next != c.rec && run->model) {
+            c.frac = (double)f->sub / f->nsub;
+            int n = trace_size(t, TRACE_THETA_CHANNEL);
+            int np = model_nparams(run->model, run->model_opts, c.data);
+            if (np > n) np = n;
+            if (np > cap) {
+                cap = np;
+                theta = xrealloc(theta, sizeof(double) * (size_t)cap);
+            }
+            const double *a = trace_row(t, c.rec, TRACE_THETA_CHANNEL);
+            const double *b = trace_row(t, c.rec_next, TRACE_THETA_CHANNEL);
+            int finite = 1;
+            for (int k = 0; k < np; k++) {
+                theta[k] = a[k] + (b[k] - a[k]) * c.frac;
+                finite &= isfinite(theta[k]) != 0;
+            }
+            if (finite)
+                c.theta = theta;
+            else
+                c.frac = 0;
+        }
+        scene_cell_rect(s, p, &c.x, &c.y, &c.w, &c.h);
+        /* A panel may not paint over its neighbours. */
+        double g = s->layout.gap / 2;
+        cairo_save(cr);
+        cairo_rectangle(cr, c.x - g, c.y - g, c.w + 2 * g, c.h + 2 * g);
+        cairo_clip(cr);
+        p->kind->draw(p->opts, &c, cr);
+        /* A run that stopped before the clock holds, and says why. */
+        if (s->nruns > 1 && p->run >= 0 && f->kf < 0 && !s->sweep.n &&
+            trace_get(t, t->nrec - 1, 0) < f->step)
+            ended_tag(cr, s, t, c.x, c.y, c.w);
+        cairo_restore(cr);
+    }
+    free(theta);
+    return 0;
+}
+
+/* One frame of a stage, in the stage's canvas pixels (the caller scaled
+ * cr to them). Composites draw each clip in its place and scale. */
+static void draw_stage(const struct stage *st, int frame, const struct tl_frame *only, cairo_t *cr)
+{
+    const struct scene *s = st->s;
+    if (s->clips.n) {
+        const struct clips_opts *c = &s->clips;
+        for (int k = 0; k < c->n; k++) {
+            const struct stage *cs = &st->clips[k];
+            cairo_save(cr);
+            cairo_translate(cr, c->x[k], c->y[k]);
+            cairo_scale(cr, c->w[k] / cs->s->canvas.width, c->h[k] / cs->s->canvas.height);
+            cairo_rectangle(cr, 0, 0, cs->s->canvas.width, cs->s->canvas.height);
+            cairo_clip(cr);
+            draw_set_color(cr, cs->s->background);
+            cairo_paint(cr);
+            draw_stage(cs, st->tl.clip_frame[(size_t)frame * c->n + k], NULL, cr);
+            cairo_restore(cr);
+        }
+        return;
+    }
+    const struct tl_frame *f = only ? only : &st->tl.f[frame];
+    double fps = (double)s->canvas.fps.num / s->canvas.fps.den;
+    cairo_save(cr);
+    cairo_scale(cr, s->unit, s->unit);
+    draw_panels(st, f, only ? 0 : frame / fps, cr);
+    cairo_restore(cr);
+}
+
+static int paint_frame(const struct stage *st, int frame, const struct tl_frame *only,
+                       cairo_surface_t *surf, const char *what)
+{
+    const struct scene *s = st->s;
     if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
         return diag_fail("%s: no surface to draw on: %s", s->id,
                          cairo_status_to_string(cairo_surface_status(surf)));
@@ -32,31 +155,110 @@ int render_draw(const struct scene *s, const struct trace *traces, int rec, cair
     cairo_paint(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
     cairo_scale(cr, (double)sw / s->canvas.width, (double)sh / s->canvas.height);
-    for (int i = 0; i < s->npanels; i++) {
-        const struct scene_panel *p = &s->panels[i];
-        struct panel_ctx c = {.run = &s->runs[p->run], .trace = &traces[p->run], .data = &s->data,
-                              .rec = rec, .th = s->theme, .background = s->background};
-        scene_cell_rect(s, p, &c.x, &c.y, &c.w, &c.h);
-        /* A panel may not paint over its neighbours. */
-        double g = s->layout.gap / 2;
-        cairo_save(cr);
-        cairo_rectangle(cr, c.x - g, c.y - g, c.w + 2 * g, c.h + 2 * g);
-        cairo_clip(cr);
-        p->kind->draw(p->opts, &c, cr);
-        cairo_restore(cr);
-    }
+    draw_stage(st, frame, only, cr);
     /* cairo's status is sticky: one look at the end catches an error in
      * any panel's drawing, which would otherwise be a silently blank or
      * half-drawn frame. */
-    cairo_status_t st = cairo_status(cr);
+    cairo_status_t status = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_flush(surf);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(surf);
-    if (st != CAIRO_STATUS_SUCCESS)
-        return diag_fail("%s: drawing the frame of step record %d failed: %s", s->id, rec,
-                         cairo_status_to_string(st));
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(surf);
+    if (status != CAIRO_STATUS_SUCCESS)
+        return diag_fail("%s: drawing %s failed: %s", s->id, what, cairo_status_to_string(status));
     return 0;
+}
+
+int render_frame(const struct stage *st, int frame, cairo_surface_t *surf)
+{
+    assert(st && surf && frame >= 0 && frame < st->tl.nframes);
+    char what[48];
+    snprintf(what, sizeof what, "frame %d", frame);
+    return paint_frame(st, frame, NULL, surf, what);
+}
+
+int render_draw(const struct scene *s, const struct trace *traces, int rec, cairo_surface_t *surf)
+{
+    assert(s && traces && surf && rec >= 0);
+    struct stage st = {.s = s, .traces = (struct trace *)traces};
+    int step = (int)trace_get(&traces[0], rec, 0);
+    struct tl_frame f = {-1, step, step, 0, 1};
+    char what[64];
+    snprintf(what, sizeof what, "the frame of step record %d", rec);
+    return paint_frame(&st, 0, &f, surf, what);
+}
+
+/* ---- preparing a stage ------------------------------------------------------- */
+
+/* A sweep's summary: one record per value, with the value and each run's
+ * final scalar channels (those of the first run, by name). */
+static void sweep_summary(const struct stage *st, struct trace *sum)
+{
+    const struct scene *s = st->s;
+    memset(sum, 0, sizeof *sum);
+    trace_channel_add(sum, "step");
+    trace_channel_add(sum, "value");
+    if (trace_channel(sum, s->sweep.name) < 0)
+        trace_channel_add(sum, s->sweep.name);
+    const struct trace *t0 = &st->traces[0];
+    for (int c = 1; c < t0->nchan; c++)
+        if (trace_size(t0, c) == 1 && trace_channel(sum, t0->chan[c].name) < 0)
+            trace_channel_add(sum, t0->chan[c].name);
+    for (int r = 0; r < s->nruns; r++) {
+        const struct trace *t = &st->traces[r];
+        double *row = trace_append(sum);
+        row[0] = r;
+        row[trace_offset(sum, "value")] = s->sweep.values[r];
+        row[trace_offset(sum, s->sweep.name)] = s->sweep.values[r];
+        for (int c = 3; c < sum->nchan; c++) {
+            int k = trace_channel(t, sum->chan[c].name);
+            if (k >= 0 && trace_size(t, k) == 1)
+                row[sum->chan[c].offset] = trace_get(t, t->nrec - 1, k);
+        }
+    }
+}
+
+int stage_prepare(struct stage *st, const struct scene *s)
+{
+    memset(st, 0, sizeof *st);
+    st->s = s;
+    if (s->clips.n) {
+        st->clips = xcalloc((size_t)s->clips.n, sizeof(struct stage));
+        struct timeline *tls = xcalloc((size_t)s->clips.n, sizeof(struct timeline));
+        int rc = 0;
+        for (int k = 0; k < s->clips.n && !rc; k++) {
+            rc = stage_prepare(&st->clips[k], s->clips.scenes[k]);
+            tls[k] = st->clips[k].tl;
+        }
+        if (!rc)
+            rc = timeline_compose(s, tls, &st->tl);
+        free(tls);
+        return rc;
+    }
+    st->traces = xcalloc((size_t)s->nruns, sizeof(struct trace));
+    if (scene_simulate(s, st->traces) != 0 || timeline_build(s, st->traces, &st->tl) != 0)
+        return -1;
+    if (s->sweep.n)
+        sweep_summary(st, &st->sweep);
+    return 0;
+}
+
+void stage_release(struct stage *st)
+{
+    const struct scene *s = st->s;
+    if (!s)
+        return;
+    if (st->clips)
+        for (int k = 0; k < s->clips.n; k++)
+            stage_release(&st->clips[k]);
+    free(st->clips);
+    if (st->traces)
+        for (int i = 0; i < s->nruns; i++)
+            trace_release(&st->traces[i]);
+    free(st->traces);
+    trace_release(&st->sweep);
+    timeline_release(&st->tl);
+    memset(st, 0, sizeof *st);
 }
 
 /* ---- the drawing pool ------------------------------------------------------ */
@@ -64,12 +266,12 @@ int render_draw(const struct scene *s, const struct trace *traces, int rec, cair
 /* A unit is one distinct picture: a record shown for `count` frames in a row
  * (per_step and the held ending repeat a picture without redrawing it). */
 struct unit {
-    int first_frame, count, rec;
+    int first_frame, count;     /* output frames */
+    int src;                    /* the stage's frame drawn for them */
 };
 
 struct pool {
-    const struct scene *s;
-    const struct trace *t;      /* one per run */
+    const struct stage *st;
     const struct unit *units;
     int nunits;
     int width, height;
@@ -97,7 +299,7 @@ static void *pool_worker(void *arg)
             break;
         int u = p->next++;
         pthread_mutex_unlock(&p->mu);
-        int bad = render_draw(p->s, p->t, p->units[u].rec, p->slots[u % p->window]) != 0;
+        int bad = render_frame(p->st, p->units[u].src, p->slots[u % p->window]) != 0;
         pthread_mutex_lock(&p->mu);
         p->ready[u % p->window] = u;
         p->failed |= bad;
@@ -203,16 +405,20 @@ static cairo_surface_t *frame_surface(int w, int h)
     return NULL;
 }
 
-static void units_build(const struct timeline *tl, struct unit **out, int *n)
+/* Output frame f shows the stage's frame map[f] (map NULL: f itself);
+ * frames in a row that show the same picture are one unit. */
+static void units_build(const struct stage *st, const int *map, int nframes, struct unit **out,
+                        int *n)
 {
-    struct unit *u = xmalloc(sizeof(*u) * (size_t)(tl->nframes ? tl->nframes : 1));
+    struct unit *u = xmalloc(sizeof(*u) * (size_t)(nframes ? nframes : 1));
     int k = 0;
-    for (int f = 0; f < tl->nframes; f++) {
-        if (k && u[k - 1].rec == tl->rec[f]) {
+    for (int f = 0; f < nframes; f++) {
+        int src = map ? map[f] : f;
+        if (k && timeline_same(st->s, &st->tl, u[k - 1].src, src)) {
             u[k - 1].count++;
             continue;
         }
-        u[k++] = (struct unit){f, 1, tl->rec[f]};
+        u[k++] = (struct unit){f, 1, src};
     }
     *out = u;
     *n = k;
@@ -275,7 +481,7 @@ static int encode_all(struct pool *p, struct output *outs, int nout, struct prog
             return -1;
         for (int k = 0; k < nsample && !rc; k++) {
             int u = nsample == 1 ? 0 : (int)((long long)k * (p->nunits - 1) / (nsample - 1));
-            rc = render_draw(p->s, p->t, p->units[u].rec, surf);
+            rc = render_frame(p->st, p->units[u].src, surf);
             struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width,
                               p->height, cairo_image_surface_get_stride(surf), p->units[u].first_frame};
             for (int i = 0; i < nout && !rc; i++)
@@ -320,7 +526,7 @@ static int encode_all(struct pool *p, struct output *outs, int nout, struct prog
             rc = jobs[i].rc;
     }
     if (interrupt_requested())
-        rc = diag_fail("%s: interrupted; earlier outputs are left as they were", p->s->id);
+        rc = diag_fail("%s: interrupted; earlier outputs are left as they were", p->st->s->id);
     if (!rc && p->failed)
         rc = -1;                /* a frame could not be drawn: reported there */
     if (!rc)
@@ -331,7 +537,7 @@ static int encode_all(struct pool *p, struct output *outs, int nout, struct prog
 /* One pass of the pipeline: open the given outputs (each with its own
  * options, on its temporary path), draw the timeline's frames on `jobs`
  * threads, feed every output, and close them (or discard all on failure). */
-static int run_pass(const struct scene *s, const struct trace *t, const struct timeline *tl,
+static int run_pass(const struct stage *st, const int *map, int nframes,
                     struct output *outs, int nout, int jobs, struct progress *pr)
 {
     int rc = 0, w = outs[0].eo.width, h = outs[0].eo.height;
@@ -354,8 +560,8 @@ static int run_pass(const struct scene *s, const struct trace *t, const struct t
 
     struct unit *units = NULL;
     int nunits = 0;
-    units_build(tl, &units, &nunits);
-    struct pool p = {.s = s, .t = t, .units = units, .nunits = nunits, .width = w, .height = h};
+    units_build(st, map, nframes, &units, &nunits);
+    struct pool p = {.st = st, .units = units, .nunits = nunits, .width = w, .height = h};
     /* Two frames in flight per drawing thread keep every thread busy, but
      * not past the memory limit: an 8K frame is 133 MB, so -j 8 at 8K gets
      * a smaller window (and the threads take turns) instead of 2 GB. */
@@ -449,27 +655,25 @@ static int gif_trials(int max_colors, struct gif_trial *out)
 }
 
 /* Encodes the GIF alone with one trial's settings; its size, or -1. */
-static long long gif_trial_pass(const struct scene *s, const struct trace *t,
-                                const struct timeline *tl, struct output *gif,
+static long long gif_trial_pass(const struct stage *st, struct output *gif,
                                 const struct enc_options *base, struct gif_opts *opts,
                                 const struct gif_trial *tr, int jobs)
 {
     /* Fewer frames: keep every stride-th, shown stride times longer. */
-    struct timeline thin = {0};
-    thin.nframes = (tl->nframes + tr->stride - 1) / tr->stride;
-    thin.rec = xmalloc(sizeof(int) * (size_t)thin.nframes);
-    for (int f = 0; f < thin.nframes; f++)
-        thin.rec[f] = tl->rec[f * tr->stride];
+    int nthin = (st->tl.nframes + tr->stride - 1) / tr->stride;
+    int *thin = xmalloc(sizeof(int) * (size_t)nthin);
+    for (int f = 0; f < nthin; f++)
+        thin[f] = f * tr->stride;
     gif->eo = *base;
     opts->max_colors = tr->colors;
     gif->eo.kind_opts = opts;
     gif->eo.fps_den = base->fps_den * tr->stride;
-    gif->eo.nframes = thin.nframes;
+    gif->eo.nframes = nthin;
     gif->eo.width = (int)lround(base->width * tr->scale);
     gif->eo.height = (int)lround(base->height * tr->scale);
     struct progress quiet = {0};
-    int rc = run_pass(s, t, &thin, gif, 1, jobs, &quiet);
-    free(thin.rec);
+    int rc = run_pass(st, thin, nthin, gif, 1, jobs, &quiet);
+    free(thin);
     return rc ? -1 : file_size(gif->path);
 }
 
@@ -479,9 +683,9 @@ static long long gif_trial_pass(const struct scene *s, const struct trace *t,
  * first, so a budget nothing can meet costs one extra pass, not 35; then
  * the mildest setting that fits is found by bisection (the sizes fall along
  * the list), about six passes. -1 (reported) if nothing fits. */
-static int fit_gif_budget(const struct scene *s, const struct trace *t, const struct timeline *tl,
-                          struct output *gif, int jobs, int verbose)
+static int fit_gif_budget(const struct stage *st, struct output *gif, int jobs, int verbose)
 {
+    const struct scene *s = st->s;
     const struct gif_opts *go = scene_encoder_opts(s, &encoder_gif);
     long long budget = (long long)go->max_kb * 1024, first = file_size(gif->path);
     if (first <= budget)
@@ -490,7 +694,7 @@ static int fit_gif_budget(const struct scene *s, const struct trace *t, const st
     int n = gif_trials(go->max_colors, trials);
     const struct enc_options base = gif->eo;
     struct gif_opts trial = *go;
-    long long size = gif_trial_pass(s, t, tl, gif, &base, &trial, &trials[n - 1], jobs);
+    long long size = gif_trial_pass(st, gif, &base, &trial, &trials[n - 1], jobs);
     int last = n - 1;           /* the trial the GIF on disk was made with */
     if (size < 0)
         return -1;
@@ -503,7 +707,7 @@ static int fit_gif_budget(const struct scene *s, const struct trace *t, const st
     int lo = 0, hi = n - 1;         /* trials[hi] fits */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        long long m = gif_trial_pass(s, t, tl, gif, &base, &trial, &trials[mid], jobs);
+        long long m = gif_trial_pass(st, gif, &base, &trial, &trials[mid], jobs);
         last = mid;
         if (m < 0)
             return -1;
@@ -512,7 +716,7 @@ static int fit_gif_budget(const struct scene *s, const struct trace *t, const st
         else
             lo = mid + 1;
     }
-    if (last != hi && gif_trial_pass(s, t, tl, gif, &base, &trial, &trials[hi], jobs) < 0)
+    if (last != hi && gif_trial_pass(st, gif, &base, &trial, &trials[hi], jobs) < 0)
         return -1;
     snprintf(gif->budget_note, sizeof(gif->budget_note),
              "%d colours, %g fps, %dx%d to fit %d KiB (%.0f KiB at full settings)",
@@ -566,37 +770,40 @@ static int check_scaled(const struct scene *s, const struct render_opts *o,
     return 0;
 }
 
-int render_scene(const struct scene *s, const struct render_opts *o)
+/* What one scene (the base or a variant) made, for the manifest. */
+struct made {
+    const struct scene *s;
+    struct stage st;
+    struct enc_options eo;
+    int nout;
+    struct output outs[SCENE_MAX_FORMATS];
+    struct manifest_output listed[SCENE_MAX_FORMATS];
+};
+
+/* Renders one scene's outputs into the commit's staging folder, named
+ * after the scene's out_name. */
+static int render_one(const struct scene *s, const struct render_opts *o, struct commit *cm,
+                      struct made *m)
 {
-    double t0 = clock_seconds();
-    if (draw_fonts_init() != 0)
+    m->s = s;
+    if (stage_prepare(&m->st, s) != 0)
         return -1;
-    struct trace *t = xcalloc((size_t)s->nruns, sizeof(struct trace));
-    struct timeline tl;
-    if (scene_simulate(s, t) != 0 || timeline_build(s, t, &tl) != 0) {
-        for (int i = 0; i < s->nruns; i++)
-            trace_release(&t[i]);
-        free(t);
-        return -1;
-    }
+    const struct timeline *tl = &m->st.tl;
     struct enc_options eo = {
         .width = (int)lround(s->canvas.width * o->scale),
         .height = (int)lround(s->canvas.height * o->scale),
         .fps_num = s->canvas.fps.num,
         .fps_den = s->canvas.fps.den,
-        .nframes = tl.nframes,
+        .nframes = tl->nframes,
         .background = s->background,
         .transparent = (s->background >> 24) != 0xff,
-        .poster_frame = s->out.poster < 0 ? tl.nframes - 1 : s->out.poster,
+        .poster_frame = s->out.poster < 0 ? tl->nframes - 1 : s->out.poster,
     };
+    m->eo = eo;
     int rc = check_scaled(s, o, &eo);
-
     int nout = o->nformats ? o->nformats : s->out.nformats;
-    struct output outs[SCENE_MAX_FORMATS] = {0};
-    struct output *gif = NULL;
-    struct commit cm = {0};
-    if (!rc)
-        rc = commit_begin(&cm, o->out_dir, s->id);
+    m->nout = nout;
+    struct output *outs = m->outs, *gif = NULL;
     for (int i = 0; i < nout && !rc; i++) {
         struct output *out = &outs[i];
         out->kind = encoder_find(o->nformats ? o->formats[i] : s->out.formats[i]);
@@ -604,42 +811,69 @@ int render_scene(const struct scene *s, const struct render_opts *o)
         out->eo.kind_opts = scene_encoder_opts(s, out->kind);
         if (out->kind == &encoder_gif)
             gif = out;
+        const char *at = strchr(s->out_name, '@');
         if (out->kind->folder)
-            snprintf(out->name, sizeof(out->name), "%s", out->kind->ext);
+            snprintf(out->name, sizeof(out->name), "%s%s", out->kind->ext, at ? at : "");
         else
-            snprintf(out->name, sizeof(out->name), "%s.%s", s->id, out->kind->ext);
-        out->path = commit_path(&cm, out->name);
-        out->shown = path_join(cm.final_dir, out->name);
+            snprintf(out->name, sizeof(out->name), "%s.%s", s->out_name, out->kind->ext);
+        out->path = commit_path(cm, out->name);
+        out->shown = path_join(cm->final_dir, out->name);
         if (out->kind->folder && mkdir(out->path, 0777) != 0)
             rc = diag_fail("cannot create the folder '%s': %s", out->path, strerror(errno));
     }
     if (!rc && gif)
         warn_gif_timing(s);
-
     int jobs = o->jobs < 1 ? 1 : o->jobs;
-    struct progress pr = {o->progress, s->id, tl.nframes, clock_seconds(), 0};
+    struct progress pr = {o->progress, s->out_name, tl->nframes, clock_seconds(), 0};
     if (!rc)
-        rc = run_pass(s, t, &tl, outs, nout, jobs, &pr);
+        rc = run_pass(&m->st, NULL, tl->nframes, outs, nout, jobs, &pr);
     if (!rc && gif && ((const struct gif_opts *)scene_encoder_opts(s, &encoder_gif))->max_kb > 0)
-        rc = fit_gif_budget(s, t, &tl, gif, jobs, o->progress != 0);
-
-    struct manifest_output listed[SCENE_MAX_FORMATS];
+        rc = fit_gif_budget(&m->st, gif, jobs, o->progress != 0);
     for (int i = 0; i < nout && !rc; i++) {
         struct output *out = &outs[i];
-        listed[i] = (struct manifest_output){out->kind, out->name, out->enc.width,
-                                             out->enc.height, &out->eo, out->budget_note, 0, ""};
+        m->listed[i] = (struct manifest_output){out->kind, out->name, out->enc.width,
+                                                out->enc.height, &out->eo, out->budget_note, 0, ""};
         rc = manifest_digest(out->path, out->kind->folder ? out->eo.nframes : -1,
-                             listed[i].sha256, &listed[i].bytes);
-        out->bytes = listed[i].bytes;
+                             m->listed[i].sha256, &m->listed[i].bytes);
+        out->bytes = m->listed[i].bytes;
     }
+    return rc;
+}
+
+static void made_release(struct made *m)
+{
+    for (int i = 0; i < m->nout; i++) {
+        free(m->outs[i].path);
+        free(m->outs[i].shown);
+    }
+    stage_release(&m->st);
+}
+
+int render_scene(const struct scene *s, const struct render_opts *o)
+{
+    double t0 = clock_seconds();
+    if (draw_fonts_init() != 0)
+        return -1;
+    int nmade = 1 + s->nvariants;
+    struct made *made = xcalloc((size_t)nmade, sizeof(struct made));
+    struct commit cm = {0};
+    int rc = commit_begin(&cm, o->out_dir, s->out_name);
+    for (int i = 0; i < nmade && !rc; i++)
+        rc = render_one(i ? s->variants[i - 1].scene : s, o, &cm, &made[i]);
     if (!rc) {
+        struct manifest_variant vars[SCENE_MAX_VARIANTS];
+        for (int i = 0; i < s->nvariants; i++)
+            vars[i] = (struct manifest_variant){s->variants[i].path, s->variants[i].value,
+                                                s->variants[i].suffix, made[i + 1].listed,
+                                                made[i + 1].nout};
         char *manifest = commit_path(&cm, "manifest.json");
-        rc = manifest_write(s, t, &tl, &eo, listed, nout, manifest);
+        rc = manifest_write(s, made[0].st.traces, &made[0].st.tl, &made[0].eo, made[0].listed,
+                            made[0].nout, vars, s->nvariants, manifest);
         free(manifest);
     }
     if (!rc && o->trace_path) {
         const char *tp = commit_side(&cm, o->trace_path);
-        rc = tp ? manifest_write_trace(s, t, tp) : -1;
+        rc = tp ? manifest_write_trace(s, made[0].st.traces, tp) : -1;
     }
     if (!rc && interrupt_requested())
         rc = diag_fail("%s: interrupted; earlier outputs are left as they were", s->id);
@@ -650,24 +884,21 @@ int render_scene(const struct scene *s, const struct render_opts *o)
 
     if (!rc && o->progress) {
         double el = clock_seconds() - t0;
-        fprintf(stderr, "%s: %d frames (%.1f s at %g fps) in %.2f s ->", s->id, tl.nframes,
-                (double)tl.nframes * eo.fps_den / eo.fps_num, (double)eo.fps_num / eo.fps_den, el);
-        for (int i = 0; i < nout; i++) {
-            fputc(' ', stderr);
-            diag_put(stderr, outs[i].shown);
-            fprintf(stderr, " (%.0f KB)", outs[i].bytes / 1024.0);
-        }
+        const struct made *m = &made[0];
+        fprintf(stderr, "%s: %d frames (%.1f s at %g fps)%s in %.2f s ->", s->out_name,
+                m->st.tl.nframes, (double)m->st.tl.nframes * m->eo.fps_den / m->eo.fps_num,
+                (double)m->eo.fps_num / m->eo.fps_den, s->nvariants ? " and its variants" : "", el);
+        for (int k = 0; k < nmade; k++)
+            for (int i = 0; i < made[k].nout; i++) {
+                fputc(' ', stderr);
+                diag_put(stderr, made[k].outs[i].shown);
+                fprintf(stderr, " (%.0f KB)", made[k].outs[i].bytes / 1024.0);
+            }
         fprintf(stderr, "\n");
     }
-
-    for (int i = 0; i < nout; i++) {
-        free(outs[i].path);
-        free(outs[i].shown);
-    }
+    for (int i = 0; i < nmade; i++)
+        made_release(&made[i]);
+    free(made);
     commit_release(&cm);
-    timeline_release(&tl);
-    for (int i = 0; i < s->nruns; i++)
-        trace_release(&t[i]);
-    free(t);
     return rc;
 }

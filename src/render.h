@@ -25,11 +25,27 @@ struct render_opts {
     int progress;               /* 0 quiet, 1 one line per scene, 2 live bar */
 };
 
-/* 0 on success; -1 after reporting. */
+/* 0 on success; -1 after reporting. Renders the scene and each of its
+ * variants into OUT_DIR/<out_name>/, committed together. */
 int render_scene(const struct scene *s, const struct render_opts *o);
 
-/* Draws the frame showing record rec on surf (ARGB32, the canvas size times
- * scale), traces one per run. Fonts must be initialised. 0, or -1 after
+/* A scene ready to draw: its runs simulated, its timeline built (and the
+ * same for each clip of a composite), and a sweep's summary trace. */
+struct stage {
+    const struct scene *s;
+    struct trace *traces;       /* one per run */
+    struct timeline tl;
+    struct stage *clips;        /* s->clips.n of them */
+    struct trace sweep;         /* nrec = 0 outside sweeps */
+};
+int stage_prepare(struct stage *st, const struct scene *s);  /* 0, or -1 after reporting */
+void stage_release(struct stage *st);
+/* Draws frame `frame` of the stage's timeline on surf (the canvas size
+ * times any scale). 0, or -1 after reporting a cairo error. */
+int render_frame(const struct stage *st, int frame, cairo_surface_t *surf);
+
+/* Draws the picture of clock step rec (every run at its record of that
+ * step) on surf (ARGB32, the canvas size times scale), traces one per run. Fonts must be initialised. 0, or -1 after
  * reporting a cairo error (out of memory, a bad surface). Exposed for
  * tests. Interrupts (interrupt_request in util.h) stop a render between
  * frames and training between steps; it fails as if an encoder had. */

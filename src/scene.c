@@ -6,8 +6,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "asset.h"
 #include "encode.h"
 #include "limit.h"
+#include "scene_time.h"
 #include "template.h"
 #include "util.h"
 
@@ -22,26 +24,6 @@ const struct param_spec scene_canvas_params[] = {
      .def = "light", .choices = theme_names, .doc = "colours and type sizes"},
     {.name = "background", .type = PARAM_COLOR, .offset = offsetof(struct canvas_opts, background),
      .doc = "overrides the theme's background, e.g. \"#ffffff\""},
-    {0},
-};
-
-const struct param_spec scene_frames_params[] = {
-    {.name = "every", .type = PARAM_INT, .offset = offsetof(struct frames_opts, every), .def = "1",
-     .ranged = 1, .lo = 1, .hi = 1000000, .doc = "a frame every N recorded steps"},
-    {.name = "last", .type = PARAM_INT, .offset = offsetof(struct frames_opts, last), .def = "1",
-     .ranged = 1, .lo = 0, .hi = 1000000, .doc = "always show the last N recorded steps"},
-    {.name = "per_step", .type = PARAM_INT, .offset = offsetof(struct frames_opts, per_step),
-     .def = "1", .ranged = 1, .lo = 1, .hi = 1000, .doc = "frames each selected step is shown for"},
-    {.name = "hold", .type = PARAM_DOUBLE, .offset = offsetof(struct frames_opts, hold), .def = "1",
-     .ranged = 1, .lo = 0, .hi = 600, .doc = "seconds the final frame is held"},
-    {0},
-};
-
-static const struct param_spec thin_rule_params[] = {
-    {.name = "below", .type = PARAM_INT, .offset = offsetof(struct thin_rule, below), .def = "0",
-     .ranged = 1, .lo = 0, .hi = 1e9, .doc = "the rule covers steps below this (0: all the rest)"},
-    {.name = "every", .type = PARAM_INT, .offset = offsetof(struct thin_rule, every), .required = 1,
-     .ranged = 1, .lo = 1, .hi = 1e9, .doc = "a frame every N steps"},
     {0},
 };
 
@@ -65,7 +47,8 @@ const struct param_spec scene_outputs_params[] = {
 
 static const char *const top_keys[] = {"id", "title", "caption", "canvas", "seed", "data",
                                        "env", "model", "trainer", "frames", "layout", "panels",
-                                       "outputs"};
+                                       "outputs", "runs", "vary", "sweep", "variants", "schedule",
+                                       "keyframes", "beats", "clips", "narration"};
 
 static const struct snode *get_scalar(const struct snode *root, const char *key, int required,
                                       const struct diag_loc *where)
@@ -152,74 +135,13 @@ static void *load_kinded(struct scene *s, const struct snode *sec, const char *s
     return opts;
 }
 
-static int load_frames(struct scene *s, const struct snode *sec, const struct diag_loc *where)
-{
-    static const char *const extra[] = {"thin", NULL};
-    int errors = param_apply(scene_frames_params, &s->frames, sec, "frames", extra, where,
-                             &s->arena) != 0;
-    const struct snode *thin = sec ? snode_get(sec, "thin") : NULL;
-    if (!thin)
-        return errors ? -1 : 0;
-    if (snode_get(sec, "every")) {
-        diag_error(&thin->loc, "'thin' and 'every' in frames exclude each other: use one");
-        errors++;
-    }
-    if (thin->type != SNODE_SEQ || thin->n == 0) {
-        diag_error(&thin->loc, "'thin' in frames must be a list of rules such as {below: 10, every: 1}");
-        return -1;
-    }
-    if (thin->n > SCENE_MAX_RULES) {
-        diag_error(&thin->loc, "'thin' in frames takes at most %d rules", SCENE_MAX_RULES);
-        return -1;
-    }
-    int prev_below = 0;
-    for (int i = 0; i < thin->n; i++) {
-        struct thin_rule *r = &s->frames.rules[i];
-        if (param_apply(thin_rule_params, r, thin->vals[i], "a thinning rule", NULL,
-                        &thin->vals[i]->loc, &s->arena) != 0) {
-            errors++;
-            continue;
-        }
-        int last = i == thin->n - 1;
-        if (!last && r->below <= prev_below) {
-            diag_error(&thin->vals[i]->loc, "thinning rules must have increasing 'below' values, "
-                       "and only the last may leave it out");
-            errors++;
-        }
-        if (last && r->below) {
-            diag_error(&thin->vals[i]->loc, "the last thinning rule must cover all remaining steps "
-                       "(leave out 'below')");
-            errors++;
-        }
-        prev_below = r->below;
-    }
-    s->frames.nrules = thin->n;
-    return errors ? -1 : 0;
-}
-
-static int selected(const struct frames_opts *f, long long step);
-
 /* One cell of the layout grid, in canvas pixels (0 or less when margin
  * and gaps take the whole canvas). */
 static void cell_size(const struct scene *s, double *cw, double *ch)
 {
     const struct layout_opts *l = &s->layout;
-    *cw = (s->canvas.width - 2 * l->margin - (l->cols - 1) * l->gap) / l->cols;
-    *ch = (s->canvas.height - 2 * l->margin - (l->rows - 1) * l->gap) / l->rows;
-}
-
-/* The most frames a timeline can have when the run records nrec steps
- * (record k is step k): the same selection timeline_build makes, counted
- * without the trace. */
-static long long timeline_bound(const struct scene *s, long long nrec, long long *pictures)
-{
-    const struct frames_opts *f = &s->frames;
-    long long sel = 0;
-    for (long long r = 0; r < nrec; r++)
-        sel += selected(f, r) || r >= nrec - f->last || r == nrec - 1;
-    double hold = ceil(f->hold * s->canvas.fps.num / s->canvas.fps.den - 1e-9);
-    *pictures = sel;            /* distinct pictures: repeats are not redrawn */
-    return sel * f->per_step + (long long)hold;
+    *cw = (s->lw - 2 * l->margin - (l->cols - 1) * l->gap) / l->cols;
+    *ch = (s->lh - 2 * l->margin - (l->rows - 1) * l->gap) / l->rows;
 }
 
 static void limit_error(const struct diag_loc *at, enum limit_id id, const char *fmt, long long v)
@@ -239,30 +161,53 @@ static void check_budget(struct scene *s, const struct snode *root)
     const struct snode *tsec = snode_get(root, "trainer"), *fsec = snode_get(root, "frames");
     const struct diag_loc *tloc = tsec ? &tsec->loc : &root->loc;
     const struct diag_loc *floc = fsec ? &fsec->loc : &root->loc;
-    long long frames = -1, pictures = 0;
+    long long frames = -1, pictures = 0, most_steps = 0, work = 0;
+    int bounded = 0, unbounded = 0;
     for (int i = 0; i < s->nruns; i++) {
         const struct run *r = &s->runs[i];
-        if (!r->trainer || !r->trainer_opts || !r->trainer->max_steps || s->canvas.fps.num <= 0)
+        if (!r->trainer) {
             continue;
+        }
+        if (!r->trainer_opts || !r->trainer->max_steps || s->canvas.fps.num <= 0) {
+            unbounded = 1;
+            continue;
+        }
         long long steps = r->trainer->max_steps(r->trainer_opts);
         if (steps > limit_get(LIMIT_STEPS)) {
             limit_error(tloc, LIMIT_STEPS, "the trainer may make %lld steps", steps);
-            continue;
+            return;
         }
-        long long rows = s->data.n > 0 ? s->data.n : 1;
-        if (steps > limit_get(LIMIT_WORK) / rows) {
-            char fmt[128];
-            snprintf(fmt, sizeof fmt, "%%lld steps on %d rows is %.3g step-rows", s->data.n,
-                     (double)steps * (double)rows);
+        long long rows = r->data && r->data->n > 0 ? r->data->n : 1;
+        work += steps * rows;
+        if (work > limit_get(LIMIT_WORK)) {
+            char fmt[160];
+            snprintf(fmt, sizeof fmt, "%%lld steps on %lld rows%s is %.3g step-rows", rows,
+                     s->nruns > 1 ? " (all runs together)" : "", (double)work);
             limit_error(tloc, LIMIT_WORK, fmt, steps);
-            continue;
+            return;
         }
-        long long pics;
-        long long n = timeline_bound(s, steps + 1, &pics);
-        if (n > frames)
-            frames = n;
-        if (pics > pictures)
-            pictures = pics;
+        if (steps > most_steps)
+            most_steps = steps;
+        bounded = 1;
+    }
+    if (unbounded || s->canvas.fps.num <= 0)
+        return;
+    if (s->clips.n) {
+        double fps = (double)s->canvas.fps.num / s->canvas.fps.den, total = 0;
+        for (int i = 0; i < s->clips.n; i++) {
+            const struct scene *c = s->clips.scenes[i];
+            long long steps = 0, pics;
+            for (int k = 0; k < c->nruns; k++)
+                if (c->runs[k].trainer && c->runs[k].trainer->max_steps &&
+                    c->runs[k].trainer->max_steps(c->runs[k].trainer_opts) > steps)
+                    steps = c->runs[k].trainer->max_steps(c->runs[k].trainer_opts);
+            double d = timeline_bound(c, steps, &pics) / ((double)c->canvas.fps.num / c->canvas.fps.den);
+            if (i == 0 || (s->clips.end == CLIPS_TRIM ? d < total : d > total))
+                total = d;
+        }
+        frames = pictures = llround(total * fps) > 0 ? llround(total * fps) : 1;
+    } else if (bounded || s->beats.n || s->sweep.n || s->nruns) {
+        frames = timeline_bound(s, most_steps, &pictures);
     }
     if (frames < 0)
         return;
@@ -288,8 +233,11 @@ static void check_budget(struct scene *s, const struct snode *root)
     }
     long long rows_drawn = 0;
     for (int i = 0; i < s->npanels; i++)
-        if (s->panels[i].kind && s->panels[i].kind->draws_rows)
-            rows_drawn += s->data.n;
+        if (s->panels[i].kind && s->panels[i].kind->draws_rows) {
+            int r = s->panels[i].run >= 0 && s->panels[i].run < s->nruns ? s->panels[i].run : 0;
+            long long n = s->nruns && s->runs[r].data ? s->runs[r].data->n : s->data.n;
+            rows_drawn += s->panels[i].run == SCENE_RUN_ALL ? n * s->nruns : n;
+        }
     if (rows_drawn > 0 && pictures > limit_get(LIMIT_POINTS_DRAWN) / rows_drawn) {
         char fmt[160];
         snprintf(fmt, sizeof fmt, "drawing %lld data points in each of %%lld pictures is %.3g "
@@ -433,7 +381,7 @@ static void offer_build(struct offer *o, const struct scene *s, const struct run
     if (data_failed)
         capset_add_all(&o->caps, s->data_kind->head.provides);
     else
-        dataset_capabilities(&s->data, &o->caps);
+        dataset_capabilities(r->data ? r->data : &s->data, &o->caps);
     if (s->env)
         capset_add_all(&o->caps, s->env->head.provides);
     if (r->model)
@@ -586,10 +534,54 @@ static int claim_cells(int owner[SCENE_MAX_GRID][SCENE_MAX_GRID], const struct s
     return 0;
 }
 
+/* run: 2 (from 1), a run's label, or all; the sweep's value when the
+ * scene sweeps. -3 after reporting. */
+static int panel_run(const struct scene *s, const struct snode *pn, const struct panel_kind *k)
+{
+    const struct snode *v = snode_get(pn, "run");
+    if (!v)
+        return s->sweep.n ? SCENE_RUN_SWEPT : 0;
+    if (s->sweep.n) {
+        diag_error(&v->loc, "in a sweep each frame shows the run of its value: panels take no 'run'");
+        return -3;
+    }
+    if (v->type != SNODE_SCALAR) {
+        diag_error(&v->loc, "'run' in a panel must be a run's number (from 1), its label, or 'all'");
+        return -3;
+    }
+    if (strcmp(v->str, "all") == 0) {
+        if (!k->all_runs) {
+            diag_error(&v->loc, "panel '%s' draws one run: it cannot take 'run: all' (panels that "
+                       "overlay every run: loss-curve)", k->head.name);
+            return -3;
+        }
+        return SCENE_RUN_ALL;
+    }
+    int n;
+    if (v->plain && param_parse_int(v->str, &n) == 0) {
+        if (n < 1 || n > s->nruns) {
+            diag_error(&v->loc, "'run: %d' names no run: the scene has %d (run 1 to %d)", n,
+                       s->nruns, s->nruns);
+            return -3;
+        }
+        return n - 1;
+    }
+    const char *labels[SCENE_MAX_RUNS];
+    for (int i = 0; i < s->nruns; i++) {
+        labels[i] = s->runs[i].label;
+        if (strcmp(s->runs[i].label, v->str) == 0)
+            return i;
+    }
+    const char *sug = diag_suggest(v->str, labels, s->nruns);
+    diag_error(&v->loc, "no run is labelled '%s'%s%s%s", v->str, sug ? " (did you mean '" : "",
+               sug ? sug : "", sug ? "'?)" : "");
+    return -3;
+}
+
 static int load_panels(struct scene *s, const struct snode *sec, const struct diag_loc *where,
                        const struct offer *offers, const struct trace *probes)
 {
-    static const char *const extra[] = {"kind", "cell", "span", NULL};
+    static const char *const extra[] = {"kind", "cell", "span", "run", "overlay", NULL};
     if (!sec) {
         diag_error(where, "scene is missing required key 'panels' (a list of panels to draw)");
         return -1;
@@ -630,8 +622,18 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
             errors++;
         p->row = p->col = 0;
         p->rowspan = p->colspan = 1;
+        const struct snode *ov = snode_get(pn, "overlay");
+        if (ov && (ov->type != SNODE_SCALAR || !ov->plain || param_parse_bool(ov->str, &p->overlay))) {
+            diag_error(&ov->loc, "'overlay' in a panel must be true or false");
+            errors++;
+        }
         int rc = load_cell(pn, "cell", &p->row, &p->col, 0);
         int sc = load_cell(pn, "span", &p->rowspan, &p->colspan, 1);
+        if (p->overlay && rc == 1) {
+            diag_error(&ov->loc, "an overlay panel needs a 'cell' to draw over");
+            errors++;
+            rc = -1;
+        }
         if (rc == 1 && sc >= 0)
             next_free_cell(owner, &s->layout, p);   /* no 'cell': the next one free */
         if (rc < 0 || sc < 0) {
@@ -647,14 +649,30 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
                        snode_get(s->script->root, "layout") ? ""
                            : " (add e.g. 'layout: {rows: 1, cols: 2}')");
             errors++;
-        } else if (claim_cells(owner, s->panels, i, pn)) {
+        } else if (!p->overlay && claim_cells(owner, s->panels, i, pn)) {
             errors++;
         }
-        /* What the panel needs from its run. */
-        p->run = 0;
-        errors += check_requires(&offers[p->run], context, p->kind->head.requires,
-                                 snode_get(pn, "kind"), NULL);
-        const struct trace *probe = &probes[p->run];
+        /* What the panel needs from its run (every run, for all). */
+        p->run = panel_run(s, pn, p->kind);
+        if (p->run == -3) {
+            errors++;
+            p->run = 0;
+        }
+        int r0 = p->run >= 0 ? p->run : 0, r1 = p->run >= 0 ? p->run + 1 : s->nruns;
+        for (int r = r0; r < r1; r++) {
+            int e = check_requires(&offers[r], context, p->kind->head.requires,
+                                   snode_get(pn, "kind"), NULL);
+            errors += e;
+            if (e)
+                break;      /* the same complaint for every run says nothing more */
+        }
+        if (p->kind->check) {
+            struct panel_check pc = {s->beats.n, s->runs[r0].data ? s->runs[r0].data : &s->data,
+                                     &s->runs[r0]};
+            if (p->kind->check(p->opts, pn, &pc) != 0)
+                errors++;
+        }
+        const struct trace *probe = &probes[r0];
         for (int t = 0; probe->nchan && p->kind->templates && p->kind->templates[t]; t++) {
             const struct snode *tv = snode_get(pn, p->kind->templates[t]);
             if (!tv || tv->type != SNODE_SCALAR)
@@ -668,18 +686,426 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
     return errors ? -1 : 0;
 }
 
-struct scene *scene_load(const char *path)
+/* ---- runs ------------------------------------------------------------------- */
+
+/* The data, model and trainer sections of one run. */
+struct run_src {
+    const char *label;
+    const struct snode *data, *model, *trainer;
+    const char *value_name;
+    double value;
+};
+
+/* A value as a label writes it: the scalar's text, or its kind. */
+static const char *value_text(const struct snode *v)
+{
+    return v->type == SNODE_SCALAR ? v->str : snode_type_name(v->type);
+}
+
+/* root with path set to value, as the sections of a run. */
+static int run_from_path(struct scene *s, const struct snode *root, const char *path,
+                         const struct snode *value, const struct diag_loc *at, struct run_src *rs)
+{
+    const struct snode *r = snode_with(s->script, root, path, value, at);
+    if (!r)
+        return -1;
+    rs->data = snode_get(r, "data");
+    rs->model = snode_get(r, "model");
+    rs->trainer = snode_get(r, "trainer");
+    return 0;
+}
+
+static int path_ok(const char *path, const struct diag_loc *at, const char *what)
+{
+    if (strncmp(path, "data.", 5) == 0 || strncmp(path, "model.", 6) == 0 ||
+        strncmp(path, "trainer.", 8) == 0)
+        return 1;
+    diag_error(at, "%s changes values of the data, model or trainer (such as "
+               "trainer.learning_rate), not '%s'", what, path);
+    return 0;
+}
+
+/* runs: [{label, data, model, trainer}], vary: {path: [values]}, or the
+ * sweep's values; one run when none is given. Returns the number of runs
+ * (into srcs, arena), or -1 after reporting. */
+static int run_sources(struct scene *s, const struct snode *root, const struct snode **sweep_vals,
+                       struct run_src **out)
+{
+    const struct snode *runs = snode_get(root, "runs"), *vary = snode_get(root, "vary");
+    const struct snode *sweep = snode_get(root, "sweep");
+    struct run_src base = {"", snode_get(root, "data"), snode_get(root, "model"),
+                           snode_get(root, "trainer"), NULL, 0};
+    int given = !!runs + !!vary + !!sweep;
+    if (given > 1) {
+        const struct snode *second = sweep && (runs || vary) ? sweep : vary;
+        diag_error(&second->loc, "'runs', 'vary' and 'sweep' exclude each other: use one");
+        return -1;
+    }
+    struct run_src *rs;
+    if (runs) {
+        if (runs->type != SNODE_SEQ || runs->n == 0) {
+            diag_error(&runs->loc, "'runs' must be a list of runs such as {label: large, "
+                       "trainer: {learning_rate: 0.95}}");
+            return -1;
+        }
+        if (runs->n > SCENE_MAX_RUNS) {
+            diag_error(&runs->loc, "%d runs are more than %d", runs->n, SCENE_MAX_RUNS);
+            return -1;
+        }
+        rs = arena_alloc(&s->arena, sizeof(*rs) * (size_t)runs->n);
+        int errors = 0;
+        for (int i = 0; i < runs->n; i++) {
+            const struct snode *e = runs->vals[i];
+            rs[i] = base;
+            char *label = arena_alloc(&s->arena, 16);
+            snprintf(label, 16, "run %d", i + 1);
+            rs[i].label = label;
+            if (e->type != SNODE_MAP) {
+                diag_error(&e->loc, "a run must be a mapping such as {label: large, trainer: "
+                           "{learning_rate: 0.95}}");
+                errors++;
+                continue;
+            }
+            static const char *const keys[] = {"label", "data", "model", "trainer"};
+            for (int k = 0; k < e->n; k++) {
+                int known = 0;
+                for (size_t j = 0; j < ARRAY_LEN(keys); j++)
+                    known |= strcmp(keys[j], e->keys[k]) == 0;
+                if (!known) {
+                    const char *sug = diag_suggest(e->keys[k], keys, (int)ARRAY_LEN(keys));
+                    diag_error(&e->key_locs[k], "unknown key '%s' in a run (a run has label, data, "
+                               "model, trainer)%s%s%s", e->keys[k], sug ? "; did you mean '" : "",
+                               sug ? sug : "", sug ? "'?" : "");
+                    errors++;
+                }
+            }
+            const struct snode *l = snode_get(e, "label");
+            if (l) {
+                if (l->type != SNODE_SCALAR || !l->str[0]) {
+                    diag_error(&l->loc, "'label' of a run must be a short text");
+                    errors++;
+                } else {
+                    rs[i].label = l->str;
+                    for (int j = 0; j < i; j++)
+                        if (strcmp(rs[j].label, l->str) == 0) {
+                            diag_error(&l->loc, "two runs are labelled '%s'", l->str);
+                            errors++;
+                        }
+                }
+            }
+            const struct snode *d = snode_get(e, "data"), *m = snode_get(e, "model");
+            const struct snode *t = snode_get(e, "trainer");
+            if (d) rs[i].data = snode_merge(s->script, base.data, d);
+            if (m) rs[i].model = snode_merge(s->script, base.model, m);
+            if (t) rs[i].trainer = snode_merge(s->script, base.trainer, t);
+        }
+        *out = rs;
+        return errors ? -1 : runs->n;
+    }
+    if (vary) {
+        if (vary->type != SNODE_MAP || vary->n == 0) {
+            diag_error(&vary->loc, "'vary' must map paths to lists of values, such as "
+                       "{trainer.learning_rate: [0.95, 0.1, 0.0003]}");
+            return -1;
+        }
+        int n = -1, errors = 0;
+        for (int k = 0; k < vary->n; k++) {
+            const struct snode *l = vary->vals[k];
+            if (!path_ok(vary->keys[k], &vary->key_locs[k], "vary")) {
+                errors++;
+                continue;
+            }
+            if (l->type != SNODE_SEQ || l->n == 0) {
+                diag_error(&l->loc, "'%s' in vary must be a list of values", vary->keys[k]);
+                errors++;
+                continue;
+            }
+            if (n >= 0 && l->n != n) {
+                diag_error(&l->loc, "every list in vary must have the same length: this one has "
+                           "%d values, the first %d (run i takes value i of each)", l->n, n);
+                errors++;
+            }
+            if (n < 0)
+                n = l->n;
+        }
+        if (errors || n < 0)
+            return -1;
+        if (n > SCENE_MAX_RUNS) {
+            diag_error(&vary->loc, "%d runs are more than %d", n, SCENE_MAX_RUNS);
+            return -1;
+        }
+        rs = arena_alloc(&s->arena, sizeof(*rs) * (size_t)n);
+        for (int i = 0; i < n; i++) {
+            const struct snode *r = root;
+            char label[256] = "";
+            size_t used = 0;
+            for (int k = 0; k < vary->n; k++) {
+                const char *dot = strrchr(vary->keys[k], '.');
+                r = snode_with(s->script, r, vary->keys[k], vary->vals[k]->vals[i], &vary->key_locs[k]);
+                if (!r)
+                    return -1;
+                if (used < sizeof label)
+                    used += (size_t)snprintf(label + used, sizeof label - used, "%s%s=%s",
+                                             k ? ", " : "", dot ? dot + 1 : vary->keys[k],
+                                             value_text(vary->vals[k]->vals[i]));
+            }
+            rs[i] = base;
+            rs[i].label = arena_strdup(&s->arena, label);
+            rs[i].data = snode_get(r, "data");
+            rs[i].model = snode_get(r, "model");
+            rs[i].trainer = snode_get(r, "trainer");
+            if (vary->n == 1) {
+                const char *dot = strrchr(vary->keys[0], '.');
+                rs[i].value_name = dot ? dot + 1 : vary->keys[0];
+                const struct snode *v = vary->vals[0]->vals[i];
+                if (v->type != SNODE_SCALAR || param_parse_double(v->str, &rs[i].value) != 0)
+                    rs[i].value_name = NULL;
+            }
+        }
+        *out = rs;
+        return n;
+    }
+    if (sweep) {
+        if (scene_load_sweep(s, sweep, &sweep_vals) != 0)
+            return -1;
+        int n = s->sweep.n;
+        if (n > SCENE_MAX_RUNS) {
+            diag_error(&sweep->loc, "%d values are more than %d", n, SCENE_MAX_RUNS);
+            return -1;
+        }
+        rs = arena_alloc(&s->arena, sizeof(*rs) * (size_t)n);
+        for (int i = 0; i < n; i++) {
+            rs[i] = base;
+            if (run_from_path(s, root, s->sweep.path, sweep_vals[i], &sweep_vals[i]->loc, &rs[i]))
+                return -1;
+            char label[128];
+            snprintf(label, sizeof label, "%s=%s", s->sweep.name, value_text(sweep_vals[i]));
+            rs[i].label = arena_strdup(&s->arena, label);
+            rs[i].value_name = s->sweep.name;
+            rs[i].value = s->sweep.values[i];
+        }
+        *out = rs;
+        return n;
+    }
+    rs = arena_alloc(&s->arena, sizeof(*rs));
+    *rs = base;
+    *out = rs;
+    return 1;
+}
+
+/* Makes a dataset from a data section; 0, or -1 after reporting. */
+static int make_data(struct scene *s, const struct snode *sec, struct dataset *d,
+                     const struct data_kind **kind, void **opts)
+{
+    const struct kind_head *kh;
+    *opts = load_kinded(s, sec, "data", KIND_DATA, &kh);
+    *kind = kh ? (const struct data_kind *)kh : data_find("line");
+    if (!*opts)
+        return -1;
+    struct rng r;
+    rng_seed(&r, (uint64_t)s->seed);
+    struct data_ctx ctx = {s->dir, &sec->loc, sec};
+    if ((*kind)->make(*opts, &r, &ctx, d) != 0) {
+        dataset_release(d);
+        return -1;
+    }
+    if (d->n > limit_get(LIMIT_DATA_ROWS)) {
+        diag_error(&sec->loc, "the data has %d rows, more than %lld (limit %s; raise it with "
+                   "--limit %s=N)", d->n, limit_get(LIMIT_DATA_ROWS), limit_name(LIMIT_DATA_ROWS),
+                   limit_name(LIMIT_DATA_ROWS));
+        dataset_release(d);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- names of outputs ------------------------------------------------------- */
+
+/* "learning_rate=0.1" for a path and value: the path's last part, and the
+ * value with every byte a file name should not hold written %XX. */
+static void suffix_part(char *buf, size_t n, const char *path, const char *value, int full)
+{
+    const char *dot = strrchr(path, '.');
+    size_t used = (size_t)snprintf(buf, n, "%s=", full || !dot ? path : dot + 1);
+    for (const unsigned char *c = (const unsigned char *)value; *c && used + 4 < n; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            *c == '.' || *c == '-' || *c == '_' || *c == '+')
+            buf[used++] = (char)*c;
+        else
+            used += (size_t)snprintf(buf + used, n - used, "%%%02X", *c);
+    }
+    buf[used < n ? used : n - 1] = '\0';
+}
+
+/* Whether two paths end in the same last part (then names use the whole path). */
+static int same_tail(const char *a, const char *b)
+{
+    const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
+    return strcmp(da ? da + 1 : a, db ? db + 1 : b) == 0;
+}
+
+/* ---- the scene -------------------------------------------------------------- */
+
+static struct scene *scene_build(struct script *sc, const struct snode *root, const char *dir,
+                                 int owns, int variant, const char *name_suffix);
+
+/* clips: {scenes: [file.yaml | {inline scene}], cols, end: hold|trim, gap} */
+static const char *const clip_ends[] = {"hold", "trim", NULL};
+struct clips_raw {
+    int cols, end;
+    double gap;
+};
+static const struct param_spec clips_params[] = {
+    {.name = "cols", .type = PARAM_INT, .offset = offsetof(struct clips_raw, cols), .def = "0",
+     .ranged = 1, .lo = 0, .hi = SCENE_MAX_CLIPS, .doc = "clips per row (0: all in one row)"},
+    {.name = "end", .type = PARAM_ENUM, .offset = offsetof(struct clips_raw, end), .def = "hold",
+     .choices = clip_ends, .doc = "hold: the shorter clips hold their last frame; trim: end with the shortest"},
+    {.name = "gap", .type = PARAM_DOUBLE, .offset = offsetof(struct clips_raw, gap), .def = "0",
+     .ranged = 1, .lo = 0, .hi = 1000, .doc = "pixels between clips"},
+    {0},
+};
+
+static int load_clips(struct scene *s, const struct snode *sec)
+{
+    static const char *const extra[] = {"scenes", NULL};
+    struct clips_raw raw;
+    if (sec->type != SNODE_MAP) {
+        diag_error(&sec->loc, "'clips' must be a mapping such as {scenes: [a.yaml, b.yaml], end: hold}");
+        return -1;
+    }
+    if (param_apply(clips_params, &raw, sec, "clips", extra, &sec->loc, &s->arena) != 0)
+        return -1;
+    const struct snode *list = snode_get(sec, "scenes");
+    if (!list || list->type != SNODE_SEQ || list->n == 0) {
+        diag_error(list ? &list->loc : &sec->loc, "clips needs 'scenes': a list of scene files "
+                   "or inline scenes");
+        return -1;
+    }
+    if (list->n > SCENE_MAX_CLIPS) {
+        diag_error(&list->loc, "%d clips are more than %d", list->n, SCENE_MAX_CLIPS);
+        return -1;
+    }
+    struct clips_opts *c = &s->clips;
+    c->scenes = arena_alloc(&s->arena, sizeof(struct scene *) * (size_t)list->n);
+    int errors = 0;
+    for (int i = 0; i < list->n; i++) {
+        const struct snode *e = list->vals[i];
+        struct scene *cs = NULL;
+        if (e->type == SNODE_SCALAR) {
+            char *path = asset_resolve(s->dir, e->str, &e->loc, "scene");
+            if (path) {
+                if (strcmp(path, s->path) == 0)
+                    diag_error(&e->loc, "a scene cannot be a clip of itself");
+                else
+                    cs = scene_load(path);
+                free(path);
+            }
+        } else if (e->type == SNODE_MAP) {
+            cs = scene_build(s->script, e, s->dir, 0, 1, NULL);
+        } else {
+            diag_error(&e->loc, "a clip is a scene file name or an inline scene mapping");
+        }
+        if (!cs) {
+            errors++;
+            continue;
+        }
+        if (cs->clips.n || cs->nvariants) {
+            diag_error(&e->loc, "a clip cannot itself have clips or variants");
+            scene_free(cs);
+            errors++;
+            continue;
+        }
+        c->scenes[c->n++] = cs;
+    }
+    if (errors)
+        return -1;
+    c->cols = raw.cols ? raw.cols : c->n;
+    c->end = raw.end;
+    c->gap = raw.gap;
+    /* Equal heights: each clip scaled to the canvas height's share of its
+     * row; rows centred. The canvas is as given (its height sets the scale). */
+    int rows = (c->n + c->cols - 1) / c->cols;
+    double gap = c->gap, rowh = (s->canvas.height - gap * (rows - 1)) / rows;
+    c->x = arena_alloc(&s->arena, sizeof(double) * (size_t)c->n);
+    c->y = arena_alloc(&s->arena, sizeof(double) * (size_t)c->n);
+    c->w = arena_alloc(&s->arena, sizeof(double) * (size_t)c->n);
+    c->h = arena_alloc(&s->arena, sizeof(double) * (size_t)c->n);
+    for (int r = 0; r < rows; r++) {
+        double total = 0;
+        int first = r * c->cols, last = first + c->cols < c->n ? first + c->cols : c->n;
+        for (int i = first; i < last; i++)
+            total += rowh * c->scenes[i]->canvas.width / c->scenes[i]->canvas.height;
+        total += gap * (last - first - 1);
+        double k = total > s->canvas.width ? s->canvas.width / total : 1;
+        double x = (s->canvas.width - total * k) / 2;
+        for (int i = first; i < last; i++) {
+            c->h[i] = rowh * k;
+            c->w[i] = c->h[i] * c->scenes[i]->canvas.width / c->scenes[i]->canvas.height;
+            c->x[i] = x;
+            c->y[i] = r * (rowh + gap) + (rowh - c->h[i]) / 2;
+            x += c->w[i] + gap * k;
+        }
+    }
+    return 0;
+}
+
+/* variants: {path: [values]}: one complete scene per value. */
+static int load_variants(struct scene *s, const struct snode *sec, const char *name_suffix)
+{
+    if (sec->type != SNODE_MAP || sec->n != 1 || sec->vals[0]->type != SNODE_SEQ ||
+        sec->vals[0]->n == 0) {
+        diag_error(&sec->loc, "'variants' must map one path to a list of values, such as "
+                   "{trainer.learning_rate: [0.01, 0.1, 0.5]}");
+        return -1;
+    }
+    const char *path = sec->keys[0];
+    const struct snode *list = sec->vals[0];
+    if (!path_ok(path, &sec->key_locs[0], "variants"))
+        return -1;
+    if (list->n > SCENE_MAX_VARIANTS) {
+        diag_error(&list->loc, "%d variants are more than %d", list->n, SCENE_MAX_VARIANTS);
+        return -1;
+    }
+    s->variants = arena_alloc(&s->arena, sizeof(struct variant) * (size_t)list->n);
+    int errors = 0;
+    for (int i = 0; i < list->n; i++) {
+        const struct snode *v = list->vals[i];
+        struct variant *var = &s->variants[s->nvariants];
+        char part[256], suffix[600];
+        suffix_part(part, sizeof part, path, value_text(v), 0);
+        snprintf(suffix, sizeof suffix, "%s%s%s", name_suffix ? name_suffix : "",
+                 name_suffix ? "," : "", part);
+        for (int j = 0; j < s->nvariants; j++)
+            if (strcmp(s->variants[j].value, value_text(v)) == 0) {
+                diag_error(&v->loc, "the variant '%s' is listed twice", value_text(v));
+                errors++;
+            }
+        const struct snode *r = snode_with(s->script, s->root, path, v, &v->loc);
+        struct scene *vs = r ? scene_build(s->script, r, s->dir, 0, 1, suffix) : NULL;
+        if (!vs) {
+            errors++;
+            continue;
+        }
+        var->suffix = vs->out_name + strlen(s->id) + 1;
+        var->path = path;
+        var->value = value_text(v);
+        var->scene = vs;
+        s->nvariants++;
+    }
+    return errors ? -1 : 0;
+}
+
+static struct scene *scene_build(struct script *sc, const struct snode *root, const char *dir,
+                                 int owns, int variant, const char *name_suffix)
 {
     int before = diag_error_count();
-    struct script *sc = script_load(path);
-    if (!sc)
-        return NULL;
     struct scene *s = xcalloc(1, sizeof(*s));
     s->script = sc;
+    s->owns_script = owns;
+    s->root = root;
     s->path = sc->path;
-    s->dir = path_dirname(path);
+    s->dir = xstrdup(dir);
     struct diag_loc top = {sc->path, 1, 1};
-    const struct snode *root = sc->root;
     if (!root) {
         diag_error(&top, "the scene script is empty");
         scene_free(s);
@@ -712,8 +1138,16 @@ struct scene *scene_load(const char *path)
                        strlen(v->str) > 120 ? "..." : "");
         s->id = v->str;
     }
+    s->out_name = s->id;
+    if (s->id && name_suffix && *name_suffix) {
+        size_t n = strlen(s->id) + strlen(name_suffix) + 2;
+        char *name = arena_alloc(&s->arena, n);
+        snprintf(name, n, "%s@%s", s->id, name_suffix);
+        s->out_name = name;
+    }
     s->title = (v = get_scalar(root, "title", 0, NULL)) ? v->str : s->id;
     s->caption = (v = get_scalar(root, "caption", 0, NULL)) ? v->str : "";
+    (void)get_scalar(root, "narration", 0, NULL);
     if ((v = get_scalar(root, "seed", 0, NULL))) {
         int seed;
         if (!v->plain || param_parse_int(v->str, &seed) != 0 || seed < 0)
@@ -732,84 +1166,145 @@ struct scene *scene_load(const char *path)
     s->locs.fps = fps ? fps->loc : (struct diag_loc){s->path, 0, 0};
     s->theme = theme_find(theme_names[s->canvas.theme]);
     s->background = s->canvas.has_background ? s->canvas.background : s->theme->background;
+    if (s->canvas.width > 0 && s->canvas.height > 0) {
+        double kw = s->canvas.width / 800.0, kh = s->canvas.height / 450.0;
+        /* Never below 1: a small canvas keeps readable type (--scale
+         * shrinks everything alike when a small copy is wanted). */
+        s->unit = kw < kh ? kw : kh;
+        if (s->unit < 1)
+            s->unit = 1;
+        s->lw = s->canvas.width / s->unit;
+        s->lh = s->canvas.height / s->unit;
+    } else {
+        s->unit = 1;
+        s->lw = s->lh = 16;
+    }
+
+    /* A composite is its clips and nothing else of its own but outputs. */
+    const struct snode *clips = snode_get(root, "clips");
+    if (clips) {
+        static const char *const allowed[] = {"id", "title", "caption", "canvas", "clips",
+                                              "outputs", "narration", "seed"};
+        for (int i = 0; i < root->n; i++) {
+            int ok = 0;
+            for (size_t k = 0; k < ARRAY_LEN(allowed); k++)
+                ok |= strcmp(allowed[k], root->keys[i]) == 0;
+            if (!ok)
+                diag_error(&root->key_locs[i], "a scene of clips has only id, title, caption, "
+                           "canvas, clips and outputs: '%s' belongs in the clips' own scenes",
+                           root->keys[i]);
+        }
+        if (diag_error_count() == before)
+            load_clips(s, clips);
+        load_outputs(s, snode_get(root, "outputs"), &root->loc);
+        if (diag_error_count() == before)
+            check_budget(s, root);
+        if (diag_error_count() > before) {
+            scene_free(s);
+            return NULL;
+        }
+        return s;
+    }
 
     /* A section whose kind resolves keeps that kind even when its options
      * have errors, so later checks (templates, what kinds require) still
      * run and report their own problems. The scene is discarded anyway. */
     const struct snode *sec;
-    const struct kind_head *kh;
     int data_failed = 0;
-    if ((sec = snode_get(root, "data"))) {
-        s->data_opts = load_kinded(s, sec, "data", KIND_DATA, &kh);
-        /* Even a data section that failed counts as present: kinds that
-         * require data should not add a second, false complaint. */
-        s->data_kind = kh ? (const struct data_kind *)kh : data_find("line");
-        data_failed = 1;
-        if (s->data_opts) {
-            struct rng r;
-            rng_seed(&r, (uint64_t)s->seed);
-            struct data_ctx ctx = {s->dir, &sec->loc, sec};
-            if (s->data_kind->make(s->data_opts, &r, &ctx, &s->data) == 0)
-                data_failed = 0;
-            else
-                dataset_release(&s->data);
-            if (!data_failed && s->data.n > limit_get(LIMIT_DATA_ROWS)) {
-                diag_error(&sec->loc, "the data has %d rows, more than %lld (limit %s; raise it "
-                           "with --limit %s=N)", s->data.n, limit_get(LIMIT_DATA_ROWS),
-                           limit_name(LIMIT_DATA_ROWS), limit_name(LIMIT_DATA_ROWS));
-                dataset_release(&s->data);
-                data_failed = 1;
-            }
-        }
-    }
+    const struct snode *data_sec = snode_get(root, "data");
+    if (data_sec)
+        data_failed = make_data(s, data_sec, &s->data, &s->data_kind, &s->data_opts) != 0;
     if ((sec = snode_get(root, "env"))) {
+        const struct kind_head *kh;
         s->env_opts = load_kinded(s, sec, "env", KIND_ENV, &kh);
         s->env = (const struct env_kind *)kh;
         if (s->env && s->env_opts && s->env->check)
             s->env->check(s->env_opts, sec);
     }
+    int frames_ok = scene_load_frames(s, snode_get(root, "frames"), &root->loc) == 0;
+    const struct snode *beats = snode_get(root, "beats");
+    if (beats)
+        scene_load_beats(s, beats, data_failed ? -1 : s->data.n);
 
-    /* One run: the model and trainer sections. */
-    s->nruns = 1;
-    s->runs = arena_alloc(&s->arena, sizeof(struct run));
-    struct run *run = &s->runs[0];
-    run->label = "";
-    if ((sec = snode_get(root, "model"))) {
-        run->model_opts = load_kinded(s, sec, "model", KIND_MODEL, &kh);
-        run->model = (const struct model_kind *)kh;
-    } else {
+    /* The runs: their sections, then their data, model and trainer. */
+    struct run_src *srcs = NULL;
+    const struct snode **sweep_vals = NULL;
+    int nruns = run_sources(s, root, sweep_vals, &srcs);
+    if (nruns < 1) {
+        scene_free(s);
+        return NULL;
+    }
+    s->nruns = nruns;
+    s->runs = arena_alloc(&s->arena, sizeof(struct run) * (size_t)nruns);
+    s->run_data = xcalloc((size_t)nruns, sizeof(struct dataset));
+    struct offer *offers = arena_alloc(&s->arena, sizeof(struct offer) * (size_t)nruns);
+    const struct snode *model_sec = snode_get(root, "model"), *trainer_sec = snode_get(root, "trainer");
+    if (!beats && !model_sec && !snode_get(root, "sweep"))
         diag_error(&root->loc, "scene is missing required key 'model'");
-    }
-    if ((sec = snode_get(root, "trainer"))) {
-        run->trainer_opts = load_kinded(s, sec, "trainer", KIND_TRAINER, &kh);
-        run->trainer = (const struct trainer_kind *)kh;
-    } else {
-        diag_error(&root->loc, "scene is missing required key 'trainer'");
-    }
-    /* What the model and trainer require of each other and of the data,
-     * then the model's checks of its options against each other and the
-     * data (a bad value never reaches a trainer). */
-    struct offer *offers = arena_alloc(&s->arena, sizeof(struct offer) * (size_t)s->nruns);
-    for (int i = 0; i < s->nruns; i++) {
+    if (!beats && !trainer_sec && !snode_get(root, "sweep"))
+        diag_error(&root->loc, "scene is missing required key 'trainer' (a scene of beats "
+                   "needs none: see 'beats')");
+    if (beats && trainer_sec)
+        diag_error(&trainer_sec->loc, "a scene of beats has no trainer: its clock is the beats");
+    for (int i = 0; i < nruns; i++) {
         struct run *r = &s->runs[i];
-        offer_build(&offers[i], s, r, data_failed);
+        const struct run_src *src = &srcs[i];
+        int failed = data_failed;
+        memset(r, 0, sizeof(*r));
+        r->label = src->label;
+        r->value_name = src->value_name;
+        r->value = src->value;
+        r->data = &s->data;
+        if (src->data && src->data != data_sec) {
+            const struct data_kind *dk;
+            void *dopts;
+            failed = make_data(s, src->data, &s->run_data[i], &dk, &dopts) != 0;
+            r->data = &s->run_data[i];
+            s->nrun_data = i + 1;
+        }
+        const struct kind_head *kh;
+        if (src->model) {
+            r->model_opts = load_kinded(s, src->model, "model", KIND_MODEL, &kh);
+            r->model = (const struct model_kind *)kh;
+        }
+        if (src->trainer) {
+            r->trainer_opts = load_kinded(s, src->trainer, "trainer", KIND_TRAINER, &kh);
+            r->trainer = (const struct trainer_kind *)kh;
+        }
+        if (beats) {
+            r->nbeats = s->beats.n;
+            r->beat_rows = s->beats.rows;
+        }
+        /* What the model and trainer require of each other and of the
+         * data, then the model's checks of its options against each
+         * other and the data (a bad value never reaches a trainer). */
+        offer_build(&offers[i], s, r, failed);
         char who[96];
         if (r->model) {
             snprintf(who, sizeof(who), "model '%s'", r->model->head.name);
-            check_requires(&offers[i], who, r->model->head.requires,
-                           snode_get(snode_get(root, "model"), "kind"), NULL);
+            check_requires(&offers[i], who, r->model->head.requires, snode_get(src->model, "kind"),
+                           NULL);
         }
         if (r->trainer) {
             snprintf(who, sizeof(who), "trainer '%s'", r->trainer->head.name);
             char hint[160];
             trainer_hint(&offers[i], r, hint, sizeof(hint));
             check_requires(&offers[i], who, r->trainer->head.requires,
-                           snode_get(snode_get(root, "trainer"), "kind"), hint);
+                           snode_get(src->trainer, "kind"), hint);
         }
         if (r->model && r->model_opts && r->model->check)
-            r->model->check(r->model_opts, snode_get(root, "model"), &s->data);
+            r->model->check(r->model_opts, src->model, failed ? &(struct dataset){0} : r->data);
+        if ((sec = snode_get(root, "schedule")) && r->trainer && r->trainer_opts)
+            scene_load_schedule(s, sec, r);
+        else if (sec && !r->trainer && i == 0)
+            diag_error(&sec->loc, "a schedule changes a trainer's options, but the scene has no trainer");
+        if ((sec = snode_get(root, "keyframes")) && r->model && r->model_opts)
+            scene_load_keyframes(s, sec, r);
+        else if (sec && !r->model && i == 0)
+            diag_error(&sec->loc, "keyframes move a model's options, but the scene has no model");
+        if (diag_error_count() > before)
+            break;      /* one run's errors are every run's: say them once */
     }
-    int frames_ok = load_frames(s, snode_get(root, "frames"), &root->loc) == 0;
     param_apply(scene_layout_params, &s->layout, snode_get(root, "layout"), "layout", NULL,
                 &root->loc, &s->arena);
     if (s->layout.rows < 1) s->layout.rows = 1;
@@ -825,26 +1320,37 @@ struct scene *scene_load(const char *path)
         else if (s->canvas.width > 0 && s->canvas.height > 0 && (cw < 16 || ch < 16))
             diag_error(lsec ? &lsec->loc : &root->loc, "the layout leaves cells of %.0fx%.0f "
                        "pixels on the %dx%d canvas; each needs at least 16x16 (fewer rows or "
-                       "columns, or a smaller margin or gap)", cw, ch, s->canvas.width,
-                       s->canvas.height);
+                       "columns, or a smaller margin or gap)", cw * s->unit, ch * s->unit,
+                       s->canvas.width, s->canvas.height);
     }
 
     /* Templates can only be checked when we know what the traces record. */
     struct trace *probes = xcalloc((size_t)s->nruns, sizeof(struct trace));
-    struct trainer_input in;
-    scene_input(s, &in);
     /* Not when the data failed: the channels' shapes follow the data (one
      * weight per feature), and a second error about {w[1]} would mislead. */
-    for (int i = 0; i < s->nruns && !data_failed; i++)
-        if (s->runs[i].model && s->runs[i].model_opts && s->runs[i].trainer)
-            trainer_define_channels(&probes[i], &s->runs[i], &in);
+    for (int i = 0; i < s->nruns && !data_failed; i++) {
+        const struct run *r = &s->runs[i];
+        if ((r->model && !r->model_opts) ||
+            (!r->trainer && !r->nbeats && !s->sweep.n) || (r->data != &s->data && !r->data->n &&
+                                                           srcs[i].data != data_sec))
+            continue;
+        struct trainer_input in;
+        scene_run_input(s, i, &in);
+        trainer_define_channels(&probes[i], r, &in);
+    }
     load_panels(s, snode_get(root, "panels"), &root->loc, offers, probes);
     for (int i = 0; i < s->nruns; i++)
         trace_release(&probes[i]);
     free(probes);
     load_outputs(s, snode_get(root, "outputs"), &root->loc);
-    if (frames_ok)
+    if (frames_ok && diag_error_count() == before)
         check_budget(s, root);
+    if ((sec = snode_get(root, "variants"))) {
+        if (variant)
+            ;   /* a variant's own variants are the parent's: not again */
+        else if (diag_error_count() == before)
+            load_variants(s, sec, name_suffix);
+    }
 
     if (diag_error_count() > before) {
         scene_free(s);
@@ -853,15 +1359,106 @@ struct scene *scene_load(const char *path)
     return s;
 }
 
+/* Lays the --set values over the script's tree: each value is YAML,
+ * located at "command line". */
+static const struct snode *apply_sets(struct script *sc, const struct snode *root,
+                                      const struct scene_set *sets, int nsets,
+                                      struct script ***aux, int *naux)
+{
+    static const struct diag_loc cmd = {"command line", 0, 0};
+    for (int i = 0; i < nsets && root; i++) {
+        const char *path = sets[i].path, *value = sets[i].value;
+        if (!path[0] || strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != strlen(path) ||
+            path[strlen(path) - 1] == '.' || strstr(path, "..")) {
+            diag_error(&cmd, "--set %s=%s: '%s' is not a path such as trainer.learning_rate",
+                       path, value, path);
+            return NULL;
+        }
+        struct script *vs = script_parse("command line", value, strlen(value));
+        if (!vs)
+            return NULL;
+        *aux = xrealloc(*aux, sizeof(**aux) * (size_t)(*naux + 1));
+        (*aux)[(*naux)++] = vs;
+        struct snode *v = vs->root ? vs->root : snode_new_scalar(vs, "", 1, &cmd);
+        snode_relocate(v, &cmd);
+        root = snode_with(sc, root, path, v, &cmd);
+    }
+    return root;
+}
+
+struct scene *scene_load_set(const char *path, const struct scene_set *sets, int nsets)
+{
+    struct script *sc = script_load(path);
+    if (!sc)
+        return NULL;
+    char *dir = path_dirname(path);
+    struct script **aux = NULL;
+    int naux = 0;
+    const struct snode *root = apply_sets(sc, sc->root, sets, nsets, &aux, &naux);
+    struct scene *s = NULL;
+    if (root || !sc->root) {
+        char suffix[600] = "";
+        size_t used = 0;
+        for (int i = 0; i < nsets; i++) {
+            char part[256];
+            int full = 0;
+            for (int j = 0; j < nsets; j++)
+                full |= j != i && same_tail(sets[i].path, sets[j].path);
+            suffix_part(part, sizeof part, sets[i].path, sets[i].value, full);
+            if (used < sizeof suffix)
+                used += (size_t)snprintf(suffix + used, sizeof suffix - used, "%s%s",
+                                         i ? "," : "", part);
+        }
+        s = scene_build(sc, root, dir, 1, 0, nsets ? suffix : NULL);
+        sc = NULL;      /* the scene owns it now, or freed it */
+    }
+    if (s) {
+        s->aux = aux;
+        s->naux = naux;
+    } else {
+        for (int i = 0; i < naux; i++)
+            script_free(aux[i]);
+        free(aux);
+    }
+    script_free(sc);
+    free(dir);
+    return s;
+}
+
+struct scene *scene_load(const char *path)
+{
+    return scene_load_set(path, NULL, 0);
+}
+
 void scene_free(struct scene *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < s->nvariants; i++)
+        scene_free(s->variants[i].scene);
+    for (int i = 0; i < s->clips.n; i++)
+        scene_free(s->clips.scenes[i]);
     dataset_release(&s->data);
+    for (int i = 0; i < s->nrun_data; i++)
+        dataset_release(&s->run_data[i]);
+    free(s->run_data);
     arena_free(&s->arena);
-    script_free(s->script);
+    if (s->owns_script)
+        script_free(s->script);
+    for (int i = 0; i < s->naux; i++)
+        script_free(s->aux[i]);
+    free(s->aux);
     free(s->dir);
     free(s);
+}
+
+void scene_run_input(const struct scene *s, int run, struct trainer_input *in)
+{
+    const struct dataset *d = s->nruns && s->runs[run].data ? s->runs[run].data : &s->data;
+    in->data = d;
+    in->env = s->env;
+    in->env_opts = s->env_opts;
+    in->seed = d->seed ? d->seed : (uint64_t)s->seed;
 }
 
 void scene_input(const struct scene *s, struct trainer_input *in)
@@ -874,56 +1471,15 @@ void scene_input(const struct scene *s, struct trainer_input *in)
 
 int scene_simulate(const struct scene *s, struct trace *traces)
 {
-    struct trainer_input in;
-    scene_input(s, &in);
     for (int i = 0; i < s->nruns; i++)
         memset(&traces[i], 0, sizeof(traces[i]));
-    for (int i = 0; i < s->nruns; i++)
+    for (int i = 0; i < s->nruns; i++) {
+        struct trainer_input in;
+        scene_run_input(s, i, &in);
         if (run_simulate(&s->runs[i], &in, &traces[i]) != 0)
             return -1;
-    return 0;
-}
-
-static int selected(const struct frames_opts *f, long long step)
-{
-    if (!f->nrules)
-        return step % f->every == 0;
-    for (int i = 0; i < f->nrules; i++)
-        if (!f->rules[i].below || step < f->rules[i].below)
-            return step % f->rules[i].every == 0;
-    return 0;
-}
-
-int timeline_build(const struct scene *s, const struct trace *traces, struct timeline *tl)
-{
-    const struct trace *t = &traces[0];
-    const struct frames_opts *f = &s->frames;
-    memset(tl, 0, sizeof(*tl));
-    if (t->nrec == 0)
-        return diag_fail("scene '%s': the trainer recorded nothing", s->id);
-    int fps_hold = (int)ceil(f->hold * s->canvas.fps.num / s->canvas.fps.den - 1e-9);
-    int cap = 0, n = 0;
-    for (int r = 0; r < t->nrec; r++) {
-        int step = (int)trace_get(t, r, 0);
-        if (!(selected(f, step) || r >= t->nrec - f->last || r == t->nrec - 1))
-            continue;
-        int reps = f->per_step + (r == t->nrec - 1 ? fps_hold : 0);
-        if (n + reps > cap) {
-            cap = (n + reps) * 2;
-            tl->rec = xrealloc(tl->rec, sizeof(int) * (size_t)cap);
-        }
-        for (int i = 0; i < reps; i++)
-            tl->rec[n++] = r;
-        tl->nselected++;
     }
-    tl->nframes = n;
     return 0;
-}
-
-void timeline_release(struct timeline *tl)
-{
-    free(tl->rec);
-    memset(tl, 0, sizeof(*tl));
 }
 
 void scene_cell_rect(const struct scene *s, const struct scene_panel *p,

@@ -32,10 +32,14 @@
 #define SCENE_MAX_RULES 8
 #define SCENE_MAX_GRID 16       /* rows and columns of the layout */
 #define SCENE_MAX_PANELS (SCENE_MAX_GRID * SCENE_MAX_GRID)
+#define SCENE_MAX_RUNS 64       /* runs: vary: and sweep: values */
+#define SCENE_MAX_VARIANTS 64
+#define SCENE_MAX_CLIPS 16
 
 struct thin_rule {
     int below;                  /* applies to steps < below (0: all) */
     int every;
+    struct param_duration per_step;     /* seconds == 0 && frames == 0: the frames' */
 };
 
 struct frames_opts {
@@ -43,8 +47,27 @@ struct frames_opts {
     int nrules;
     struct thin_rule rules[SCENE_MAX_RULES];  /* replaces every when given */
     int last;                   /* always include the last N records */
-    int per_step;               /* frames per selected record */
+    struct param_duration per_step;   /* how long each selected step is shown */
     double hold;                /* seconds to hold the final frame */
+    double hold_start;          /* seconds to hold the first frame */
+    int tween;                  /* in-between pictures drawn inside each step */
+    struct param_duration duration;   /* seconds > 0: the selected steps take that long */
+};
+
+/* A scene of beats (no trainer): beat k lasts seconds[k]. */
+struct beats_opts {
+    int n;
+    double *seconds;
+    int rows;                   /* one beat per data row */
+};
+
+/* A sweep: one fresh run per value of one option. */
+struct sweep_opts {
+    const char *path;           /* "data.noise" */
+    const char *name;           /* its last part, "noise": the channel */
+    int n;
+    double *values;
+    double seconds;             /* each value is shown this long */
 };
 
 struct canvas_opts {
@@ -66,10 +89,14 @@ struct outputs_opts {
     const void *kind_opts[SCENE_MAX_ENCODERS];
 };
 
+#define SCENE_RUN_ALL (-1)     /* scene_panel.run: every run */
+#define SCENE_RUN_SWEPT (-2)   /* scene_panel.run: the sweep's value shown */
+
 struct scene_panel {
     const struct panel_kind *kind;
     void *opts;
-    int run;                    /* index into scene.runs */
+    int run;                    /* index into scene.runs, or SCENE_RUN_* */
+    int overlay;                /* may share cells with other panels */
     int row, col, rowspan, colspan;
 };
 
@@ -85,16 +112,52 @@ struct scene_locs {
     struct diag_loc fps, poster, gif_max_kb;
 };
 
+/* One value of --set: path=value, the value written in YAML. */
+struct scene_set {
+    const char *path;
+    const char *value;
+};
+
+/* A composite of whole scenes side by side (clips:). */
+#define CLIPS_HOLD 0            /* the shorter ones hold their last frame */
+#define CLIPS_TRIM 1            /* the composite ends with the shortest */
+struct clips_opts {
+    int n;
+    struct scene **scenes;      /* owned */
+    int cols;                   /* clips per row */
+    int end;                    /* CLIPS_HOLD or CLIPS_TRIM */
+    double gap;                 /* pixels between clips */
+    double *x, *y, *w, *h;      /* each clip's place in the canvas, in pixels */
+};
+
+/* One complete animation per value (variants:). */
+struct variant {
+    const char *suffix;         /* "learning_rate=0.1": names its files */
+    const char *path;           /* "trainer.learning_rate" */
+    const char *value;          /* "0.1", as written */
+    struct scene *scene;        /* owned */
+};
+
 struct scene {
     struct script *script;
+    int owns_script;            /* variants and inline clips share their parent's */
+    const struct snode *root;   /* the tree validated (the script's, with --set applied) */
     struct arena arena;
     char *dir;                  /* the script's folder */
     const char *path;
     const char *id, *title, *caption;
+    /* What the outputs are called: the id, or with --set the id and the
+     * values set ("gd-line@learning_rate=0.5"), so that a one-off render
+     * never replaces the script's own outputs. */
+    const char *out_name;
     long long seed;
     struct canvas_opts canvas;
     const struct theme *theme;
     uint32_t background;        /* resolved: canvas.background or the theme's */
+    /* Panels are laid out on a canvas of lw x lh units, drawn at unit
+     * pixels each: unit = min(width / 800, height / 450) but at least 1, so text and lines
+     * on a 1920x1080 canvas look as on the 800x450 one, scaled up. */
+    double unit, lw, lh;
     const struct data_kind *data_kind;  /* NULL: no data section */
     void *data_opts;
     struct dataset data;
@@ -102,7 +165,16 @@ struct scene {
     void *env_opts;
     int nruns;                          /* >= 1 */
     struct run *runs;
+    int nrun_data;
+    struct dataset *run_data;           /* datasets of runs that change the data */
     struct frames_opts frames;
+    struct beats_opts beats;            /* n = 0: not a scene of beats */
+    struct sweep_opts sweep;            /* n = 0: no sweep */
+    struct clips_opts clips;            /* n = 0: not a composite */
+    int nvariants;
+    struct variant *variants;
+    int naux;
+    struct script **aux;                /* the --set values' own parses */
     struct layout_opts layout;
     int npanels;
     struct scene_panel *panels;
@@ -112,25 +184,53 @@ struct scene {
 
 /* NULL after reporting every error found. */
 struct scene *scene_load(const char *path);
+/* The same with --set values laid over the script (NULL, 0: none). */
+struct scene *scene_load_set(const char *path, const struct scene_set *sets, int nsets);
 void scene_free(struct scene *s);           /* NULL is a no-op */
 
-/* What the scene's runs learn from. */
+/* What the scene's runs learn from: the scene's data (scene_input), or
+ * run r's own when a sweep or vary changes it. */
 void scene_input(const struct scene *s, struct trainer_input *in);
+void scene_run_input(const struct scene *s, int run, struct trainer_input *in);
 /* Simulates every run into traces[0..nruns); the traces are the caller's
  * to release whatever this returns. */
 int scene_simulate(const struct scene *s, struct trace *traces);
 /* The options of an encoder kind for this scene (defaults if not given). */
 const void *scene_encoder_opts(const struct scene *s, const struct encoder_kind *k);
 
-/* The timeline follows the first run's records (a shared clock for several
- * runs comes with the scene-time work). */
+/* The timeline: what each frame shows. Frame i is at i / fps seconds.
+ * Times are seconds, so the frame rate changes smoothness, never speed:
+ * each selected step (or beat, or swept value) holds the frames that fall
+ * in its time. A picture is the same for frames whose tl_frame is equal,
+ * and is drawn once. */
+struct tl_frame {
+    int kf;                     /* >= 0: keyframe record kf (before training) */
+    int step;                   /* else: the clock's step (beat, sweep value) */
+    int next;                   /* the next step shown: the tween's target */
+    int sub, nsub;              /* tween picture sub of nsub (0 of 1: none) */
+};
+
 struct timeline {
     int nframes;
-    int *rec;                   /* frame -> trace record */
-    int nselected;              /* distinct records shown */
+    struct tl_frame *f;
+    int nselected;              /* distinct steps shown */
+    int last_step;              /* the clock's last step */
+    double *step_time;          /* seconds when each step 0..last_step is first shown, or NaN */
+    /* A composite: the frame each clip shows, nframes x clips.n. */
+    int *clip_frame;
 };
 int timeline_build(const struct scene *s, const struct trace *traces, struct timeline *tl);
+/* A composite's frames from its clips' timelines (clips[i] for clip i). */
+int timeline_compose(const struct scene *s, const struct timeline *clips, struct timeline *tl);
+/* The most frames (and distinct pictures) the timeline can have when every
+ * run makes max_steps updates: for validation. -1 when unknown. */
+long long timeline_bound(const struct scene *s, long long max_steps, long long *pictures);
 void timeline_release(struct timeline *tl);
+/* Whether frames a and b show the same picture. */
+int timeline_same(const struct scene *s, const struct timeline *tl, int a, int b);
+/* The record of run r shown at frame f, and the one its tween goes to. */
+int timeline_rec(const struct scene *s, const struct trace *traces, const struct tl_frame *f,
+                 int r, int *next);
 
 /* The pixel rectangle of a panel's cell inside the canvas. */
 void scene_cell_rect(const struct scene *s, const struct scene_panel *p,

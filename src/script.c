@@ -762,3 +762,191 @@ const char *snode_type_name(enum snode_type t)
     }
     return "unknown";
 }
+
+/* ---- editing: trees that share what they do not change ---------------- */
+
+static struct snode *node_copy(struct script *s, const struct snode *n)
+{
+    struct snode *c = arena_alloc(s->priv, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *n;
+    if (n->type == SNODE_SCALAR)
+        return c;
+    size_t k = (size_t)(n->n + 1);
+    c->vals = arena_alloc(s->priv, k * sizeof *c->vals);
+    if (n->type == SNODE_MAP) {
+        c->keys = arena_alloc(s->priv, k * sizeof *c->keys);
+        c->key_locs = arena_alloc(s->priv, k * sizeof *c->key_locs);
+    }
+    if (!c->vals || (n->type == SNODE_MAP && (!c->keys || !c->key_locs)))
+        return NULL;
+    for (int i = 0; i < n->n; i++) {
+        c->vals[i] = n->vals[i];
+        if (n->type == SNODE_MAP) {
+            c->keys[i] = n->keys[i];
+            c->key_locs[i] = n->key_locs[i];
+        }
+    }
+    return c;
+}
+
+struct snode *snode_new_scalar(struct script *s, const char *text, int plain,
+                               const struct diag_loc *loc)
+{
+    struct snode *n = arena_alloc(s->priv, sizeof *n);
+    char *str = arena_strndup(s->priv, text, strlen(text));
+    if (!n || !str) {
+        out_of_memory();
+        return NULL;
+    }
+    memset(n, 0, sizeof *n);
+    n->type = SNODE_SCALAR;
+    n->loc = *loc;
+    n->str = str;
+    n->plain = plain;
+    n->expanded = 1;
+    return n;
+}
+
+struct snode *snode_new_map(struct script *s, const struct diag_loc *loc)
+{
+    struct snode *n = arena_alloc(s->priv, sizeof *n);
+    if (!n) {
+        out_of_memory();
+        return NULL;
+    }
+    memset(n, 0, sizeof *n);
+    n->type = SNODE_MAP;
+    n->loc = *loc;
+    n->expanded = 1;
+    return n;
+}
+
+/* Whether a path component is a list index: digits only. */
+static int path_index(const char *k, size_t len, int *out)
+{
+    if (!len || len > 6)
+        return 0;
+    int v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (k[i] < '0' || k[i] > '9')
+            return 0;
+        v = v * 10 + (k[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+struct snode *snode_with(struct script *s, const struct snode *root, const char *path,
+                         const struct snode *value, const struct diag_loc *at)
+{
+    const char *dot = strchr(path, '.');
+    size_t len = dot ? (size_t)(dot - path) : strlen(path);
+    if (!len) {
+        diag_error(at, "'%s' is not a path such as trainer.learning_rate (an empty name)", path);
+        return NULL;
+    }
+    struct snode *copy = root ? node_copy(s, root) : snode_new_map(s, at);
+    if (!copy) {
+        out_of_memory();
+        return NULL;
+    }
+    int idx;
+    if (copy->type == SNODE_SEQ) {
+        if (!path_index(path, len, &idx) || idx < 1 || idx > copy->n) {
+            diag_error(at, "'%.*s' in the path '%s' must be an item number from 1 to %d of the "
+                       "list there", (int)len, path, path, copy->n);
+            return NULL;
+        }
+        idx--;
+        struct snode *v = dot ? snode_with(s, copy->vals[idx], dot + 1, value, at)
+                              : (struct snode *)value;
+        if (!v)
+            return NULL;
+        copy->vals[idx] = v;
+        return copy;
+    }
+    if (copy->type != SNODE_MAP) {
+        diag_error(at, "the path reaches '%.*s' inside a single value, not a mapping", (int)len,
+                   path);
+        return NULL;
+    }
+    int i;
+    for (i = 0; i < copy->n; i++)
+        if (strlen(copy->keys[i]) == len && memcmp(copy->keys[i], path, len) == 0)
+            break;
+    if (i == copy->n) {
+        /* A new key: grow the copy by one (node_copy left room for it). */
+        char *key = arena_strndup(s->priv, path, len);
+        if (!key) {
+            out_of_memory();
+            return NULL;
+        }
+        if (!root) {
+            copy->vals = arena_alloc(s->priv, sizeof *copy->vals);
+            copy->keys = arena_alloc(s->priv, sizeof *copy->keys);
+            copy->key_locs = arena_alloc(s->priv, sizeof *copy->key_locs);
+            if (!copy->vals || !copy->keys || !copy->key_locs) {
+                out_of_memory();
+                return NULL;
+            }
+        }
+        copy->keys[i] = key;
+        copy->key_locs[i] = *at;
+        copy->vals[i] = NULL;
+        copy->n++;
+    }
+    struct snode *v = dot ? snode_with(s, copy->vals[i], dot + 1, value, at)
+                          : (struct snode *)value;
+    if (!v)
+        return NULL;
+    copy->vals[i] = v;
+    return copy;
+}
+
+/* A copy of map with key set to value (added at the end when new). */
+static struct snode *map_set(struct script *s, const struct snode *map, const char *key,
+                             struct snode *value, const struct diag_loc *at)
+{
+    struct snode *copy = node_copy(s, map);
+    if (!copy) {
+        out_of_memory();
+        return NULL;
+    }
+    int i = snode_find(copy, key);
+    if (i < 0) {
+        i = copy->n++;
+        copy->keys[i] = (char *)key;
+        copy->key_locs[i] = *at;
+    }
+    copy->vals[i] = value;
+    return copy;
+}
+
+struct snode *snode_merge(struct script *s, const struct snode *base, const struct snode *over)
+{
+    if (!base || base->type != SNODE_MAP || !over || over->type != SNODE_MAP)
+        return (struct snode *)over;
+    struct snode *m = (struct snode *)base;
+    for (int i = 0; i < over->n; i++) {
+        const struct snode *b = snode_get(m, over->keys[i]);
+        struct snode *v = snode_merge(s, b, over->vals[i]);
+        struct diag_loc kl = over->key_locs[i];
+        if (!v || !(m = map_set(s, m, over->keys[i], v, &kl)))
+            return NULL;
+    }
+    return m;
+}
+
+void snode_relocate(struct snode *n, const struct diag_loc *loc)
+{
+    if (!n)
+        return;
+    n->loc = *loc;
+    for (int i = 0; n->type != SNODE_SCALAR && i < n->n; i++) {
+        if (n->type == SNODE_MAP)
+            n->key_locs[i] = *loc;
+        snode_relocate(n->vals[i], loc);
+    }
+}

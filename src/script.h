@@ -52,4 +52,23 @@ const struct snode *snode_get(const struct snode *map, const char *key);
 int snode_find(const struct snode *map, const char *key);
 const char *snode_type_name(enum snode_type t);   /* "scalar", "mapping", "sequence" */
 
+/* ---- editing (for runs, sweeps, variants and --set) ----
+ * New nodes live in s (any script: the tree may mix nodes of several).
+ * The tree given is never changed: what differs is copied, the rest is
+ * shared, so every node keeps the location it was written at. */
+struct snode *snode_new_scalar(struct script *s, const char *text, int plain,
+                               const struct diag_loc *loc);
+struct snode *snode_new_map(struct script *s, const struct diag_loc *loc);
+/* root with the value at path ("trainer.learning_rate"; a number picks
+ * item N of a list, from 1: "panels.2.title") replaced by value; mappings
+ * missing on the way are made (a key path names that does not exist is
+ * left for validation to report). NULL after reporting at `at`. */
+struct snode *snode_with(struct script *s, const struct snode *root, const char *path,
+                         const struct snode *value, const struct diag_loc *at);
+/* base with over's keys laid over it, mappings merged key by key, any
+ * other value replaced. NULL after reporting. */
+struct snode *snode_merge(struct script *s, const struct snode *base, const struct snode *over);
+/* Points every node of a tree (of a script parsed for the purpose) at loc. */
+void snode_relocate(struct snode *n, const struct diag_loc *loc);
+
 #endif

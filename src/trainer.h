@@ -65,6 +65,7 @@ struct run {
      * along the keyframes; the trainer then starts from the last one. */
     int nkf;
     const struct keyframe *kf;
+    const void *kf_base_opts;           /* the model's options before the keyframes */
     int kf_records;
     double kf_fps;
     /* A sweep's or a vary's value, recorded as a constant channel (NULL

@@ -84,7 +84,7 @@ static void a_shorter_render_leaves_no_stale_frames(void)
     char scene[512], cmd[1024];
     snprintf(scene, sizeof(scene), "%s/short.yaml", dir);
     snprintf(cmd, sizeof(cmd),
-             "sed 's/^frames: {every: 1, per_step: 3, hold: 2}/frames: {every: 1, hold: 0}/' "
+             "sed 's/^frames: {every: 1, per_step: 0.3s, hold: 2}/frames: {every: 1, per_step: 1, hold: 0}/' "
              "scenes/gd-1d-moderate.yaml > '%s'", scene);
     CHECK(system(cmd) == 0);
     CHECK(render(scene, "frames") == 0);

@@ -5,6 +5,9 @@
 #include "scene_util.h"
 #include "template.h"
 
+/* The record of the (first) run frame f shows. */
+#define REC(k) timeline_rec(s, &t, &tl.f[(k)], 0, NULL)
+
 static void thinning_rule_keeps_early_steps_every_40th_and_last_4(void)
 {
     struct scene *s = scene_load("scenes/gd-1d-small.yaml");
@@ -20,13 +23,15 @@ static void thinning_rule_keeps_early_steps_every_40th_and_last_4(void)
     for (int k = 40; k < 1997; k += 40) expect[n++] = k;
     for (int k = 1997; k <= 2000; k++) expect[n++] = k;
     CHECK(tl.nselected == n);
-    int per = s->frames.per_step, hold = (int)ceil(s->frames.hold * s->canvas.fps.num / s->canvas.fps.den);
+    int per = s->frames.per_step.frames ? s->frames.per_step.frames
+              : (int)lround(s->frames.per_step.seconds * s->canvas.fps.num / s->canvas.fps.den);
+    int hold = (int)ceil(s->frames.hold * s->canvas.fps.num / s->canvas.fps.den);
     CHECK(tl.nframes == n * per + hold);
     int idx = 0, ok = 1;
     for (int f = 0; f < tl.nframes && idx < n; f += per, idx++)
-        ok &= (int)trace_get(&t, tl.rec[f], 0) == expect[idx];
+        ok &= (int)trace_get(&t, REC(f), 0) == expect[idx];
     CHECK(ok);
-    CHECK(tl.rec[tl.nframes - 1] == t.nrec - 1);
+    CHECK(REC(tl.nframes - 1) == t.nrec - 1);
     timeline_release(&tl);
     trace_release(&t);
     scene_free(s);
@@ -45,7 +50,7 @@ static void every_n_always_includes_the_final_record(void)
     struct timeline tl;
     timeline_build(s, &t, &tl);
     CHECK(tl.nframes == 4);     /* 0, 10, 20, and 25 */
-    CHECK(tl.nframes == 4 && tl.rec[3] == 25 && tl.rec[2] == 20);
+    CHECK(tl.nframes == 4 && REC(3) == 25 && REC(2) == 20);
     timeline_release(&tl);
     trace_release(&t);
     scene_free(s);
@@ -65,8 +70,8 @@ static void hold_adds_frames_of_the_last_record(void)
     struct timeline tl;
     timeline_build(s, &t, &tl);
     CHECK(tl.nframes == 5 * 2 + 25);
-    CHECK(tl.rec[0] == 0 && tl.rec[1] == 0 && tl.rec[2] == 1);
-    CHECK(tl.rec[tl.nframes - 1] == 4 && tl.rec[9] == 4);
+    CHECK(REC(0) == 0 && REC(1) == 0 && REC(2) == 1);
+    CHECK(REC(tl.nframes - 1) == 4 && REC(9) == 4);
     timeline_release(&tl);
     trace_release(&t);
     scene_free(s);

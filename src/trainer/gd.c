@@ -17,7 +17,8 @@ struct gd_opts {
 
 static const struct param_spec gd_params[] = {
     {.name = "learning_rate", .type = PARAM_DOUBLE, .offset = offsetof(struct gd_opts, learning_rate),
-     .def = "0.01", .ranged = 1, .lo = 0, .hi = 1e6, .lo_open = 1, .doc = "step size lr in theta -= lr * gradient"},
+     .def = "0.01", .ranged = 1, .lo = 0, .hi = 1e6, .lo_open = 1, .schedulable = 1,
+     .doc = "step size lr in theta -= lr * gradient (schedulable)"},
     {.name = "steps", .type = PARAM_INT, .offset = offsetof(struct gd_opts, steps), .def = "100",
      .ranged = 1, .lo = 1, .hi = 1000000, .doc = "maximum number of updates"},
     {.name = "tolerance", .type = PARAM_DOUBLE, .offset = offsetof(struct gd_opts, tolerance),
@@ -26,7 +27,9 @@ static const struct param_spec gd_params[] = {
     {0},
 };
 
-static const char *const gd_channels[] = {"dloss", "grad", "lr", NULL};
+/* "lr" and "learning_rate" are the same value: the short name for titles,
+ * the option's name for the hud of a schedule. */
+static const char *const gd_channels[] = {"dloss", "grad", "lr", "learning_rate", NULL};
 
 /* |g|: the plain sum of squares, or the scaled one once that overflows. */
 static double grad_norm(const double *g, int n)
@@ -45,7 +48,9 @@ static long long gd_max_steps(const void *o)
 static int gd_run(const void *o, const struct run *run, const struct trainer_input *in,
                   struct trace *t)
 {
-    const struct gd_opts *opt = o;
+    /* A working copy: a schedule may change the learning rate. */
+    struct gd_opts cur = *(const struct gd_opts *)o;
+    const struct gd_opts *opt = &cur;
     const struct model_kind *m = run->model;
     const void *mopts = run->model_opts;
     const struct dataset *d = in->data;
@@ -53,12 +58,13 @@ static int gd_run(const void *o, const struct run *run, const struct trainer_inp
     double *theta = xcalloc((size_t)np, sizeof(double)), *g = xcalloc((size_t)np, sizeof(double));
     int c_theta = t->chan[TRACE_THETA_CHANNEL].offset, c_loss = trace_offset(t, "loss");
     int c_dloss = trace_offset(t, "dloss"), c_grad = trace_offset(t, "grad");
-    int c_lr = trace_offset(t, "lr");
+    int c_lr = trace_offset(t, "lr"), c_rate = trace_offset(t, "learning_rate");
 
     m->init(mopts, d, theta);
     double prev = NAN;
     trace_stop(t, "max_steps", opt->steps);
     for (int k = 0; k <= opt->steps; k++) {
+        run_schedule_apply(run, k, &cur, t);
         double loss = m->loss(mopts, theta, d);
         m->grad(mopts, theta, d, g);
         double gn = grad_norm(g, np);
@@ -69,7 +75,7 @@ static int gd_run(const void *o, const struct run *run, const struct trainer_inp
         row[c_loss] = loss;
         row[c_dloss] = k ? loss - prev : NAN;
         row[c_grad] = gn;
-        row[c_lr] = opt->learning_rate;
+        row[c_lr] = row[c_rate] = opt->learning_rate;
         if (!isfinite(loss) || !isfinite(gn)) {
             trace_stop(t, "diverged", k);
             break;

@@ -1,8 +1,11 @@
 /* The table of trainer kinds, sorted by name, the channel layout they
  * share, and simulating a run. */
+#include <stdlib.h>
 #include <string.h>
 #include "diag.h"
 #include "trainer.h"
+#include "ease.h"
+#include "util.h"
 
 extern const struct trainer_kind trainer_gd, trainer_kmeans;
 
@@ -13,20 +16,48 @@ const struct trainer_kind *trainer_find(const char *name)
     return (const struct trainer_kind *)kind_find(KIND_TRAINER, name);
 }
 
+/* A data column's name as a template can write it: a letter or '_',
+ * then letters, digits and '_'. */
+static int channel_name_ok(const char *n)
+{
+    if (!n || !((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') || *n == '_'))
+        return 0;
+    for (; *n; n++)
+        if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') || (*n >= '0' && *n <= '9') ||
+              *n == '_'))
+            return 0;
+    return 1;
+}
+
 int trainer_define_channels(struct trace *t, const struct run *r, const struct trainer_input *in)
 {
     /* Every channel must be new: a name given twice would make two
      * writers share one place in the record. */
     int bad = trace_channel_add(t, "step") != 0;
-    struct model_block b[MODEL_MAX_BLOCKS];
-    int nb = r->model->layout(r->model_opts, in->data, b);
-    for (int i = 0; i < nb; i++)
-        bad |= trace_channel(t, b[i].name) >= 0 ||
-               trace_channel_add_shaped(t, b[i].name, b[i].rows, b[i].cols) < 0;
-    bad |= trace_channel(t, "loss") >= 0 || trace_channel_add(t, "loss") < 0;
-    for (int i = 0; r->trainer->channels && r->trainer->channels[i]; i++)
+    if (r->model) {
+        struct model_block b[MODEL_MAX_BLOCKS];
+        int nb = r->model->layout(r->model_opts, in->data, b);
+        for (int i = 0; i < nb; i++)
+            bad |= trace_channel(t, b[i].name) >= 0 ||
+                   trace_channel_add_shaped(t, b[i].name, b[i].rows, b[i].cols) < 0;
+        bad |= trace_channel(t, "loss") >= 0 || trace_channel_add(t, "loss") < 0;
+    }
+    for (int i = 0; r->trainer && r->trainer->channels && r->trainer->channels[i]; i++)
         bad |= trace_channel(t, r->trainer->channels[i]) >= 0 ||
                trace_channel_add(t, r->trainer->channels[i]) < 0;
+    if (r->nbeats)
+        bad |= trace_channel(t, "beat") >= 0 || trace_channel_add(t, "beat") < 0;
+    /* The beat's data row, under the columns' names (those a template can
+     * name and no other channel has). */
+    if (r->nbeats && r->beat_rows && in->data->feature_names)
+        for (int j = 0; j < in->data->d; j++)
+            if (channel_name_ok(in->data->feature_names[j]) &&
+                trace_channel(t, in->data->feature_names[j]) < 0)
+                trace_channel_add(t, in->data->feature_names[j]);
+    if (r->nbeats && r->beat_rows && in->data->y && trace_channel(t, "y") < 0)
+        trace_channel_add(t, "y");
+    if (r->value_name && trace_channel(t, r->value_name) < 0)
+        trace_channel_add(t, r->value_name);
     return bad ? -1 : 0;
 }
 
@@ -35,11 +66,134 @@ const double *trainer_theta(const struct trace *t, int rec)
     return trace_row(t, rec, TRACE_THETA_CHANNEL);
 }
 
+/* The value of option key k at time t along the keyframes: the option's
+ * value before the first keyframe that sets it, eased between the two
+ * keyframes around t that set it, the last one's after. */
+static double keyframe_value(const struct run *r, const struct param_spec *p, double t)
+{
+    double v = *(const double *)((const char *)r->kf_base_opts + p->offset);
+    double prev_at = 0;
+    int have_prev = 0;
+    for (int i = 0; i < r->nkf; i++) {
+        const struct keyframe *k = &r->kf[i];
+        for (int j = 0; j < k->nkeys; j++) {
+            if (k->spec[j] != p)
+                continue;
+            if (k->at <= t || !have_prev) {
+                if (k->at <= t) {
+                    v = k->value[j];
+                    prev_at = k->at;
+                    have_prev = 1;
+                    break;
+                }
+                /* Set for the first time later: hold the base until then. */
+                return v;
+            }
+            double u = (t - prev_at) / (k->at - prev_at);
+            return v + (k->value[j] - v) * ease_apply(k->ease, u);
+        }
+    }
+    return v;
+}
+
+/* The keyframe phase: one record per frame, the model's options moved
+ * along the keyframes, its parameters and loss computed from them. */
+static void keyframe_records(const struct run *r, const struct trainer_input *in, struct trace *t)
+{
+    size_t size = r->model->head.opts_size;
+    void *opts = xmalloc(size ? size : 1);
+    int np = model_nparams(r->model, r->model_opts, in->data);
+    double *theta = xcalloc((size_t)np, sizeof(double));
+    int c_theta = t->chan[TRACE_THETA_CHANNEL].offset, c_loss = trace_offset(t, "loss");
+    for (int f = 0; f < r->kf_records; f++) {
+        double time = f / r->kf_fps;
+        memcpy(opts, r->kf_base_opts, size);
+        for (int i = 0; i < r->nkf; i++)
+            for (int j = 0; j < r->kf[i].nkeys; j++) {
+                const struct param_spec *p = r->kf[i].spec[j];
+                *(double *)((char *)opts + p->offset) = keyframe_value(r, p, time);
+            }
+        r->model->init(opts, in->data, theta);
+        double *row = trace_append(t);
+        row[0] = 0;
+        for (int i = 0; i < np; i++)
+            row[c_theta + i] = theta[i];
+        row[c_loss] = r->model->loss(opts, theta, in->data);
+    }
+    free(theta);
+    free(opts);
+}
+
+/* A scene of beats: one record per beat, holding the beat's data row. */
+static void beat_records(const struct run *r, const struct trainer_input *in, struct trace *t)
+{
+    const struct dataset *d = in->data;
+    int c_beat = trace_offset(t, "beat");
+    for (int k = 0; k < r->nbeats; k++) {
+        double *row = trace_append(t);
+        row[0] = k;
+        row[c_beat] = k;
+        if (!r->beat_rows || k >= d->n)
+            continue;
+        for (int j = 0; d->feature_names && j < d->d; j++) {
+            int c = trace_channel(t, d->feature_names[j]);
+            if (c >= 0 && t->chan[c].rows * t->chan[c].cols == 1)
+                row[t->chan[c].offset] = dataset_x(d, k, j);
+        }
+        int cy = trace_offset(t, "y");
+        if (cy >= 0 && d->y)
+            row[cy] = d->y[k];
+    }
+    trace_stop(t, "end", r->nbeats - 1);
+}
+
 int run_simulate(const struct run *r, const struct trainer_input *in, struct trace *t)
 {
     memset(t, 0, sizeof(*t));
     if (trainer_define_channels(t, r, in) != 0)
-        return diag_fail("model '%s' with trainer '%s': two channels of the trace have one name",
-                         r->model->head.name, r->trainer->head.name);
-    return r->trainer->run(r->trainer_opts, r, in, t);
+        return diag_fail("the trace of run '%s' would have two channels of one name", r->label);
+    int rc = 0;
+    if (r->trainer) {
+        if (r->nkf && r->model)
+            keyframe_records(r, in, t);
+        rc = r->trainer->run(r->trainer_opts, r, in, t);
+    } else if (r->nbeats) {
+        beat_records(r, in, t);
+    } else {
+        /* Nothing moves: one record of the initial state. */
+        double *row = trace_append(t);
+        row[0] = 0;
+        if (r->model) {
+            int np = model_nparams(r->model, r->model_opts, in->data);
+            double *theta = xcalloc((size_t)np, sizeof(double));
+            r->model->init(r->model_opts, in->data, theta);
+            for (int i = 0; i < np; i++)
+                row[t->chan[TRACE_THETA_CHANNEL].offset + i] = theta[i];
+            row[trace_offset(t, "loss")] = r->model->loss(r->model_opts, theta, in->data);
+            free(theta);
+        }
+        trace_stop(t, "end", 0);
+    }
+    int cv = r->value_name ? trace_offset(t, r->value_name) : -1;
+    for (int i = 0; cv >= 0 && i < t->nrec; i++)
+        t->v[(size_t)i * (size_t)t->width + (size_t)cv] = r->value;
+    return rc;
+}
+
+void run_schedule_apply(const struct run *r, int step, void *opts, struct trace *t)
+{
+    for (int i = 0; i < r->nsched; i++) {
+        const struct sched_change *c = &r->sched[i];
+        if (c->at != step)
+            continue;
+        double *v = (double *)((char *)opts + c->spec->offset);
+        struct trace_event e = {step, c->spec->name, c->op, *v, 0, c->times};
+        if (c->op == '=')
+            *v = c->value;
+        else
+            for (int k = 0; k < c->times; k++)
+                *v += c->value;
+        e.after = *v;
+        trace_event_add(t, &e);
+    }
 }
