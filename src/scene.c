@@ -788,7 +788,8 @@ struct scene *scene_load(const char *path)
     }
     /* What the model and trainer require of each other and of the data,
      * then the model's checks of its options against each other and the
-     * data (a bad value never reaches a trainer). */
+     * data, and the trainer's of its own (a bad value never reaches a
+     * trainer). */
     struct offer *offers = arena_alloc(&s->arena, sizeof(struct offer) * (size_t)s->nruns);
     for (int i = 0; i < s->nruns; i++) {
         struct run *r = &s->runs[i];
@@ -808,6 +809,8 @@ struct scene *scene_load(const char *path)
         }
         if (r->model && r->model_opts && r->model->check)
             r->model->check(r->model_opts, snode_get(root, "model"), &s->data);
+        if (r->trainer && r->trainer_opts && r->trainer->check)
+            r->trainer->check(r->trainer_opts, snode_get(root, "trainer"));
     }
     int frames_ok = load_frames(s, snode_get(root, "frames"), &root->loc) == 0;
     param_apply(scene_layout_params, &s->layout, snode_get(root, "layout"), "layout", NULL,

@@ -4,9 +4,10 @@
 #include "diag.h"
 #include "trainer.h"
 
-extern const struct trainer_kind trainer_gd, trainer_kmeans;
+extern const struct trainer_kind trainer_gd, trainer_kmeans, trainer_scan;
 
-const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head, NULL};
+const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head,
+                                                 &trainer_scan.head, NULL};
 
 const struct trainer_kind *trainer_find(const char *name)
 {
