@@ -88,6 +88,10 @@ struct trainer_kind {
      * more), so that validation can bound the frames and the work before
      * anything runs. */
     long long (*max_steps)(const void *opts);
+    /* Checks between options that a param table cannot express (scan's
+     * to > from); reports located errors under node (the trainer mapping)
+     * and returns -1, or 0. May be NULL. */
+    int (*check)(const void *opts, const struct snode *node);
 };
 
 const struct trainer_kind *trainer_find(const char *name);

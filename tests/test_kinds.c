@@ -77,6 +77,7 @@ static char *scene_with(const char *model, const char *panel)
     static const struct {
         const char *model, *data, *trainer;
     } homes[] = {
+        {"activation", "", "scan"},
         {"centroids", "data: {kind: blobs, n: 20}\n", "kmeans"},
         {"linear", "data: {kind: line, n: 20}\n", "gd"},
         {"logistic", "data: {kind: gaussian-classes, n: 20}\n", "gd"},

@@ -7,9 +7,10 @@
 #include "ease.h"
 #include "util.h"
 
-extern const struct trainer_kind trainer_gd, trainer_kmeans;
+extern const struct trainer_kind trainer_gd, trainer_kmeans, trainer_scan;
 
-const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head, NULL};
+const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head,
+                                                 &trainer_scan.head, NULL};
 
 const struct trainer_kind *trainer_find(const char *name)
 {
