@@ -150,22 +150,36 @@ int manifest_write(const struct scene *s, const struct trace *traces, const stru
     json_number(&j, "fps", (double)eo->fps_num / eo->fps_den);
     json_int(&j, "frames", tl->nframes);
     json_number(&j, "duration", duration);
-    /* The first run at the top level, as for a scene with one run; every
-     * run in "runs". */
-    const struct trace *t = &traces[0];
-    json_int(&j, "steps", (long long)trace_get(t, t->nrec - 1, 0));
-    json_string(&j, "stop_reason", t->stop_reason ? t->stop_reason : "");
-    write_final_values(&j, t);
-    json_array(&j, "runs");
-    for (int r = 0; r < s->nruns; r++) {
-        json_object(&j, NULL);
-        json_string(&j, "label", s->runs[r].label);
-        json_int(&j, "steps", (long long)trace_get(&traces[r], traces[r].nrec - 1, 0));
-        json_string(&j, "stop_reason", traces[r].stop_reason ? traces[r].stop_reason : "");
-        json_int(&j, "stop_step", traces[r].stop_step);
+    if (s->clips.n) {
+        /* A composite: its clips are scenes of their own. */
+        json_array(&j, "clips");
+        for (int c = 0; c < s->clips.n; c++) {
+            json_object(&j, NULL);
+            json_string(&j, "id", s->clips.scenes[c]->id);
+            json_string(&j, "title", s->clips.scenes[c]->title);
+            json_end(&j);
+        }
+        json_end(&j);
+    } else {
+        /* The first run at the top level, as for a scene with one run;
+         * every run in "runs". */
+        const struct trace *t = &traces[0];
+        json_int(&j, "steps", (long long)trace_get(t, t->nrec - 1, 0));
+        json_string(&j, "stop_reason", t->stop_reason ? t->stop_reason : "");
+        write_final_values(&j, t);
+        json_array(&j, "runs");
+        for (int r = 0; r < s->nruns; r++) {
+            json_object(&j, NULL);
+            json_string(&j, "label", s->runs[r].label);
+            if (s->runs[r].value_name)
+                json_number(&j, s->runs[r].value_name, s->runs[r].value);
+            json_int(&j, "steps", (long long)trace_get(&traces[r], traces[r].nrec - 1, 0));
+            json_string(&j, "stop_reason", traces[r].stop_reason ? traces[r].stop_reason : "");
+            json_int(&j, "stop_step", traces[r].stop_step);
+            json_end(&j);
+        }
         json_end(&j);
     }
-    json_end(&j);
     write_outputs(&j, outs, nout);
     if (nvars) {
         json_array(&j, "variants");
@@ -203,13 +217,31 @@ static void write_features(struct json *j, const struct dataset *d)
 static void write_run(struct json *j, const struct scene *s, const struct run *run,
                       const struct trace *t)
 {
-    const struct dataset *d = &s->data;
+    const struct dataset *d = run->data ? run->data : &s->data;
     json_object(j, NULL);
     json_string(j, "label", run->label);
-    json_string(j, "model", run->model->head.name);
-    json_string(j, "trainer", run->trainer->head.name);
+    json_string(j, "model", run->model ? run->model->head.name : "");
+    json_string(j, "trainer", run->trainer ? run->trainer->head.name : "");
     json_string(j, "stop_reason", t->stop_reason ? t->stop_reason : "");
     json_int(j, "stop_step", t->stop_step);
+    if (run->kf_records)
+        json_int(j, "keyframe_records", run->kf_records);
+    if (t->nevents) {
+        /* What a schedule changed, where it took effect. */
+        json_array(j, "events");
+        for (int e = 0; e < t->nevents; e++) {
+            const struct trace_event *ev = &t->events[e];
+            json_object(j, NULL);
+            json_int(j, "step", ev->step);
+            json_string(j, "name", ev->name);
+            json_string(j, "op", ev->op == '=' ? "set" : "add");
+            json_number(j, "before", ev->before);
+            json_number(j, "after", ev->after);
+            json_int(j, "times", ev->times);
+            json_end(j);
+        }
+        json_end(j);
+    }
     json_array(j, "channels");
     for (int c = 0; c < t->nchan; c++) {
         const struct trace_channel *ch = &t->chan[c];
@@ -226,7 +258,7 @@ static void write_run(struct json *j, const struct scene *s, const struct run *r
     json_end(j);
     /* Small 1-D datasets: each record also lists the prediction and
      * squared error for every sample, as the table panel shows them. */
-    int per_sample = run->model->predict && d->n > 0 && d->n <= 32 && d->d == 1 && d->y;
+    int per_sample = run->model && run->model->predict && d->n > 0 && d->n <= 32 && d->d == 1 && d->y;
     json_array(j, "records");
     for (int r = 0; r < t->nrec; r++) {
         json_object(j, NULL);
@@ -254,6 +286,9 @@ static void write_run(struct json *j, const struct scene *s, const struct run *r
 
 int manifest_write_trace(const struct scene *s, const struct trace *traces, const char *path)
 {
+    if (s->clips.n)
+        return diag_fail("%s: a scene of clips has no trace of its own: trace each clip's "
+                         "scene instead", s->id);
     FILE *f = fopen(path, "w");
     if (!f)
         return diag_fail("cannot write trace '%s': %s", path, strerror(errno));

@@ -35,12 +35,14 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
         snprintf(msg, sizeof msg, "diverged at step %d", t->stop_step);
     else
         snprintf(msg, sizeof msg, "stopped at step %d", t->stop_step);
+    /* Centred just under the title row, where plots keep their top
+     * margin: clear of the title and of boxes in the plot's corners. */
     draw_font(cr, 1, th->font_size * 0.9);
     double tw = draw_text_width(cr, msg), bh = th->font_size + 8;
-    draw_box(cr, x + w - tw - 18, y + 2, tw + 14, bh, 4, (s->background & 0x00ffffffu) | 0xe0000000u,
-             th->axis, 1);
+    double bx = x + (w - tw - 14) / 2, by = y + th->title_size + 12;
+    draw_box(cr, bx, by, tw + 14, bh, 4, (s->background & 0x00ffffffu) | 0xe8000000u, th->axis, 1);
     draw_set_color(cr, th->text);
-    draw_text(cr, x + w - tw - 11, y + 2 + bh / 2, 0, 0.5, msg);
+    draw_text(cr, bx + 7, by + bh / 2, 0, 0.5, msg);
 }
 
 /* The panels of a scene (not a composite) for one frame, in layout units. */

@@ -618,7 +618,14 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
         p->opts = arena_alloc(&s->arena, p->kind->head.opts_size ? p->kind->head.opts_size : 1);
         char context[96];
         snprintf(context, sizeof(context), "panel '%s'", p->kind->head.name);
-        if (param_apply(p->kind->head.params, p->opts, pn, context, extra, &pn->loc, &s->arena) != 0)
+        const char *keys[24];
+        int nk = 0;
+        for (; extra[nk]; nk++)
+            keys[nk] = extra[nk];
+        for (int e = 0; p->kind->head.extra_keys && p->kind->head.extra_keys[e] && nk < 23; e++)
+            keys[nk++] = p->kind->head.extra_keys[e];
+        keys[nk] = NULL;
+        if (param_apply(p->kind->head.params, p->opts, pn, context, keys, &pn->loc, &s->arena) != 0)
             errors++;
         p->row = p->col = 0;
         p->rowspan = p->colspan = 1;
@@ -675,12 +682,20 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
         const struct trace *probe = &probes[r0];
         for (int t = 0; probe->nchan && p->kind->templates && p->kind->templates[t]; t++) {
             const struct snode *tv = snode_get(pn, p->kind->templates[t]);
-            if (!tv || tv->type != SNODE_SCALAR)
+            if (!tv || tv->type == SNODE_MAP)
                 continue;
-            char ctx[128];
-            snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", p->kind->templates[t], p->kind->head.name);
-            if (template_check(tv->str, &tv->loc, !tv->plain, probe, ctx) != 0)
-                errors++;
+            /* A template option, or a list of them (one per beat). */
+            int nv = tv->type == SNODE_SEQ ? tv->n : 1;
+            for (int k = 0; k < nv; k++) {
+                const struct snode *one = tv->type == SNODE_SEQ ? tv->vals[k] : tv;
+                if (one->type != SNODE_SCALAR)
+                    continue;
+                char ctx[128];
+                snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", p->kind->templates[t],
+                         p->kind->head.name);
+                if (template_check(one->str, &one->loc, !one->plain, probe, ctx) != 0)
+                    errors++;
+            }
         }
     }
     return errors ? -1 : 0;

@@ -1,10 +1,15 @@
 /* panel text: a line of text, usually a template of trace values, for
- * headlines and HUD lines. */
+ * headlines and HUD lines; or, in a scene of beats, one text per beat
+ * (texts: [...], each a template). */
 #include <stddef.h>
 #include "common.h"
 
+#define TEXT_MAX_BEATS 256
+
 struct text_opts {
     const char *text;
+    int ntexts;
+    const char *texts[TEXT_MAX_BEATS];  /* the script's strings, one per beat */
     double size;
     int bold, align;
     uint32_t color;
@@ -14,7 +19,7 @@ static const char *const aligns[] = {"left", "center", "right", NULL};
 
 static const struct param_spec text_params[] = {
     {.name = "text", .type = PARAM_STRING, .offset = offsetof(struct text_opts, text),
-     .required = 1, .doc = "the text: a template such as \"epoch {step}\""},
+     .doc = "the text: a template such as \"epoch {step}\" (or texts: one per beat)"},
     {.name = "size", .type = PARAM_DOUBLE, .offset = offsetof(struct text_opts, size), .def = "16",
      .ranged = 1, .lo = 4, .hi = 400, .doc = "font size in pixels"},
     {.name = "bold", .type = PARAM_BOOL, .offset = offsetof(struct text_opts, bold), .def = "false",
@@ -26,13 +31,56 @@ static const struct param_spec text_params[] = {
     {0},
 };
 
-static const char *const text_templates[] = {"text", NULL};
+static const char *const text_templates[] = {"text", "texts", NULL};
+
+/* texts: a list of templates, one per beat, checked against the beats. */
+static int text_check(const void *o, const struct snode *node, const struct panel_check *pc)
+{
+    struct text_opts *opt = (struct text_opts *)o;
+    const struct snode *l = snode_get(node, "texts"), *t = snode_get(node, "text");
+    if (!l) {
+        if (!t) {
+            diag_error(&node->loc, "panel 'text' needs 'text' (or, in a scene of beats, 'texts': "
+                       "one per beat)");
+            return -1;
+        }
+        return 0;
+    }
+    if (t) {
+        diag_error(&l->loc, "'text' and 'texts' in panel 'text' exclude each other: use one");
+        return -1;
+    }
+    if (!pc->nbeats) {
+        diag_error(&l->loc, "'texts' gives one text per beat, but the scene has no 'beats'");
+        return -1;
+    }
+    if (l->type != SNODE_SEQ || l->n != pc->nbeats) {
+        diag_error(&l->loc, "'texts' must list one text per beat: %d, not %d", pc->nbeats,
+                   l->type == SNODE_SEQ ? l->n : 1);
+        return -1;
+    }
+    if (l->n > TEXT_MAX_BEATS) {
+        diag_error(&l->loc, "'texts' takes at most %d texts", TEXT_MAX_BEATS);
+        return -1;
+    }
+    for (int i = 0; i < l->n; i++) {
+        if (l->vals[i]->type != SNODE_SCALAR) {
+            diag_error(&l->vals[i]->loc, "each of 'texts' must be a text");
+            return -1;
+        }
+        opt->texts[i] = l->vals[i]->str;
+    }
+    opt->ntexts = l->n;
+    return 0;
+}
 
 static void text_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct text_opts *opt = o;
     char buf[512];
-    panel_expand(c, opt->text, NULL, buf, sizeof(buf));
+    const char *tmpl = opt->ntexts ? opt->texts[c->step < opt->ntexts ? c->step : opt->ntexts - 1]
+                                   : opt->text;
+    panel_expand(c, tmpl, NULL, buf, sizeof(buf));
     draw_font(cr, opt->bold, opt->size);
     draw_set_color(cr, opt->color ? opt->color : c->th->text);
     double ax = opt->align * 0.5;
@@ -42,7 +90,9 @@ static void text_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 const struct panel_kind panel_text = {
     .head = {.name = "text",
              .summary = "a line of text, e.g. a template of trace values",
-             .params = text_params, .opts_size = sizeof(struct text_opts)},
+             .params = text_params, .opts_size = sizeof(struct text_opts),
+             .extra_keys = (const char *const[]){"texts", NULL}},
     .templates = text_templates,
     .draw = text_draw,
+    .check = text_check,
 };
