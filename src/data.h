@@ -43,6 +43,12 @@ struct dataset {
      * random choices about this data (e.g. which points become the first
      * k-means centroids), so those follow the scene's seed too. */
     uint64_t seed;
+    /* The curve the targets were drawn around, without the noise: y =
+     * truth(d, x), its parameters in truth_p (a static function set by the
+     * data kind). NULL when the kind knows none (files, classes). Splits
+     * keep it. */
+    double (*truth)(const struct dataset *d, double x);
+    double truth_p[4];
 };
 
 /* Feature j of row i. */

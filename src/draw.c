@@ -1115,15 +1115,26 @@ static void pen_add(struct pen *p, double x, double y)
     p->have_prev = 1;
 }
 
+const char *const draw_dash_names[] = { "solid", "dashed", "dotted", "dashdot", NULL };
+
 /* Round caps stretch every dash by a width, so the pattern is shortened by
- * that much to make the visible dashes 3 widths on, 2 off. */
+ * that much to make the visible dashes 3 widths on, 2 off; a dot is a dash
+ * of (almost) no length, which its caps make round and one width across.
+ * Not exactly 0: cairo drops a zero-length dash that is not the first of
+ * its pattern. Any other non-zero value is the old flag's "dashed". */
 static void set_line_style(cairo_t *cr, double width, uint32_t color, int dashed)
 {
     draw_set_color(cr, color);
     cairo_set_line_width(cr, width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    if (dashed) {
+    if (dashed == DRAW_DOTTED) {
+        double d[2] = { 0.001 * width, 2.5 * width };
+        cairo_set_dash(cr, d, 2, 0);
+    } else if (dashed == DRAW_DASHDOT) {
+        double d[4] = { 3 * width, 2.5 * width, 0.001 * width, 2.5 * width };
+        cairo_set_dash(cr, d, 4, 0);
+    } else if (dashed) {
         double d[2] = { 2 * width, 3 * width };
         cairo_set_dash(cr, d, 2, 0);
     } else {

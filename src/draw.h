@@ -84,6 +84,14 @@ struct axes_style {
 void draw_axes(cairo_t *cr, const struct theme *th, double x, double y, double w, double h,
                struct viewport *v, const struct axes_style *st);
 
+/* Line patterns, for the `dashed` argument of draw_polyline and draw_line:
+ * 0 and 1 are the solid and dashed of the flag it started as; dotted is
+ * round dots a width across, dash-dot alternates the two (matplotlib's
+ * '-', '--', ':' and '-.'). */
+enum draw_dash { DRAW_SOLID, DRAW_DASHED, DRAW_DOTTED, DRAW_DASHDOT };
+extern const char *const draw_dash_names[];   /* by enum value, NULL-terminated:
+                                                 "solid", "dashed", "dotted", "dashdot" */
+
 /* Marks in data coordinates. Points outside the area are clipped; NaN or
  * infinite values break a polyline rather than crash. */
 void draw_scatter(cairo_t *cr, const struct viewport *v, const double *xs, const double *ys,

@@ -78,7 +78,7 @@ struct panel_kind {
     /* Checks that need the scene's shape (options against the number of
      * beats, say); reports located errors under node and returns -1, or 0.
      * May be NULL. */
-    int (*check)(const void *opts, const struct snode *node, const struct panel_check *pc);
+    int (*check)(void *opts, const struct snode *node, const struct panel_check *pc);
 };
 
 

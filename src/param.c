@@ -165,6 +165,14 @@ void param_describe_type(const struct param_spec *p, char *buf, size_t n)
         else
             snprintf(buf, n, "list of numbers");
         break;
+    case PARAM_STRINGS:
+        if (p->choices)
+            snprintf(buf, n, "list, each one of %s", choices_list(p->choices, tmp, sizeof(tmp)));
+        else if (p->count)
+            snprintf(buf, n, "list of %d strings", p->count);
+        else
+            snprintf(buf, n, "list of strings");
+        break;
     }
 }
 
@@ -239,12 +247,97 @@ static void type_error(const struct param_spec *p, const struct snode *v, const 
                    v->str);
 }
 
+static int one_of(const char *const *choices, const char *s)
+{
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(choices[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* STRINGS: a YAML list of scalars or, for defaults, "a,b,...". */
+static int store_strings(const struct param_spec *p, void *obj, const struct snode *v,
+                         const char *text, const char *context, struct arena *ar)
+{
+    struct param_strings *out = (struct param_strings *)((char *)obj + p->offset);
+    const char *tmp[64];
+    int n = 0, bad = 0;
+    if (v) {
+        if (v->type != SNODE_SEQ) {
+            type_error(p, v, context);
+            return -1;
+        }
+        if (v->n == 0) {
+            diag_error(&v->loc, "'%s' in %s is an empty list: give strings, or leave it out for "
+                       "the default", p->name, context);
+            return -1;
+        }
+        if (v->n > (int)ARRAY_LEN(tmp)) {
+            diag_error(&v->vals[ARRAY_LEN(tmp)]->loc, "'%s' in %s takes at most %d items",
+                       p->name, context, (int)ARRAY_LEN(tmp));
+            return -1;
+        }
+        for (int i = 0; i < v->n; i++) {
+            const struct snode *it = v->vals[i];
+            if (it->type != SNODE_SCALAR || !it->str[0]) {
+                diag_error(&it->loc, "'%s' in %s must be a list of strings; item %d is %s", p->name,
+                           context, i + 1, it->type == SNODE_SCALAR ? "empty" : node_desc(it));
+                bad = 1;
+                continue;
+            }
+            if (p->choices && !one_of(p->choices, it->str)) {
+                int nc = 0;
+                while (p->choices[nc])
+                    nc++;
+                char list[256];
+                const char *s = diag_suggest(it->str, p->choices, nc);
+                choices_list(p->choices, list, sizeof(list));
+                if (s)
+                    diag_error(&it->loc, "item %d of '%s' in %s must be one of %s (got '%s'; did "
+                               "you mean '%s'?)", i + 1, p->name, context, list, it->str, s);
+                else
+                    diag_error(&it->loc, "item %d of '%s' in %s must be one of %s (got '%s')",
+                               i + 1, p->name, context, list, it->str);
+                bad = 1;
+                continue;
+            }
+            tmp[n++] = it->str;
+        }
+        if (bad)
+            return -1;
+        if (p->count && n != p->count) {
+            diag_error(&v->loc, "'%s' in %s must be a list of %d strings (got %d)", p->name,
+                       context, p->count, n);
+            return -1;
+        }
+    } else if (text && *text) {
+        /* A default: the table's own text, split at commas. */
+        const char *s = text;
+        while (*s && n < (int)ARRAY_LEN(tmp)) {
+            size_t len = strcspn(s, ",");
+            char *item = arena_alloc(ar, len + 1);
+            memcpy(item, s, len);
+            tmp[n++] = item;
+            s += len;
+            while (*s == ',' || *s == ' ')
+                s++;
+        }
+    }
+    out->n = n;
+    out->v = n ? arena_alloc(ar, sizeof(const char *) * (size_t)n) : NULL;
+    for (int i = 0; i < n; i++)
+        out->v[i] = tmp[i];
+    return 0;
+}
+
 /* One value from a node (v) or, when v is NULL, from the default text. */
 static int store(const struct param_spec *p, void *obj, const struct snode *v, const char *text,
                  const char *context, struct arena *ar)
 {
     void *dst = (char *)obj + p->offset;
     const struct diag_loc *loc = v ? &v->loc : NULL;
+    if (p->type == PARAM_STRINGS)
+        return store_strings(p, obj, v, text, context, ar);
     if (v && p->type != PARAM_NUMBERS && v->type != SNODE_SCALAR) {
         type_error(p, v, context);
         return -1;
@@ -391,6 +484,7 @@ static int store(const struct param_spec *p, void *obj, const struct snode *v, c
         return 0;
     }
     case PARAM_NUMBERS:
+    case PARAM_STRINGS:
         break;
     }
 

@@ -26,6 +26,7 @@ enum param_type {
     PARAM_NUMBERS,  /* struct param_numbers */
     PARAM_RATE,     /* struct param_rate: 20, 12.5 or "30000/1001" */
     PARAM_DURATION, /* struct param_duration: 2, "2s", "1.5 s", "250ms" */
+    PARAM_STRINGS,  /* struct param_strings: a list of strings [a, b, ...] */
 };
 
 struct param_rate {
@@ -45,6 +46,15 @@ struct param_numbers {
     double *v;      /* owned by the arena given to param_apply */
 };
 
+/* A list of non-empty scalars (column names, channel names, colours): the
+ * strings are borrowed from the script (or, for a default, copied into the
+ * arena), the array is owned by the arena given to param_apply. With
+ * choices, every item must be one of them. */
+struct param_strings {
+    int n;
+    const char **v;
+};
+
 struct param_spec {
     const char *name;
     enum param_type type;
@@ -55,9 +65,9 @@ struct param_spec {
     double lo, hi;              /* inclusive bounds ... */
     int lo_open;                /* ... except lo itself when set (x > lo) */
     int hi_open;                /* ... and hi itself when set (x < hi) */
-    int count;                  /* NUMBERS: exact count (0 = any, >= 1) */
+    int count;                  /* NUMBERS, STRINGS: exact count (0 = any, >= 1) */
     int interval;               /* NUMBERS of count 2: an axis [lo, hi], lo < hi */
-    const char *const *choices; /* ENUM: NULL-terminated */
+    const char *const *choices; /* ENUM, STRINGS (each item): NULL-terminated */
     int frames_unit;            /* DURATION: a bare number counts frames, not seconds */
     int schedulable;            /* a trainer option a schedule may change during training */
     const char *doc;            /* one line */

@@ -472,6 +472,59 @@ static void scatter_and_polyline_stay_inside_the_plot_area(void)
     cairo_surface_destroy(s);
 }
 
+/* Runs of mostly covered pixels along row y: their count, and the
+ * shortest and longest but for the last (where the line may end inside a
+ * dash). */
+static int ink_runs(cairo_surface_t *s, int y, int *shortest, int *longest)
+{
+    int w = cairo_image_surface_get_width(s), n = 0, len = 0, prev = 0;
+    *shortest = w;
+    *longest = 0;
+    for (int x = 0; x <= w; x++) {
+        int on = x < w && (pixel(s, x, y) >> 24) > 127;
+        if (on) {
+            len++;
+        } else if (len) {
+            if (n && prev < *shortest) *shortest = prev;
+            if (n && prev > *longest) *longest = prev;
+            prev = len;
+            n++;
+            len = 0;
+        }
+    }
+    if (n == 1)
+        *shortest = *longest = prev;
+    return n;
+}
+
+/* Each pattern along a straight line of width 4: solid is one stroke,
+ * dashed 3 widths on and 2 off, dotted round dots a width across, dash-dot
+ * both in turn. */
+static void line_patterns_leave_the_gaps_they_promise(void)
+{
+    int counts[4], shortest[4], longest[4];
+    for (int dash = DRAW_SOLID; dash <= DRAW_DASHDOT; dash++) {
+        cairo_surface_t *s = blank(400, 40);
+        cairo_t *cr = cairo_create(s);
+        struct viewport v = { .px = 0, .py = 0, .pw = 400, .ph = 40,
+                              .x0 = 0, .x1 = 400, .y0 = 0, .y1 = 40 };
+        const double xs[] = { 20, 200, 380 }, ys[] = { 20, 20, 20 };
+        draw_polyline(cr, &v, xs, ys, 3, 4, 0xFF000000, dash);
+        CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS);
+        counts[dash] = ink_runs(s, 20, &shortest[dash], &longest[dash]);
+        cairo_destroy(cr);
+        cairo_surface_destroy(s);
+    }
+    CHECK(counts[DRAW_SOLID] == 1 && longest[DRAW_SOLID] >= 360);
+    CHECK(counts[DRAW_DASHED] >= 15 && counts[DRAW_DASHED] <= 20);
+    CHECK(shortest[DRAW_DASHED] >= 10 && longest[DRAW_DASHED] <= 14);
+    CHECK(counts[DRAW_DOTTED] >= 32 && counts[DRAW_DOTTED] <= 40);
+    CHECK(shortest[DRAW_DOTTED] >= 2 && longest[DRAW_DOTTED] <= 6);
+    CHECK(counts[DRAW_DASHDOT] >= 20 && counts[DRAW_DASHDOT] <= 26);
+    CHECK(shortest[DRAW_DASHDOT] <= 6 && longest[DRAW_DASHDOT] >= 14);
+    CHECK(strcmp(draw_dash_names[DRAW_DOTTED], "dotted") == 0 && !draw_dash_names[4]);
+}
+
 static void arrow_draws_a_head_even_when_shorter_than_it(void)
 {
     cairo_surface_t *s = blank(100, 60);
@@ -641,6 +694,7 @@ int main(void)
     RUN(text_anchors_use_advance_and_font_box);
     RUN(function_is_drawn_at_its_value);
     RUN(scatter_and_polyline_stay_inside_the_plot_area);
+    RUN(line_patterns_leave_the_gaps_they_promise);
     RUN(arrow_draws_a_head_even_when_shorter_than_it);
     RUN(boxes_fill_stroke_and_round_corners);
     RUN(axes_and_line_render_inside_their_panel);

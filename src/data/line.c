@@ -27,6 +27,12 @@ static const struct param_spec line_params[] = {
     {0},
 };
 
+/* p[0] x + p[1]: the line without its noise. */
+static double line_truth(const struct dataset *d, double x)
+{
+    return d->truth_p[0] * x + d->truth_p[1];
+}
+
 static int line_make(const void *o, struct rng *r, const struct data_ctx *ctx, struct dataset *d)
 {
     const struct line_opts *opt = o;
@@ -43,6 +49,9 @@ static int line_make(const void *o, struct rng *r, const struct data_ctx *ctx, s
         d->y[i] = opt->slope * d->x[i] + opt->intercept + e;
     }
     d->seed = rng_next(r);
+    d->truth = line_truth;
+    d->truth_p[0] = opt->slope;
+    d->truth_p[1] = opt->intercept;
     return 0;
 }
 

@@ -38,6 +38,14 @@ static double polynomial_curve(double x)
     return 2 * x - 0.6 * x * x + 0.2 * x * x * x + 18 * sin(x);
 }
 
+/* The same curve from the dataset's copy of its coefficients, for panels:
+ * p[0] x + p[1] x^2 + p[2] x^3 + p[3] sin x. */
+static double polynomial_truth(const struct dataset *d, double x)
+{
+    const double *p = d->truth_p;
+    return p[0] * x + p[1] * x * x + p[2] * x * x * x + p[3] * sin(x);
+}
+
 static int polynomial_make(const void *o, struct rng *r, const struct data_ctx *ctx,
                            struct dataset *d)
 {
@@ -67,6 +75,11 @@ static int polynomial_make(const void *o, struct rng *r, const struct data_ctx *
         d->y[i] = polynomial_curve(x) + opt->noise * e;
     }
     d->seed = rng_next(r);
+    d->truth = polynomial_truth;
+    d->truth_p[0] = 2;
+    d->truth_p[1] = -0.6;
+    d->truth_p[2] = 0.2;
+    d->truth_p[3] = 18;
     return 0;
 }
 

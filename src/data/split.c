@@ -80,6 +80,8 @@ static void split_copy(const struct dataset *s, const unsigned char *mark, int w
         part->img = xmalloc(img_size * (size_t)m);
     }
     part->seed = s->seed;
+    part->truth = s->truth;
+    memcpy(part->truth_p, s->truth_p, sizeof(part->truth_p));
     int k = 0;
     for (int i = 0; i < s->n; i++) {
         if (mark[i] != want)

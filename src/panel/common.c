@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "template.h"
+#include "util.h"
 
 const double *panel_theta(const struct panel_ctx *c)
 {
-    return trainer_theta(c->trace, c->rec);
+    return c->theta ? c->theta : trainer_theta(c->trace, c->rec);
 }
 
 int panel_nparams(const struct panel_ctx *c)
@@ -77,4 +78,107 @@ double panel_title(const struct panel_ctx *c, cairo_t *cr, const char *tmpl)
     draw_set_color(cr, c->th->text);
     draw_text(cr, c->x + c->w / 2, c->y + 4, 0.5, 0, text);
     return c->y + c->th->title_size + 14;
+}
+
+const char *const panel_legend_places[] = {"upper-left", "upper-right", "lower-left",
+                                           "lower-right", "none", NULL};
+
+void panel_legend(cairo_t *cr, const struct theme *th, const struct viewport *v, int place,
+                  const struct panel_legend_item *items, int n, double line_width)
+{
+    if (place == PANEL_LEGEND_NONE || n <= 0)
+        return;
+    draw_font(cr, 0, th->font_size);
+    double pad = 8, sample = 30, gap = 8, row = th->font_size * 1.5, textw = 0;
+    for (int i = 0; i < n; i++)
+        textw = fmax(textw, draw_text_width(cr, items[i].label ? items[i].label : ""));
+    double w = pad + sample + gap + textw + pad, h = pad + row * n + pad - (row - th->font_size);
+    int right = place == PANEL_LEGEND_UPPER_RIGHT || place == PANEL_LEGEND_LOWER_RIGHT;
+    int lower = place == PANEL_LEGEND_LOWER_LEFT || place == PANEL_LEGEND_LOWER_RIGHT;
+    double x = right ? v->px + v->pw - 10 - w : v->px + 10;
+    double y = lower ? v->py + v->ph - 10 - h : v->py + 10;
+    /* Mostly opaque, as matplotlib's: the lines it covers still show a little. */
+    draw_box(cr, x, y, w, h, 4, (th->background & 0x00ffffffu) | 0xd9000000u, th->grid, 1);
+    for (int i = 0; i < n; i++) {
+        double cy = y + pad + th->font_size / 2 + row * i;
+        draw_line(cr, x + pad, cy, x + pad + sample, cy, line_width, items[i].color, items[i].dash);
+        draw_set_color(cr, th->text);
+        draw_text(cr, x + pad + sample + gap, cy, 0, 0.5, items[i].label ? items[i].label : "");
+    }
+}
+
+int panel_wrap(cairo_t *cr, const char *text, double width, int *start, int *len, int max,
+               size_t *rest)
+{
+    size_t n = strlen(text), i = 0;
+    int lines = 0;
+    char buf[1024];
+    while (lines < max) {
+        while (i < n && text[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        if (text[i] == '\n') {         /* a blank line: a paragraph break */
+            start[lines] = (int)i;
+            len[lines++] = 0;
+            i++;
+            continue;
+        }
+        size_t end = i, j = i;
+        int forced = 0;
+        for (;;) {
+            size_t k = j;
+            while (k < n && text[k] == ' ')
+                k++;
+            size_t w = k;
+            while (w < n && text[w] != ' ' && text[w] != '\n')
+                w++;
+            if (w == k) {
+                forced = k < n && text[k] == '\n';
+                if (forced)
+                    j = k;
+                break;
+            }
+            size_t l = w - i;
+            if (l >= sizeof(buf)) {
+                if (end == i)
+                    end = j = w;
+                break;
+            }
+            memcpy(buf, text + i, l);
+            buf[l] = '\0';
+            /* The first word always fits: a line of its own. */
+            if (end > i && draw_text_width(cr, buf) > width)
+                break;
+            end = j = w;
+        }
+        start[lines] = (int)i;
+        len[lines++] = (int)(end - i);
+        i = forced ? j + 1 : end;
+    }
+    while (i < n && (text[i] == ' ' || text[i] == '\n'))
+        i++;
+    if (rest)
+        *rest = i;
+    return lines;
+}
+
+double panel_text_block(cairo_t *cr, const char *text, double x, double y, double width,
+                        double lh, int max, double ax)
+{
+    int start[64], len[64];
+    size_t rest;
+    if (max > 64)
+        max = 64;
+    int n = panel_wrap(cr, text, width, start, len, max, &rest);
+    char buf[1100];
+    for (int i = 0; i < n; i++) {
+        int l = len[i] < 1024 ? len[i] : 1024;
+        memcpy(buf, text + start[i], (size_t)l);
+        buf[l] = '\0';
+        if (i == n - 1 && rest < strlen(text))
+            strcat(buf, "…");
+        draw_text(cr, x + width * ax, y + lh * i + lh / 2, ax, 0.5, buf);
+    }
+    return lh * n;
 }

@@ -7,7 +7,9 @@
 #include "panel.h"
 #include "model.h"
 
-/* The model parameters (theta) recorded at c->rec, in the model's order. */
+/* The model parameters to draw, in the model's order: c->theta when the
+ * frame gives them (interpolated while tweening), else those recorded at
+ * c->rec. */
 const double *panel_theta(const struct panel_ctx *c);
 /* How many there are. */
 int panel_nparams(const struct panel_ctx *c);
@@ -23,5 +25,36 @@ void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallb
 double panel_title(const struct panel_ctx *c, cairo_t *cr, const char *tmpl);
 /* A red "diverged at step k" tag in the plot area's top left corner. */
 void panel_diverged_tag(cairo_t *cr, const struct panel_ctx *c, const struct viewport *v);
+
+/* Where a legend goes in the plot area: the `legend` option's choices, by
+ * enum value. */
+enum panel_legend_place {
+    PANEL_LEGEND_UPPER_LEFT, PANEL_LEGEND_UPPER_RIGHT, PANEL_LEGEND_LOWER_LEFT,
+    PANEL_LEGEND_LOWER_RIGHT, PANEL_LEGEND_NONE,
+};
+extern const char *const panel_legend_places[];    /* NULL-terminated */
+struct panel_legend_item {
+    const char *label;
+    uint32_t color;
+    int dash;                   /* enum draw_dash */
+};
+/* A boxed legend in a corner of the plot area: a line sample in each
+ * item's colour and pattern, then its label, one item a line. */
+void panel_legend(cairo_t *cr, const struct theme *th, const struct viewport *v, int place,
+                  const struct panel_legend_item *items, int n, double line_width);
+
+/* Greedy word wrap of text into lines no wider than width in cr's current
+ * font, breaking at spaces (a word wider than width gets a line of its own
+ * and overflows). Line i is text[start[i] .. start[i] + len[i]). Returns
+ * the number of lines, at most max; *rest (may be NULL) gets the offset of
+ * the text that did not fit (strlen(text) when all did). */
+int panel_wrap(cairo_t *cr, const char *text, double width, int *start, int *len, int max,
+               size_t *rest);
+/* Draws text wrapped to width from (x, y) down, lines of height lh, in at
+ * most max lines (an ellipsis ends the last when text is left over), with
+ * each line anchored horizontally at ax (0 left, 0.5 centred at x + width
+ * / 2). Returns the height used. */
+double panel_text_block(cairo_t *cr, const char *text, double x, double y, double width,
+                        double lh, int max, double ax);
 
 #endif

@@ -34,11 +34,15 @@ static const struct param_spec text_params[] = {
 static const char *const text_templates[] = {"text", "texts", NULL};
 
 /* texts: a list of templates, one per beat, checked against the beats. */
-static int text_check(const void *o, const struct snode *node, const struct panel_check *pc)
+static int text_check(void *o, const struct snode *node, const struct panel_check *pc)
 {
     struct text_opts *opt = (struct text_opts *)o;
     const struct snode *l = snode_get(node, "texts"), *t = snode_get(node, "text");
     if (!l) {
+        if (t && !opt->text) {
+            diag_error(&t->loc, "'text' in panel 'text' needs a value, not null");
+            return -1;
+        }
         if (!t) {
             diag_error(&node->loc, "panel 'text' needs 'text' (or, in a scene of beats, 'texts': "
                        "one per beat)");

@@ -1,0 +1,289 @@
+/* panel cards: quiz cards for a scene of beats ("Rules or Learn?"). Card k
+ * takes two beats: beat 2k asks (its scenario and answers, "Scenario k+1
+ * of N"), beat 2k+1 reveals the right answer in green with the reason,
+ * and, when the card has a pretend learner's guess, marks it right or
+ * wrong. A counter keeps the score of the guesses revealed so far.
+ *
+ * The cards are a list of mappings, which a param table cannot describe:
+ * `cards` is an extra key of the kind, read by the check callback (the one
+ * hook that sees the panel's mapping) into a fixed array in the options,
+ * its strings borrowed from the script, which lives as long as the scene. */
+#include "cards.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include "common.h"
+#include "util.h"
+
+struct card {
+    const char *scenario, *reason;
+    int nanswers;
+    const char *answers[CARDS_MAX_ANSWERS];
+    int right;
+    int guess;                  /* -1: none */
+};
+
+struct cards_opts {
+    const char *title;
+    double size;
+    uint32_t right_color, wrong_color;
+    int ncards;                 /* filled by cards_check */
+    struct card cards[CARDS_MAX];
+};
+
+static const struct param_spec cards_params[] = {
+    {.name = "title", .type = PARAM_STRING, .offset = offsetof(struct cards_opts, title),
+     .doc = "title template above the card, e.g. \"Rules or Learn?\""},
+    {.name = "size", .type = PARAM_DOUBLE, .offset = offsetof(struct cards_opts, size),
+     .def = "20", .ranged = 1, .lo = 6, .hi = 200,
+     .doc = "font size of the scenario in pixels (the rest is scaled from it)"},
+    {.name = "right_color", .type = PARAM_COLOR, .offset = offsetof(struct cards_opts, right_color),
+     .def = "#2ca02c", .doc = "fill of the right answer when it is revealed"},
+    {.name = "wrong_color", .type = PARAM_COLOR, .offset = offsetof(struct cards_opts, wrong_color),
+     .def = "#d62728", .doc = "colour that marks a wrong guess"},
+    {0},
+};
+
+static const char *const cards_templates[] = {"title", NULL};
+
+/* One card's mapping: {scenario, answers, right, reason, guess}. */
+struct card_fields {
+    const char *scenario, *reason;
+    struct param_strings answers;
+    int right, guess;
+};
+
+static const struct param_spec card_params[] = {
+    {.name = "scenario", .type = PARAM_STRING, .offset = offsetof(struct card_fields, scenario),
+     .required = 1, .doc = "the question"},
+    {.name = "answers", .type = PARAM_STRINGS, .offset = offsetof(struct card_fields, answers),
+     .required = 1, .doc = "the choices, two or more"},
+    {.name = "right", .type = PARAM_INT, .offset = offsetof(struct card_fields, right),
+     .required = 1, .doc = "index of the right answer, from 0"},
+    {.name = "reason", .type = PARAM_STRING, .offset = offsetof(struct card_fields, reason),
+     .doc = "why it is right, shown with the answer"},
+    {.name = "guess", .type = PARAM_INT, .offset = offsetof(struct card_fields, guess),
+     .doc = "a pretend learner's pick (index from 0), scored"},
+    {0},
+};
+
+/* An index option of a card within its answers; 1 after reporting. */
+static int index_error(const struct snode *card, const char *key, int v, int n, const char *ctx)
+{
+    if (v >= 0 && v < n)
+        return 0;
+    const struct snode *at = snode_get(card, key);
+    diag_error(at ? &at->loc : &card->loc, "'%s' in %s must be the index of one of its %d "
+               "answers, from 0 to %d (got %d)", key, ctx, n, n - 1, v);
+    return 1;
+}
+
+static int cards_check(void *o, const struct snode *node, const struct panel_check *pc)
+{
+    /* The options are the scene's, allocated writable; they are const here
+     * only because check is otherwise a pure look. */
+    struct cards_opts *opt = (struct cards_opts *)o;
+    opt->ncards = 0;
+    const struct snode *list = snode_get(node, "cards");
+    if (!list) {
+        diag_error(&node->loc, "panel 'cards' is missing required key 'cards' (a list of "
+                   "{scenario, answers, right, reason})");
+        return -1;
+    }
+    if (list->type != SNODE_SEQ || list->n == 0) {
+        diag_error(&list->loc, "'cards' in panel 'cards' must be a list of cards, each "
+                   "{scenario: text, answers: [text, text], right: index, reason: text}");
+        return -1;
+    }
+    if (list->n > CARDS_MAX) {
+        diag_error(&list->vals[CARDS_MAX]->loc, "panel 'cards' takes at most %d cards (got %d)",
+                   CARDS_MAX, list->n);
+        return -1;
+    }
+    int errors = 0;
+    struct arena ar = {0};
+    for (int i = 0; i < list->n; i++) {
+        const struct snode *cn = list->vals[i];
+        char ctx[64];
+        snprintf(ctx, sizeof(ctx), "card %d of panel 'cards'", i + 1);
+        if (cn->type != SNODE_MAP) {
+            diag_error(&cn->loc, "%s must be a mapping {scenario, answers, right, reason}", ctx);
+            errors++;
+            continue;
+        }
+        struct card_fields f = {.guess = -1};
+        if (param_apply(card_params, &f, cn, ctx, NULL, &cn->loc, &ar) != 0) {
+            errors++;
+            continue;
+        }
+        if (f.answers.n < 2 || f.answers.n > CARDS_MAX_ANSWERS) {
+            diag_error(&snode_get(cn, "answers")->loc, "'answers' in %s must list from 2 to %d "
+                       "answers (got %d)", ctx, CARDS_MAX_ANSWERS, f.answers.n);
+            errors++;
+            continue;
+        }
+        int bad = index_error(cn, "right", f.right, f.answers.n, ctx);
+        if (snode_get(cn, "guess"))
+            bad += index_error(cn, "guess", f.guess, f.answers.n, ctx);
+        if (bad) {
+            errors += bad;
+            continue;
+        }
+        struct card *k = &opt->cards[i];
+        k->scenario = f.scenario;
+        k->reason = f.reason ? f.reason : "";
+        k->nanswers = f.answers.n;
+        for (int a = 0; a < f.answers.n; a++)
+            k->answers[a] = f.answers.v[a];
+        k->right = f.right;
+        k->guess = f.guess;
+    }
+    arena_free(&ar);    /* the answers' array; the strings are the script's */
+    if (errors)
+        return -1;
+    opt->ncards = list->n;
+    if (pc->nbeats != 2 * list->n) {
+        char have[48];
+        if (pc->nbeats > 0)
+            snprintf(have, sizeof(have), "the scene has %d", pc->nbeats);
+        else
+            snprintf(have, sizeof(have), "the scene has none");
+        diag_error(&list->loc, "panel 'cards' has %d card%s, which take %d beats (one to ask and "
+                   "one to reveal each), but %s", list->n, list->n == 1 ? "" : "s",
+                   2 * list->n, have);
+        return -1;
+    }
+    return 0;
+}
+
+void cards_score(const void *o, int beat, char *buf, size_t size)
+{
+    const struct cards_opts *opt = o;
+    int revealed = beat < 0 ? 0 : (beat + 1) / 2, guessed = 0, right = 0, any = 0;
+    if (revealed > opt->ncards)
+        revealed = opt->ncards;
+    for (int i = 0; i < opt->ncards; i++) {
+        const struct card *k = &opt->cards[i];
+        any |= k->guess >= 0;
+        if (i < revealed && k->guess >= 0) {
+            guessed++;
+            right += k->guess == k->right;
+        }
+    }
+    if (any)
+        snprintf(buf, size, "score %d / %d", right, guessed);
+    else
+        snprintf(buf, size, "answered %d of %d", revealed, opt->ncards);
+}
+
+/* Lines text takes wrapped to width in cr's font, at most max. */
+static int lines_of(cairo_t *cr, const char *text, double width, int max)
+{
+    int start[16], len[16];
+    return panel_wrap(cr, text, width, start, len, max < 16 ? max : 16, NULL);
+}
+
+static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
+{
+    const struct cards_opts *opt = o;
+    const struct theme *th = c->th;
+    if (opt->ncards <= 0)
+        return;
+    int beat = c->step < 0 ? 0 : c->step;
+    int k = beat / 2, reveal = beat % 2;
+    if (k >= opt->ncards) {     /* past the last card: it stays revealed */
+        k = opt->ncards - 1;
+        reveal = 1;
+    }
+    const struct card *cd = &opt->cards[k];
+    double fs = opt->size, small = fmax(6, fs * 0.75), pad = fs * 0.8;
+    double top = panel_title(c, cr, opt->title);
+    double x = c->x + pad * 0.5, w = c->w - pad;
+    char text[128];
+
+    /* The header: which card, and the score. */
+    double hh = small * 1.6;
+    draw_font(cr, 1, small);
+    draw_set_color(cr, th->muted);
+    snprintf(text, sizeof(text), "Scenario %d of %d", k + 1, opt->ncards);
+    draw_text(cr, x + 4, top + hh / 2, 0, 0.5, text);
+    cards_score(opt, reveal ? 2 * k + 1 : 2 * k, text, sizeof(text));
+    draw_set_color(cr, th->text);
+    draw_text(cr, x + w - 4, top + hh / 2, 1, 0.5, text);
+
+    double cy = top + hh + 4, ch = c->y + c->h - pad * 0.5 - cy;
+    if (ch < fs * 3)
+        return;
+    draw_box(cr, x, cy, w, ch, 10, th->panel, th->grid, 1);
+
+    /* The layout is the same on both beats (the reveal's room is kept on
+     * the question's), so nothing moves when the answer shows. */
+    double iw = w - 2 * pad, ix = x + pad, lh = fs * 1.35, slh = small * 1.4;
+    int cols = cd->nanswers <= 3 ? cd->nanswers : 2;
+    int rows = (cd->nanswers + cols - 1) / cols;
+    double gap = pad, bw = (iw - gap * (cols - 1)) / cols;
+    draw_font(cr, 0, fs);
+    int sl = lines_of(cr, cd->scenario, iw, 5);
+    draw_font(cr, 1, fs);
+    int al = 1;
+    for (int a = 0; a < cd->nanswers; a++)
+        al = (int)fmax(al, lines_of(cr, cd->answers[a], bw - pad, 3));
+    draw_font(cr, 0, small);
+    int rl = cd->reason[0] ? lines_of(cr, cd->reason, iw, 4) : 0;
+    int verdict = cd->guess >= 0;
+    double bh = al * lh + pad;
+    double need = sl * lh + pad + rows * bh + (rows - 1) * gap * 0.6 + pad
+                + (verdict ? slh : 0) + rl * slh;
+    double y = cy + fmax(pad, (ch - need) / 2);
+
+    draw_font(cr, 0, fs);
+    draw_set_color(cr, th->text);
+    y += panel_text_block(cr, cd->scenario, ix, y, iw, lh, 5, 0.5) + pad;
+
+    for (int a = 0; a < cd->nanswers; a++) {
+        double bx = ix + (a % cols) * (bw + gap), by = y + (a / cols) * (bh + gap * 0.6);
+        int is_right = reveal && a == cd->right;
+        int wrong_pick = reveal && a == cd->guess && a != cd->right;
+        uint32_t fill = is_right ? opt->right_color : th->background;
+        uint32_t stroke = is_right ? opt->right_color : wrong_pick ? opt->wrong_color : th->axis;
+        draw_box(cr, bx, by, bw, bh, 8, fill, stroke, wrong_pick ? 3 : 1.5);
+        draw_font(cr, 1, fs);
+        draw_set_color(cr, is_right ? 0xffffffffu : reveal ? th->muted : th->text);
+        int n = lines_of(cr, cd->answers[a], bw - pad, 3);
+        panel_text_block(cr, cd->answers[a], bx + pad / 2, by + (bh - n * lh) / 2, bw - pad, lh, 3,
+                         0.5);
+    }
+    y += rows * bh + (rows - 1) * gap * 0.6 + pad;
+    if (!reveal)
+        return;
+    draw_font(cr, 1, small);
+    if (verdict) {
+        int ok = cd->guess == cd->right;
+        snprintf(text, sizeof(text), "%s The pick, \xe2\x80\x9c%.60s\xe2\x80\x9d, was %s",
+                 ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97", cd->answers[cd->guess],
+                 ok ? "right" : "wrong");
+        draw_set_color(cr, ok ? opt->right_color : opt->wrong_color);
+        draw_text(cr, ix + iw / 2, y + slh / 2, 0.5, 0.5, text);
+        y += slh;
+    }
+    if (rl) {
+        draw_font(cr, 0, small);
+        draw_set_color(cr, th->text);
+        panel_text_block(cr, cd->reason, ix, y, iw, slh, 4, 0.5);
+    }
+}
+
+const struct panel_kind panel_cards = {
+    .head = {.name = "cards",
+             .summary = "quiz cards for a scene of beats, two beats a card: a scenario and its "
+                        "answers, then the right one revealed with the reason; a score counter. "
+                        "cards: [{scenario: text, answers: [text, ...], right: index, reason: "
+                        "text, guess: index}] (indices from 0; guess, optional, is scored)",
+             .params = cards_params, .opts_size = sizeof(struct cards_opts),
+             .extra_keys = (const char *const[]){"cards", NULL}},
+    .templates = cards_templates,
+    .draw = cards_draw,
+    .check = cards_check,
+};
