@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: mlanim vs its peers on the gd-line lesson (scenes/gd-line.yaml).
+# Benchmark: mlanim vs its peers on the gd-line lesson (bench/gd-line.yaml:
+# scenes/gd-line.yaml at one frame per step, as the peer draws it).
 #
 # Runs our tool and the peer baselines from the shared bench folder
 # (mpl_gd_line.py: matplotlib + Pillow/ffmpeg; gnuplot_gd_line.sh: gnuplot's
@@ -71,7 +72,7 @@ case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLAN
 case $SHARED in /*) ;; *) SHARED=$PWD/$SHARED ;; esac
 # (the default SHARED is already absolute)
 
-SCENE=$ROOT/scenes/gd-line.yaml
+SCENE=$ROOT/bench/gd-line.yaml
 MPL=$SHARED/bench/mpl_gd_line.py
 GNUPLOT_SH=$SHARED/bench/gnuplot_gd_line.sh
 

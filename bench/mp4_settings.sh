@@ -3,12 +3,12 @@
 # chroma settings and scores each against the lossless frames (the exact
 # pictures the encoder received): bytes, PSNR and SSIM over all frames
 # (RGB, as people see them), and wall time.
-# usage: bench/mp4_settings.sh [--mlanim PATH] [SCENE.yaml]   (default scenes/gd-line.yaml)
+# usage: bench/mp4_settings.sh [--mlanim PATH] [SCENE.yaml]   (default bench/gd-line.yaml)
 # needs: ffmpeg (apt-get install ffmpeg)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mlanim=$root/build/mlanim
-scene=$root/scenes/gd-line.yaml
+scene=$root/bench/gd-line.yaml
 while [ $# -gt 0 ]; do
     case $1 in
         --mlanim) mlanim=$2; shift 2 ;;

@@ -66,6 +66,9 @@ struct panel_check {
     int nbeats;                     /* beats of the scene; 0 when it has none */
     const struct dataset *data;     /* the data of the panel's run (n = 0 when none) */
     const struct run *run;
+    /* The channels the run's trace will have (no records); nchan = 0 when
+     * they are not known (the data failed). */
+    const struct trace *probe;
 };
 
 struct panel_kind {

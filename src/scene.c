@@ -675,7 +675,7 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
         }
         if (p->kind->check) {
             struct panel_check pc = {s->beats.n, s->runs[r0].data ? s->runs[r0].data : &s->data,
-                                     &s->runs[r0]};
+                                     &s->runs[r0], &probes[r0]};
             if (p->kind->check(p->opts, pn, &pc) != 0)
                 errors++;
         }

@@ -94,7 +94,7 @@ struct beats_raw {
 };
 
 const struct param_spec scene_beats_params[] = {
-    {.name = "count", .type = PARAM_INT, .offset = offsetof(struct beats_raw, count), .def = "0",
+    {.name = "count", .type = PARAM_INT, .offset = offsetof(struct beats_raw, count),
      .ranged = 1, .lo = 1, .hi = 100000, .doc = "number of beats (or a list of seconds, or rows)"},
     {.name = "rows", .type = PARAM_BOOL, .offset = offsetof(struct beats_raw, rows), .def = "false",
      .doc = "one beat per data row; each beat's record holds the row's values"},
@@ -205,7 +205,7 @@ const struct param_spec scene_sweep_params[] = {
      .doc = "first value (with to and steps, instead of values)"},
     {.name = "to", .type = PARAM_DOUBLE, .offset = offsetof(struct sweep_raw, to),
      .doc = "last value"},
-    {.name = "steps", .type = PARAM_INT, .offset = offsetof(struct sweep_raw, steps), .def = "0",
+    {.name = "steps", .type = PARAM_INT, .offset = offsetof(struct sweep_raw, steps),
      .ranged = 1, .lo = 2, .hi = 10000, .doc = "number of values from 'from' to 'to'"},
     {.name = "scale", .type = PARAM_ENUM, .offset = offsetof(struct sweep_raw, scale),
      .def = "linear", .choices = sweep_scales, .doc = "spacing of from/to/steps: linear or log"},

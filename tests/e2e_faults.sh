@@ -9,7 +9,7 @@
 set -u
 mlanim=$1
 bindir=$2
-scene=scenes/gd-line.yaml
+scene=bench/gd-line.yaml     # one frame per step: 201 frames
 id=gd-line
 names="$id.gif $id.mp4 $id.png manifest.json"   # a complete set, as `ls -A` lists it
 
@@ -317,8 +317,8 @@ fi
 begin_case sigint_during_training_exits_promptly
 long="$work/long.yaml"
 sed -e 's/^  steps: 200$/  steps: 1000000/' -e 's/^  n: 100$/  n: 20000/' \
-    -e 's/^frames: {every: 1, hold: 0}$/frames: {every: 100000, hold: 0}/' "$scene" > "$long"
-for want in '  steps: 1000000' '  n: 20000' 'frames: {every: 100000, hold: 0}'; do
+    -e 's/^frames: {every: 1, per_step: 1, hold: 0}$/frames: {every: 100000, per_step: 1, hold: 0}/' "$scene" > "$long"
+for want in '  steps: 1000000' '  n: 20000' 'frames: {every: 100000, per_step: 1, hold: 0}'; do
     grep -qxF "$want" "$long" || fail "could not make the long scene: no '$want' line"
 done
 out="$work/c6"

@@ -25,7 +25,7 @@ struct hud_opts {
 static const struct param_spec hud_params[] = {
     {.name = "show", .type = PARAM_STRINGS, .offset = offsetof(struct hud_opts, show),
      .doc = "trace channels listed after the step, numbered |1|, |2|, ... (e.g. [epochs, "
-            "learning_rate]); a name the trace lacks shows \"?\""},
+            "learning_rate]), each a value the run records"},
     {.name = "message_seconds", .type = PARAM_DOUBLE,
      .offset = offsetof(struct hud_opts, message_seconds), .def = "3", .ranged = 1, .lo = 0,
      .hi = 3600, .doc = "seconds a schedule's change message stays after the change is shown"},
@@ -144,10 +144,43 @@ static void hud_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         draw_text(cr, x, by + bpad / 2 + lh * i + lh / 2, 0, 0.5, msg[i]);
 }
 
+/* Every name in show must be a scalar channel of the run's trace. */
+static int hud_check(void *o, const struct snode *node, const struct panel_check *pc)
+{
+    const struct hud_opts *opt = o;
+    const struct trace *t = pc->probe;
+    const struct snode *list = snode_get(node, "show");
+    if (!t || !t->nchan || !list || list->type != SNODE_SEQ)
+        return 0;
+    int errors = 0;
+    const char *names[64];
+    int nn = 0;
+    for (int c = 0; c < t->nchan && nn < 64; c++)
+        if (trace_size(t, c) == 1)
+            names[nn++] = t->chan[c].name;
+    for (int i = 0; i < opt->show.n && i < list->n; i++) {
+        int c = trace_channel(t, opt->show.v[i]);
+        if (c >= 0 && trace_size(t, c) == 1)
+            continue;
+        char known[512] = "";
+        size_t used = 0;
+        for (int k = 0; k < nn && used < sizeof known; k++)
+            used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", k ? ", " : "",
+                                     names[k]);
+        const char *sug = diag_suggest(opt->show.v[i], names, nn);
+        diag_error(&list->vals[i]->loc, "'%s' in 'show' of panel 'hud' is not a value the run "
+                   "records%s%s%s; it records: %s", opt->show.v[i], sug ? " (did you mean '" : "",
+                   sug ? sug : "", sug ? "'?)" : "", known);
+        errors++;
+    }
+    return errors ? -1 : 0;
+}
+
 const struct panel_kind panel_hud = {
     .head = {.name = "hud",
              .summary = "the status line \"Training Step: k  |1| name: value ...\" and, for a "
                         "few seconds after a schedule changes an option, its change message",
              .params = hud_params, .opts_size = sizeof(struct hud_opts)},
     .draw = hud_draw,
+    .check = hud_check,
 };
