@@ -439,8 +439,26 @@ static int cmd_list(int argc, char **argv)
     }
     if (WANT("scene", "frames")) {
         list_section("scene section", "frames",
-                     "which recorded steps become frames; also 'thin: [{below: N, every: K}, ...]'",
-                     scene_frames_params);
+                     "which recorded steps become frames, and for how long; also 'thin: "
+                     "[{below: N, every: K, per_step: T}, ...]'", scene_frames_params);
+        shown++;
+    }
+    if (WANT("scene", "beats")) {
+        list_section("scene section", "beats",
+                     "a scene without a trainer, told in beats; also 'seconds: T' or "
+                     "'seconds: [T, ...]' (required)", scene_beats_params);
+        shown++;
+    }
+    if (WANT("scene", "sweep")) {
+        list_section("scene section", "sweep",
+                     "one fresh run per value of one option; also 'values: [...]'",
+                     scene_sweep_params);
+        shown++;
+    }
+    if (WANT("scene", "clips")) {
+        list_section("scene section", "clips",
+                     "whole scenes side by side; also 'scenes: [FILE.yaml | {scene}, ...]'",
+                     scene_clips_params);
         shown++;
     }
     if (WANT("scene", "layout")) {

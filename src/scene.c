@@ -970,7 +970,7 @@ struct clips_raw {
     int cols, end;
     double gap;
 };
-static const struct param_spec clips_params[] = {
+const struct param_spec scene_clips_params[] = {
     {.name = "cols", .type = PARAM_INT, .offset = offsetof(struct clips_raw, cols), .def = "0",
      .ranged = 1, .lo = 0, .hi = SCENE_MAX_CLIPS, .doc = "clips per row (0: all in one row)"},
     {.name = "end", .type = PARAM_ENUM, .offset = offsetof(struct clips_raw, end), .def = "hold",
@@ -988,7 +988,7 @@ static int load_clips(struct scene *s, const struct snode *sec)
         diag_error(&sec->loc, "'clips' must be a mapping such as {scenes: [a.yaml, b.yaml], end: hold}");
         return -1;
     }
-    if (param_apply(clips_params, &raw, sec, "clips", extra, &sec->loc, &s->arena) != 0)
+    if (param_apply(scene_clips_params, &raw, sec, "clips", extra, &sec->loc, &s->arena) != 0)
         return -1;
     const struct snode *list = snode_get(sec, "scenes");
     if (!list || list->type != SNODE_SEQ || list->n == 0) {
@@ -1421,7 +1421,15 @@ struct scene *scene_load_set(const char *path, const struct scene_set *sets, int
             int full = 0;
             for (int j = 0; j < nsets; j++)
                 full |= j != i && same_tail(sets[i].path, sets[j].path);
-            suffix_part(part, sizeof part, sets[i].path, sets[i].value, full);
+            /* The value as written, without YAML's quotes. */
+            char value[256];
+            size_t len = strlen(sets[i].value);
+            if (len >= 2 && (sets[i].value[0] == '"' || sets[i].value[0] == '\'') &&
+                sets[i].value[len - 1] == sets[i].value[0])
+                snprintf(value, sizeof value, "%.*s", (int)(len - 2), sets[i].value + 1);
+            else
+                snprintf(value, sizeof value, "%s", sets[i].value);
+            suffix_part(part, sizeof part, sets[i].path, value, full);
             if (used < sizeof suffix)
                 used += (size_t)snprintf(suffix + used, sizeof suffix - used, "%s%s",
                                          i ? "," : "", part);

@@ -241,5 +241,8 @@ extern const struct param_spec scene_canvas_params[];
 extern const struct param_spec scene_frames_params[];
 extern const struct param_spec scene_layout_params[];
 extern const struct param_spec scene_outputs_params[];
+extern const struct param_spec scene_beats_params[];
+extern const struct param_spec scene_sweep_params[];
+extern const struct param_spec scene_clips_params[];
 
 #endif

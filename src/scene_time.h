@@ -7,8 +7,6 @@
 
 #include "scene.h"
 
-extern const struct param_spec scene_beats_params[];
-extern const struct param_spec scene_sweep_params[];
 
 int scene_load_frames(struct scene *s, const struct snode *sec, const struct diag_loc *where);
 /* beats: {seconds: 2 | [3, 2, ...], count: N | rows: true}; rows counts the

@@ -360,7 +360,9 @@ static void every_bundled_scene_renders_with_status_0(void)
     render_all();
     CHECK(nscenes >= 5);
     static const char *const lessons[] = {"gd-line", "gd-1d-moderate", "gd-1d-large",
-                                          "gd-1d-small", "neuron-celsius"};
+                                          "gd-1d-small", "neuron-celsius", "gd-learning-rates",
+                                          "gd-loss-surface", "activations", "poly-data",
+                                          "fit-the-line", "rules-or-learn", "charts-line-race"};
     for (size_t k = 0; k < sizeof lessons / sizeof *lessons; k++) {
         int found = 0;
         for (int i = 0; i < nscenes; i++)
@@ -402,6 +404,89 @@ static void manifest_reports_half_canvas_and_consistent_timing_for_every_scene(v
         CHECK(frames >= 2);
         CHECK(fps > 0);
         CHECK_NEAR(manifest_value(r, "duration"), frames / fps, 1e-6);
+    }
+}
+
+/* The rendered scene with this id, or NULL. */
+static const struct rendered *scene_named(const char *id)
+{
+    render_all();
+    for (int i = 0; i < nscenes; i++)
+        if (strcmp(scenes[i].id, id) == 0 && scenes[i].manifest)
+            return &scenes[i];
+    fprintf(stderr, "  %s was not rendered\n", id);
+    return NULL;
+}
+
+/* How many times pat occurs in text. */
+static int count_of(const char *text, const char *pat)
+{
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, pat)); p += strlen(pat))
+        n++;
+    return n;
+}
+
+/* The scene-time lessons, through what their manifests say. */
+static void scene_time_lessons_show_what_they_are_about(void)
+{
+    const struct rendered *r = scene_named("gd-learning-rates");
+    if (r) {
+        /* Three runs on one clock: the large and moderate rates converge
+         * (at 58 and 30 steps: the gd-1d lessons' own counts), the small
+         * one runs out of steps. */
+        const char *runs = json_at(r->manifest, NULL, "runs");
+        CHECK(count_of(runs, "\"label\"") == 3);
+        const char *a = strstr(runs ? runs : "", "learning_rate=0.95");
+        const char *b = strstr(runs ? runs : "", "learning_rate=0.1\"");
+        const char *c = strstr(runs ? runs : "", "learning_rate=0.0003");
+        double sa = -1, sb = -1, sc = -1;
+        CHECK(a && b && c);
+        json_num(a, NULL, "steps", &sa);
+        json_num(b, NULL, "steps", &sb);
+        json_num(c, NULL, "steps", &sc);
+        CHECK_NEAR(sa, 58, 0);
+        CHECK_NEAR(sb, 30, 0);
+        CHECK_NEAR(sc, 2000, 0);
+    }
+    if ((r = scene_named("gd-loss-surface"))) {
+        const char *runs = json_at(r->manifest, NULL, "runs");
+        CHECK(count_of(runs, "\"label\"") == 3);
+        CHECK(strstr(runs ? runs : "", "crawl (0.01)") && strstr(runs ? runs : "", "glide (0.06)") &&
+              strstr(runs ? runs : "", "overshoot (0.3)"));
+    }
+    if ((r = scene_named("poly-data"))) {
+        /* One run per noise magnitude, 0 to 5, each 1.5 s, plus a 1 s hold. */
+        const char *runs = json_at(r->manifest, NULL, "runs");
+        CHECK(count_of(runs, "\"noise\":") == 6);
+        double fps = manifest_value(r, "fps");
+        CHECK_NEAR(manifest_value(r, "frames"), (6 * 1.5 + 1) * fps, 0);
+    }
+    if ((r = scene_named("activations"))) {
+        /* Two clips; the composite lasts as long as they do (31 steps of
+         * 1/6 s), at its own rate. */
+        const char *clips = json_at(r->manifest, NULL, "clips");
+        CHECK(clips && strstr(clips, "activations-relu") && strstr(clips, "activations-sigmoid"));
+        CHECK_NEAR(manifest_value(r, "duration"), 31 * 0.1667, 0.21);
+    }
+    if ((r = scene_named("charts-line-race"))) {
+        /* A beat per row: 51 years of 0.2 s, and the 2 s hold. */
+        CHECK_NEAR(manifest_value(r, "duration"), 51 * 0.2 + 2, 0.11);
+        const char *fin = json_at(r->manifest, NULL, "final");
+        double year = 0, usa = 0;
+        CHECK(json_num(fin, NULL, "year", &year) == 0 && json_num(fin, NULL, "USA", &usa) == 0);
+        CHECK_NEAR(year, 2020, 0);
+        CHECK_NEAR(usa, 20.953, 1e-3);
+    }
+    if ((r = scene_named("rules-or-learn")))
+        CHECK_NEAR(manifest_value(r, "duration"), 9 * 4 + 5 + 1, 0.11);
+    if ((r = scene_named("fit-the-line"))) {
+        /* Six seconds of keyframes, then gradient descent to the fit. */
+        const char *fin = json_at(r->manifest, NULL, "final");
+        double w = 0;
+        CHECK(json_num(fin, NULL, "w", &w) == 0);
+        CHECK(w > 1.5 && w < 2.5);
+        CHECK(manifest_value(r, "duration") > 6);
     }
 }
 
@@ -1216,6 +1301,7 @@ int main(void)
 
     RUN(every_bundled_scene_renders_with_status_0);
     RUN(manifest_reports_half_canvas_and_consistent_timing_for_every_scene);
+    RUN(scene_time_lessons_show_what_they_are_about);
     RUN(gif_is_gif89a_with_half_size_screen_for_every_scene);
     RUN(gif_loops_forever_for_every_scene);
     RUN(gif_images_lie_inside_the_screen_for_every_scene);
