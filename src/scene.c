@@ -980,10 +980,18 @@ const struct param_spec scene_clips_params[] = {
     {0},
 };
 
+/* Clips being loaded: a clip's own clips are refused before they are
+ * loaded, so A clipping B clipping A cannot recurse. */
+static int clip_depth;
+
 static int load_clips(struct scene *s, const struct snode *sec)
 {
     static const char *const extra[] = {"scenes", NULL};
     struct clips_raw raw;
+    if (clip_depth > 0) {
+        diag_error(&sec->loc, "a clip cannot itself have clips");
+        return -1;
+    }
     if (sec->type != SNODE_MAP) {
         diag_error(&sec->loc, "'clips' must be a mapping such as {scenes: [a.yaml, b.yaml], end: hold}");
         return -1;
@@ -1009,14 +1017,19 @@ static int load_clips(struct scene *s, const struct snode *sec)
         if (e->type == SNODE_SCALAR) {
             char *path = asset_resolve(s->dir, e->str, &e->loc, "scene");
             if (path) {
-                if (strcmp(path, s->path) == 0)
+                if (strcmp(path, s->path) == 0) {
                     diag_error(&e->loc, "a scene cannot be a clip of itself");
-                else
+                } else {
+                    clip_depth++;
                     cs = scene_load(path);
+                    clip_depth--;
+                }
                 free(path);
             }
         } else if (e->type == SNODE_MAP) {
+            clip_depth++;
             cs = scene_build(s->script, e, s->dir, 0, 1, NULL);
+            clip_depth--;
         } else {
             diag_error(&e->loc, "a clip is a scene file name or an inline scene mapping");
         }
