@@ -49,6 +49,7 @@ struct dataset {
      * keep it. */
     double (*truth)(const struct dataset *d, double x);
     double truth_p[4];
+    double truth_lo, truth_hi;  /* the x it was drawn from (lo < hi), or 0, 0 */
 };
 
 /* Feature j of row i. */

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -113,10 +114,68 @@ static void diag_print(FILE *f, const struct diag_kind *kind,
     fflush(f);
 }
 
+/* Errors and warnings already said while a script is validated, by a hash
+ * of where and what: the runs of a scene are validated from the same
+ * sections, and a mistake in a section they share is one mistake, said
+ * once. */
+#define DIAG_SEEN 4096
+static uint64_t diag_seen[DIAG_SEEN];
+static int diag_dedupe;     /* on while a script is validated */
+
+static int diag_said_before(const struct diag_kind *kind, const struct diag_loc *loc,
+                            const char *fmt, va_list ap)
+{
+    if (!diag_dedupe || !loc || !loc->file || kind == &diag_kind_note)
+        return 0;
+    char text[512];
+    va_list copy;
+    va_copy(copy, ap);
+    vsnprintf(text, sizeof text, fmt, copy);
+    va_end(copy);
+    uint64_t h = 1469598103934665603ull;
+    for (const char *c = loc->file; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    h = (h ^ (uint64_t)(unsigned)loc->line) * 1099511628211ull;
+    h = (h ^ (uint64_t)(unsigned)loc->col) * 1099511628211ull;
+    h = (h ^ (uint64_t)(kind == &diag_kind_error)) * 1099511628211ull;
+    for (const char *c = text; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    if (!h)
+        h = 1;
+    for (size_t i = h % DIAG_SEEN, k = 0; k < DIAG_SEEN; k++, i = (i + 1) % DIAG_SEEN) {
+        if (diag_seen[i] == h)
+            return 1;
+        if (!diag_seen[i]) {
+            diag_seen[i] = h;
+            return 0;
+        }
+    }
+    return 0;       /* full: say it again rather than lose it */
+}
+
+void diag_dedupe_begin(void)
+{
+    pthread_mutex_lock(&diag_lock);
+    memset(diag_seen, 0, sizeof diag_seen);
+    diag_dedupe = 1;
+    pthread_mutex_unlock(&diag_lock);
+}
+
+void diag_dedupe_end(void)
+{
+    pthread_mutex_lock(&diag_lock);
+    diag_dedupe = 0;
+    pthread_mutex_unlock(&diag_lock);
+}
+
 static void diag_emit(const struct diag_kind *kind, const struct diag_loc *loc,
                       const char *fmt, va_list ap)
 {
     pthread_mutex_lock(&diag_lock);
+    if (diag_said_before(kind, loc, fmt, ap)) {
+        pthread_mutex_unlock(&diag_lock);
+        return;
+    }
     FILE *f = diag_stream ? diag_stream : stderr;
     /* Past the error limit, errors are counted and nothing more is printed
      * (their notes included): a script with 100,000 unknown keys gets a

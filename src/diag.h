@@ -47,4 +47,9 @@ void diag_set_quiet(int quiet);
  * plausible typo (distance <= max(1, strlen(word) / 3)); else NULL. */
 const char *diag_suggest(const char *word, const char *const *candidates, int n);
 
+/* Between begin and end (scene_load, around one script), an error or
+ * warning said once (same place, same words) is not said again. */
+void diag_dedupe_begin(void);
+void diag_dedupe_end(void);
+
 #endif

@@ -24,12 +24,13 @@ struct panel_ctx {
     const struct trace *trace;      /* its trace */
     const struct dataset *data;     /* its input data (n = 0 when none) */
     int rec;                        /* the record this frame shows */
-    /* Tweening (frames.tween): the picture is frac of the way from rec to
-     * rec_next (frac 0, rec_next == rec: no tween). theta holds the
-     * parameters to draw, interpolated when tweening, rec's otherwise;
-     * panels that move marks read it through panel_theta. Values printed
-     * as text stay rec's: the trace is exact, only motion glides. */
-    int rec_next;
+    /* Tweening (frames.tween): the picture is frac of the way from record
+     * rec_from (the step shown before) to rec, the step this frame belongs
+     * to (frac 0, rec_from == rec: no tween). theta holds the parameters
+     * to draw, interpolated when tweening, rec's otherwise; panels that
+     * move marks read it through panel_theta. Values printed as text are
+     * rec's, the step being taken: the trace is exact, only motion glides. */
+    int rec_from;
     double frac;
     const double *theta;
     /* The scene's clock: the step shown (the beat in a scene of beats, the

@@ -33,6 +33,8 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
         snprintf(msg, sizeof msg, "converged at step %d", t->stop_step);
     else if (strcmp(why, "diverged") == 0)
         snprintf(msg, sizeof msg, "diverged at step %d", t->stop_step);
+    else if (strcmp(why, "max_steps") == 0)
+        snprintf(msg, sizeof msg, "not converged after %d steps", t->stop_step);
     else
         snprintf(msg, sizeof msg, "stopped at step %d", t->stop_step);
     /* Centred just under the title row, where plots keep their top
@@ -49,9 +51,9 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
 static int draw_panels(const struct stage *st, const struct tl_frame *f, double time, cairo_t *cr)
 {
     const struct scene *s = st->s;
-    int recs[SCENE_MAX_RUNS], nexts[SCENE_MAX_RUNS];
+    int recs[SCENE_MAX_RUNS], froms[SCENE_MAX_RUNS];
     for (int r = 0; r < s->nruns && r < SCENE_MAX_RUNS; r++)
-        recs[r] = timeline_rec(s, st->traces, f, r, &nexts[r]);
+        recs[r] = timeline_rec(s, st->traces, f, r, &froms[r]);
     double *theta = NULL;
     int cap = 0;
     for (int i = 0; i < s->npanels; i++) {
@@ -63,7 +65,7 @@ static int draw_panels(const struct stage *st, const struct tl_frame *f, double 
         const struct trace *t = &st->traces[r];
         struct panel_ctx c = {.run = p->run == SCENE_RUN_ALL ? NULL : run, .trace = t,
                               .data = run->data ? run->data : &s->data, .rec = recs[r],
-                              .rec_next = nexts[r], .step = f->kf >= 0 ? 0 : f->step,
+                              .rec_from = froms[r], .step = f->kf >= 0 ? 0 : f->step,
                               .nruns = s->nruns, .runs = s->runs, .traces = st->traces,
                               .recs = recs, .sweep = st->sweep.nrec ? &st->sweep : NULL,
                               .sweep_index = s->sweep.n ? f->step : 0, .time = time,
@@ -72,30 +74,33 @@ static int draw_panels(const struct stage *st, const struct tl_frame *f, double 
                               .th = s->theme, .background = s->background};
         if (p->run == SCENE_RUN_SWEPT) {
             c.rec = t->nrec - 1;
-            c.rec_next = c.rec;
+            c.rec_from = c.rec;
         }
-        /* A tween: the parameters frac of the way to the next step's. */
+        /* A tween: the parameters on their way from the step before to
+         * this one. */
         c.theta = trace_row(t, c.rec, TRACE_THETA_CHANNEL);
-        if (f->nsub > 1 && c.rec_next != c.rec && run->model) {
-            c.frac = (double)f->sub / f->nsub;
-            int n = trace_size(t, TRACE_THETA_CHANNEL);
+        if (f->nsub > 1 && c.rec_from != c.rec && run->model) {
+            c.frac = (double)(f->sub + 1) / f->nsub;
+            /* theta is the model's blocks one after the other in a record
+             * (trainer_theta): np values from the first block's channel. */
             int np = model_nparams(run->model, run->model_opts, c.data);
-            if (np > n) np = n;
             if (np > cap) {
                 cap = np;
                 theta = xrealloc(theta, sizeof(double) * (size_t)cap);
             }
-            const double *a = trace_row(t, c.rec, TRACE_THETA_CHANNEL);
-            const double *b = trace_row(t, c.rec_next, TRACE_THETA_CHANNEL);
+            const double *a = trace_row(t, c.rec_from, TRACE_THETA_CHANNEL);
+            const double *b = trace_row(t, c.rec, TRACE_THETA_CHANNEL);
             int finite = 1;
             for (int k = 0; k < np; k++) {
                 theta[k] = a[k] + (b[k] - a[k]) * c.frac;
                 finite &= isfinite(theta[k]) != 0;
             }
-            if (finite)
+            if (finite) {
                 c.theta = theta;
-            else
+            } else {
                 c.frac = 0;
+                c.rec_from = c.rec;
+            }
         }
         scene_cell_rect(s, p, &c.x, &c.y, &c.w, &c.h);
         /* A panel may not paint over its neighbours. */
@@ -106,7 +111,7 @@ static int draw_panels(const struct stage *st, const struct tl_frame *f, double 
         p->kind->draw(p->opts, &c, cr);
         /* A run that stopped before the clock holds, and says why. */
         if (s->nruns > 1 && p->run >= 0 && f->kf < 0 && !s->sweep.n &&
-            trace_get(t, t->nrec - 1, 0) < f->step)
+            trace_get(t, t->nrec - 1, 0) <= f->step)
             ended_tag(cr, s, t, c.x, c.y, c.w);
         cairo_restore(cr);
     }

@@ -711,10 +711,38 @@ struct run_src {
     double value;
 };
 
-/* A value as a label writes it: the scalar's text, or its kind. */
-static const char *value_text(const struct snode *v)
+/* A value in flow style, as a label or a file name writes it: "0.1",
+ * "[0, 2]", "{a: 1}" (at most n bytes with the NUL). */
+static size_t flow_text(const struct snode *v, char *buf, size_t n)
 {
-    return v->type == SNODE_SCALAR ? v->str : snode_type_name(v->type);
+    size_t used = 0;
+#define PUT(...) (used += (size_t)snprintf(buf + used, used < n ? n - used : 0, __VA_ARGS__))
+    if (v->type == SNODE_SCALAR) {
+        PUT("%s", v->str);
+    } else {
+        PUT("%s", v->type == SNODE_SEQ ? "[" : "{");
+        for (int i = 0; i < v->n && used < n; i++) {
+            PUT("%s", i ? ", " : "");
+            if (v->type == SNODE_MAP)
+                PUT("%s: ", v->keys[i]);
+            used += flow_text(v->vals[i], buf + (used < n ? used : n), used < n ? n - used : 0);
+        }
+        PUT("%s", v->type == SNODE_SEQ ? "]" : "}");
+    }
+#undef PUT
+    if (n)
+        buf[used < n ? used : n - 1] = '\0';
+    return used;
+}
+
+/* The same in the scene's arena. */
+static const char *value_text_in(struct scene *s, const struct snode *v)
+{
+    if (v->type == SNODE_SCALAR)
+        return v->str;
+    char buf[256];
+    flow_text(v, buf, sizeof buf);
+    return arena_strdup(&s->arena, buf);
 }
 
 /* root with path set to value, as the sections of a run. */
@@ -862,7 +890,7 @@ static int run_sources(struct scene *s, const struct snode *root, const struct s
                 if (used < sizeof label)
                     used += (size_t)snprintf(label + used, sizeof label - used, "%s%s=%s",
                                              k ? ", " : "", dot ? dot + 1 : vary->keys[k],
-                                             value_text(vary->vals[k]->vals[i]));
+                                             value_text_in(s, vary->vals[k]->vals[i]));
             }
             rs[i] = base;
             rs[i].label = arena_strdup(&s->arena, label);
@@ -888,15 +916,19 @@ static int run_sources(struct scene *s, const struct snode *root, const struct s
             diag_error(&sweep->loc, "%d values are more than %d", n, SCENE_MAX_RUNS);
             return -1;
         }
+        /* The value is a channel when every value is a number. */
+        int numbers = 1;
+        for (int i = 0; i < n; i++)
+            numbers &= !isnan(s->sweep.values[i]);
         rs = arena_alloc(&s->arena, sizeof(*rs) * (size_t)n);
         for (int i = 0; i < n; i++) {
             rs[i] = base;
             if (run_from_path(s, root, s->sweep.path, sweep_vals[i], &sweep_vals[i]->loc, &rs[i]))
                 return -1;
             char label[128];
-            snprintf(label, sizeof label, "%s=%s", s->sweep.name, value_text(sweep_vals[i]));
+            snprintf(label, sizeof label, "%s=%s", s->sweep.name, value_text_in(s, sweep_vals[i]));
             rs[i].label = arena_strdup(&s->arena, label);
-            rs[i].value_name = s->sweep.name;
+            rs[i].value_name = numbers ? s->sweep.name : NULL;
             rs[i].value = s->sweep.values[i];
         }
         *out = rs;
@@ -1100,12 +1132,13 @@ static int load_variants(struct scene *s, const struct snode *sec, const char *n
         const struct snode *v = list->vals[i];
         struct variant *var = &s->variants[s->nvariants];
         char part[256], suffix[600];
-        suffix_part(part, sizeof part, path, value_text(v), 0);
+        const char *vt = value_text_in(s, v);
+        suffix_part(part, sizeof part, path, vt, 0);
         snprintf(suffix, sizeof suffix, "%s%s%s", name_suffix ? name_suffix : "",
                  name_suffix ? "," : "", part);
         for (int j = 0; j < s->nvariants; j++)
-            if (strcmp(s->variants[j].value, value_text(v)) == 0) {
-                diag_error(&v->loc, "the variant '%s' is listed twice", value_text(v));
+            if (strcmp(s->variants[j].value, vt) == 0) {
+                diag_error(&v->loc, "the variant '%s' is listed twice", vt);
                 errors++;
             }
         const struct snode *r = snode_with(s->script, s->root, path, v, &v->loc);
@@ -1116,7 +1149,7 @@ static int load_variants(struct scene *s, const struct snode *sec, const char *n
         }
         var->suffix = vs->out_name + strlen(s->id) + 1;
         var->path = path;
-        var->value = value_text(v);
+        var->value = vt;
         var->scene = vs;
         s->nvariants++;
     }
@@ -1253,6 +1286,20 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
     const struct snode *beats = snode_get(root, "beats");
     if (beats)
         scene_load_beats(s, beats, data_failed ? -1 : s->data.n);
+    /* A beat or a swept value lasts its own seconds and has no next step
+     * to glide to: pacing for steps would be silently ignored. */
+    const struct snode *fsec = snode_get(root, "frames");
+    if (fsec && (beats || snode_get(root, "sweep")))
+        for (int i = 0; i < fsec->n; i++) {
+            static const char *const steps_only[] = {"tween", "duration", "per_step", "thin",
+                                                     "every", "last"};
+            for (size_t k = 0; k < ARRAY_LEN(steps_only); k++)
+                if (strcmp(fsec->keys[i], steps_only[k]) == 0)
+                    diag_error(&fsec->key_locs[i], "'%s' in frames paces training steps; a "
+                               "scene of %s sets its own times (%s)", fsec->keys[i],
+                               beats ? "beats" : "a sweep",
+                               beats ? "beats: {seconds: ...}" : "sweep: {seconds: ...}");
+        }
 
     /* The runs: their sections, then their data, model and trainer. */
     struct run_src *srcs = NULL;
@@ -1328,12 +1375,17 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
             scene_load_schedule(s, sec, r);
         else if (sec && !r->trainer && i == 0)
             diag_error(&sec->loc, "a schedule changes a trainer's options, but the scene has no trainer");
-        if ((sec = snode_get(root, "keyframes")) && r->model && r->model_opts)
+        if ((sec = snode_get(root, "keyframes")) && !r->trainer) {
+            if (i == 0)
+                diag_error(&sec->loc, "keyframes move the model before a trainer takes over from "
+                           "where they end: the scene needs a 'trainer'");
+        } else if (sec && r->model && r->model_opts) {
             scene_load_keyframes(s, sec, r);
+        }
         else if (sec && !r->model && i == 0)
             diag_error(&sec->loc, "keyframes move a model's options, but the scene has no model");
-        if (diag_error_count() > before)
-            break;      /* one run's errors are every run's: say them once */
+        /* A mistake in a section the runs share is reported for each run
+         * alike, and diag says it once. */
     }
     param_apply(scene_layout_params, &s->layout, snode_get(root, "layout"), "layout", NULL,
                 &root->loc, &s->arena);
@@ -1421,6 +1473,9 @@ struct scene *scene_load_set(const char *path, const struct scene_set *sets, int
     struct script *sc = script_load(path);
     if (!sc)
         return NULL;
+    int outer = clip_depth == 0;
+    if (outer)
+        diag_dedupe_begin();    /* shared sections' mistakes said once per script */
     char *dir = path_dirname(path);
     struct script **aux = NULL;
     int naux = 0;
@@ -1460,6 +1515,8 @@ struct scene *scene_load_set(const char *path, const struct scene_set *sets, int
     }
     script_free(sc);
     free(dir);
+    if (outer)
+        diag_dedupe_end();
     return s;
 }
 

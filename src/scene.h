@@ -48,8 +48,8 @@ struct frames_opts {
     struct thin_rule rules[SCENE_MAX_RULES];  /* replaces every when given */
     int last;                   /* always include the last N records */
     struct param_duration per_step;   /* how long each selected step is shown */
-    double hold;                /* seconds to hold the final frame */
-    double hold_start;          /* seconds to hold the first frame */
+    struct param_duration hold;       /* how long the final frame is held */
+    struct param_duration hold_start; /* how long the first frame is held */
     int tween;                  /* in-between pictures drawn inside each step */
     struct param_duration duration;   /* seconds > 0: the selected steps take that long */
 };
@@ -206,8 +206,11 @@ const void *scene_encoder_opts(const struct scene *s, const struct encoder_kind 
 struct tl_frame {
     int kf;                     /* >= 0: keyframe record kf (before training) */
     int step;                   /* else: the clock's step (beat, sweep value) */
-    int next;                   /* the next step shown: the tween's target */
-    int sub, nsub;              /* tween picture sub of nsub (0 of 1: none) */
+    /* A tween arrives at step: picture sub of nsub (0 of 1: none) is
+     * (sub + 1) / nsub of the way from step `from` (the one shown before)
+     * to step; the step's last picture is the step itself (nsub 1). */
+    int from;
+    int sub, nsub;
 };
 
 struct timeline {
@@ -228,9 +231,10 @@ long long timeline_bound(const struct scene *s, long long max_steps, long long *
 void timeline_release(struct timeline *tl);
 /* Whether frames a and b show the same picture. */
 int timeline_same(const struct scene *s, const struct timeline *tl, int a, int b);
-/* The record of run r shown at frame f, and the one its tween goes to. */
+/* The record of run r shown at frame f, and the one its tween comes from
+ * (*from may be NULL). */
 int timeline_rec(const struct scene *s, const struct trace *traces, const struct tl_frame *f,
-                 int r, int *next);
+                 int r, int *from);
 
 /* The pixel rectangle of a panel's cell inside the canvas. */
 void scene_cell_rect(const struct scene *s, const struct scene_panel *p,

@@ -17,10 +17,11 @@ const struct param_spec scene_frames_params[] = {
     {.name = "per_step", .type = PARAM_DURATION, .offset = offsetof(struct frames_opts, per_step),
      .def = "0.05s", .frames_unit = 1, .ranged = 1, .lo = 0.001, .hi = 600,
      .doc = "how long each selected step is shown: a time (0.25s) or a number of frames"},
-    {.name = "hold", .type = PARAM_DOUBLE, .offset = offsetof(struct frames_opts, hold), .def = "1",
-     .ranged = 1, .lo = 0, .hi = 600, .doc = "seconds the final frame is held"},
-    {.name = "hold_start", .type = PARAM_DOUBLE, .offset = offsetof(struct frames_opts, hold_start),
-     .def = "0", .ranged = 1, .lo = 0, .hi = 600, .doc = "seconds the first frame is held"},
+    {.name = "hold", .type = PARAM_DURATION, .offset = offsetof(struct frames_opts, hold),
+     .def = "1", .ranged = 1, .lo = 0, .hi = 600, .doc = "how long the final frame is held"},
+    {.name = "hold_start", .type = PARAM_DURATION,
+     .offset = offsetof(struct frames_opts, hold_start), .def = "0", .ranged = 1, .lo = 0,
+     .hi = 600, .doc = "how long the first frame is held"},
     {.name = "tween", .type = PARAM_INT, .offset = offsetof(struct frames_opts, tween), .def = "0",
      .ranged = 1, .lo = 0, .hi = 100,
      .doc = "in-between pictures inside each step: marks glide to the next step"},
@@ -378,8 +379,15 @@ int scene_load_schedule(struct scene *s, const struct snode *sec, struct run *r)
             errors++;
         }
         prev_at = a;
-        if (!!set == !!add) {
-            diag_error(&e->loc, "a schedule change needs one of 'set' or 'add'");
+        if (set && add) {
+            diag_error(&add->loc, "a schedule change either sets or adds: give 'set' or 'add', "
+                       "not both");
+            errors++;
+            continue;
+        }
+        if (!set && !add) {
+            diag_error(&e->loc, "a schedule change needs 'set' or 'add' (which options change, "
+                       "and how)");
             errors++;
             continue;
         }
@@ -465,9 +473,15 @@ int scene_load_keyframes(struct scene *s, const struct snode *sec, struct run *r
             errors++;
         } else if (at->type != SNODE_SCALAR || param_parse_duration(at->str, &k->at) < 0 ||
                    k->at > 3600) {
-            diag_error(&at->loc, "'at' in a keyframe must be a time such as 0s, 2.5s or 500ms");
+            diag_error(&at->loc, "'at' in a keyframe must be a time from 0s to 3600s such as 0s, "
+                       "2.5s or 500ms, not '%s'", at->type == SNODE_SCALAR ? at->str
+                                                     : snode_type_name(at->type));
             errors++;
-        } else if (k->at <= prev) {
+        } else if (k->at == prev) {
+            diag_error(&at->loc, "two keyframes at %gs: each keyframe needs a later time than "
+                       "the one before", k->at);
+            errors++;
+        } else if (k->at < prev) {
             diag_error(&at->loc, "keyframes must be in order of time: %gs comes after %gs",
                        k->at, prev);
             errors++;

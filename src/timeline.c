@@ -95,8 +95,8 @@ static void build(const struct scene *s, long long last, int kf_frames, struct b
     const struct frames_opts *f = &s->frames;
     double fps = fps_of(s);
     int tween = s->beats.n || s->sweep.n ? 0 : f->tween;
-    struct tl_frame first = {kf_frames > 0 ? 0 : -1, 0, 0, 0, 1};
-    emit(b, &first, (long long)ceil(f->hold_start * fps - 1e-9));
+    struct tl_frame first = {kf_frames > 0 ? 0 : -1, 0, 0, 0, 1};     /* kf, step, from, sub, nsub */
+    emit(b, &first, (long long)ceil(f->hold_start.seconds * fps - 1e-9));
     for (int j = 0; j < kf_frames; j++) {
         struct tl_frame k = {j, 0, 0, 0, 1};
         emit(b, &k, 1);
@@ -109,45 +109,69 @@ static void build(const struct scene *s, long long last, int kf_frames, struct b
     double scale = f->duration.seconds > 0 && total > 0 ? f->duration.seconds / total : 1;
     long long base = b->n;
     double t = 0;
-    long long prev_step = -1;
+    /* Frames a step lasts: from the rounded running total (a tie rounds
+     * up, whatever the sum's last bits), so nothing drifts. Steps shorter
+     * than a frame fall between frames, but the first and the last step
+     * shown always get one, taken from their neighbour: the total stays
+     * and the start and the end are always seen. */
+    long long first_shown = -1, last_shown = -1;
+    double total_t = 0;
+    for (long long k = 0; k <= last; k++)
+        if (shown(s, k, last)) {
+            if (first_shown < 0)
+                first_shown = k;
+            last_shown = k;
+            total_t += step_seconds(s, k) * scale;
+        }
+    long long final_end = llround(total_t * fps + 1e-6);
+    int debt = 0, pending_last = 0;
+    long long from = -1;        /* the step shown before: a tween comes from it */
     struct tl_frame lastf = first;
     for (long long k = 0; k <= last; k++) {
         if (!shown(s, k, last))
             continue;
-        long long next = k;
-        for (long long j = k + 1; j <= last; j++)
-            if (shown(s, j, last)) {
-                next = j;
-                break;
-            }
-        long long start = llround(t * fps);
+        long long start = llround(t * fps + 1e-6);
         t += step_seconds(s, k) * scale;
-        long long end = llround(t * fps), nfr = end - start;
+        long long end = llround(t * fps + 1e-6), nfr = end - start;
+        if (k == first_shown && nfr == 0 && final_end > 1) {
+            nfr = 1;            /* the start: one frame, owed by the next step */
+            debt = 1;
+        } else if (debt && nfr > 0) {
+            nfr--;
+            start++;
+            debt = 0;
+        }
+        if (k != last_shown && nfr > 0 && end == final_end) {
+            nfr--;              /* the last frame goes to the last step */
+            pending_last = 1;
+        }
+        if (k == last_shown && nfr == 0 && pending_last)
+            nfr = 1;
         if (b->tl && k < b->tl->last_step + 1 && nfr > 0)
             b->tl->step_time[k] = (double)(base + start) / fps;
-        int nsub = tween && next != k ? tween + 1 : 1;
+        /* A tween arrives: the step's frames glide from the step before
+         * to this one, whose values the titles show, and its last
+         * picture is the step itself. */
+        int nsub = tween && from >= 0 ? tween + 1 : 1;
         for (long long j = 0; j < nfr; j++) {
-            struct tl_frame fr = {-1, (int)k, (int)next, (int)(j * nsub / nfr), nsub};
+            int sub = nsub > 1 ? (int)(j * nsub / nfr) : 0;
+            int glide = nsub > 1 && sub < nsub - 1 && j < nfr - 1;
+            struct tl_frame fr = {-1, (int)k, glide ? (int)from : (int)k, glide ? sub : 0,
+                                  glide ? nsub : 1};
             emit(b, &fr, 1);
             lastf = fr;
         }
         if (nfr > 0 && b->tl)
             b->tl->nselected++;
-        prev_step = k;
-    }
-    (void)prev_step;
-    if (b->n == 0 || (lastf.step != (int)last && b->n == base && kf_frames == 0)) {
-        /* Every step was shorter than a frame: show the end at least. */
-        struct tl_frame fr = {-1, (int)last, (int)last, 0, 1};
-        emit(b, &fr, 1);
-        lastf = fr;
+        if (nfr > 0)
+            from = k;
     }
     /* The hold shows the final picture itself, not a tween. */
     struct tl_frame hold = lastf;
     hold.sub = 0;
     hold.nsub = 1;
-    hold.next = hold.step;
-    emit(b, &hold, (long long)ceil(f->hold * fps - 1e-9));
+    hold.from = hold.step;
+    emit(b, &hold, (long long)ceil(f->hold.seconds * fps - 1e-9));
 }
 
 /* Keyframe records of the runs (all runs have the same number). */
@@ -262,17 +286,17 @@ static int rec_of_step(const struct scene *s, const struct trace *t, int step)
 }
 
 int timeline_rec(const struct scene *s, const struct trace *traces, const struct tl_frame *f,
-                 int r, int *next)
+                 int r, int *from)
 {
     const struct trace *t = &traces[r];
     if (f->kf >= 0) {
         int k = f->kf < t->nrec ? f->kf : t->nrec - 1;
-        if (next)
-            *next = k;
+        if (from)
+            *from = k;
         return k;
     }
     int rec = rec_of_step(s, t, f->step);
-    if (next)
-        *next = rec_of_step(s, t, f->next);
+    if (from)
+        *from = rec_of_step(s, t, f->from);
     return rec;
 }

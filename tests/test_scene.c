@@ -25,7 +25,7 @@ static void thinning_rule_keeps_early_steps_every_40th_and_last_4(void)
     CHECK(tl.nselected == n);
     int per = s->frames.per_step.frames ? s->frames.per_step.frames
               : (int)lround(s->frames.per_step.seconds * s->canvas.fps.num / s->canvas.fps.den);
-    int hold = (int)ceil(s->frames.hold * s->canvas.fps.num / s->canvas.fps.den);
+    int hold = (int)ceil(s->frames.hold.seconds * s->canvas.fps.num / s->canvas.fps.den);
     CHECK(tl.nframes == n * per + hold);
     int idx = 0, ok = 1;
     for (int f = 0; f < tl.nframes && idx < n; f += per, idx++)

@@ -80,6 +80,8 @@ static int polynomial_make(const void *o, struct rng *r, const struct data_ctx *
     d->truth_p[1] = -0.6;
     d->truth_p[2] = 0.2;
     d->truth_p[3] = 18;
+    d->truth_lo = lo;       /* the widgets draw the curve on linspace(x_min, x_max) */
+    d->truth_hi = hi;
     return 0;
 }
 

@@ -82,6 +82,8 @@ static void split_copy(const struct dataset *s, const unsigned char *mark, int w
     part->seed = s->seed;
     part->truth = s->truth;
     memcpy(part->truth_p, s->truth_p, sizeof(part->truth_p));
+    part->truth_lo = s->truth_lo;
+    part->truth_hi = s->truth_hi;
     int k = 0;
     for (int i = 0; i < s->n; i++) {
         if (mark[i] != want)

@@ -27,6 +27,7 @@ struct card {
 
 struct cards_opts {
     const char *title;
+    const char *guesser;
     double size;
     uint32_t right_color, wrong_color;
     int ncards;                 /* filled by cards_check */
@@ -36,6 +37,8 @@ struct cards_opts {
 static const struct param_spec cards_params[] = {
     {.name = "title", .type = PARAM_STRING, .offset = offsetof(struct cards_opts, title),
      .doc = "title template above the card, e.g. \"Rules or Learn?\""},
+    {.name = "guesser", .type = PARAM_STRING, .offset = offsetof(struct cards_opts, guesser),
+     .def = "The learner", .doc = "who makes the guesses, e.g. Sam: \"Sam picks ...\""},
     {.name = "size", .type = PARAM_DOUBLE, .offset = offsetof(struct cards_opts, size),
      .def = "20", .ranged = 1, .lo = 6, .hi = 200,
      .doc = "font size of the scenario in pixels (the rest is scaled from it)"},
@@ -238,7 +241,7 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
                 + (verdict ? slh : 0) + rl * slh;
     double y = cy + fmax(pad, (ch - need) / 2);
 
-    draw_font(cr, 0, fs);
+    draw_font(cr, 1, fs);
     draw_set_color(cr, th->text);
     y += panel_text_block(cr, cd->scenario, ix, y, iw, lh, 5, 0.5) + pad;
 
@@ -246,9 +249,11 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         double bx = ix + (a % cols) * (bw + gap), by = y + (a / cols) * (bh + gap * 0.6);
         int is_right = reveal && a == cd->right;
         int wrong_pick = reveal && a == cd->guess && a != cd->right;
+        int picked = !reveal && a == cd->guess;     /* the guess, before the answer */
         uint32_t fill = is_right ? opt->right_color : th->background;
-        uint32_t stroke = is_right ? opt->right_color : wrong_pick ? opt->wrong_color : th->axis;
-        draw_box(cr, bx, by, bw, bh, 8, fill, stroke, wrong_pick ? 3 : 1.5);
+        uint32_t stroke = is_right ? opt->right_color : wrong_pick ? opt->wrong_color
+                        : picked ? th->series[0] : th->axis;
+        draw_box(cr, bx, by, bw, bh, 8, fill, stroke, wrong_pick || picked ? 3 : 1.5);
         draw_font(cr, 1, fs);
         draw_set_color(cr, is_right ? 0xffffffffu : reveal ? th->muted : th->text);
         int n = lines_of(cr, cd->answers[a], bw - pad, 3);
@@ -256,13 +261,21 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
                          0.5);
     }
     y += rows * bh + (rows - 1) * gap * 0.6 + pad;
-    if (!reveal)
+    if (!reveal) {
+        if (verdict) {      /* the guess, said before the answer shows */
+            draw_font(cr, 1, small);
+            snprintf(text, sizeof(text), "%.40s picks \xe2\x80\x9c%.60s\xe2\x80\x9d",
+                     opt->guesser, cd->answers[cd->guess]);
+            draw_set_color(cr, th->series[0]);
+            draw_text(cr, ix + iw / 2, y + slh / 2, 0.5, 0.5, text);
+        }
         return;
+    }
     draw_font(cr, 1, small);
     if (verdict) {
         int ok = cd->guess == cd->right;
-        snprintf(text, sizeof(text), "%s The pick, \xe2\x80\x9c%.60s\xe2\x80\x9d, was %s",
-                 ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97", cd->answers[cd->guess],
+        snprintf(text, sizeof(text), "%s %.40s picked \xe2\x80\x9c%.60s\xe2\x80\x9d: %s",
+                 ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97", opt->guesser, cd->answers[cd->guess],
                  ok ? "right" : "wrong");
         draw_set_color(cr, ok ? opt->right_color : opt->wrong_color);
         draw_text(cr, ix + iw / 2, y + slh / 2, 0.5, 0.5, text);

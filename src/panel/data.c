@@ -50,10 +50,15 @@ static void data_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct data_opts *opt = o;
     const struct dataset *d = c->data;
     int truth = opt->truth && d->truth && d->n > 0;
-    /* The curve is drawn over the x the data covers (where the kind drew
-     * it from), sampled finely enough for 18 sin x to look smooth. */
+    /* The curve is drawn over the x the kind drew the data from (else the
+     * x the data covers), sampled finely enough for 18 sin x to look
+     * smooth. */
     double lo = 0, hi = 1, xs[DATA_TRUTH_POINTS], ys[DATA_TRUTH_POINTS];
     panel_extent(d->x, d->n, &lo, &hi);
+    if (d->truth_hi > d->truth_lo) {
+        lo = d->truth_lo;
+        hi = d->truth_hi;
+    }
     if (truth)
         for (int i = 0; i < DATA_TRUTH_POINTS; i++) {
             xs[i] = i == DATA_TRUTH_POINTS - 1 ? hi : lo + (hi - lo) * i / (DATA_TRUTH_POINTS - 1);

@@ -153,7 +153,10 @@ static void loss_curve_draw_all(const struct loss_curve_opts *opt, const struct 
             rec = 0;
         if (rec >= t->nrec)
             rec = t->nrec - 1;
-        uint32_t color = c->th->series[i % 6];
+        /* Blue, orange, purple first: told apart also by readers who
+         * confuse red and green. */
+        static const int order[6] = {0, 3, 4, 1, 2, 5};
+        uint32_t color = c->th->series[order[i % 6]];
         const char *name = c->runs[i].label && c->runs[i].label[0] ? c->runs[i].label : NULL;
         char fallback[16];
         snprintf(fallback, sizeof(fallback), "run %d", i + 1);

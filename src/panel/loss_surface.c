@@ -277,20 +277,26 @@ static void draw_ball(cairo_t *cr, double x, double y, double r, uint32_t color)
 
 /* The path so far as a line, with a dot at each step that is not crowded by
  * the previous dot: the spacing shows the ball slowing down. */
+/* The path up to record rec, and on to (tw, tb) while a tween glides
+ * there (tw NaN: no tween). */
 static void draw_trail(cairo_t *cr, const struct viewport *v, const struct trace *t, int rec,
-                       uint32_t color)
+                       double tw, double tb, uint32_t color)
 {
     int cw = trace_channel(t, "w"), cb = trace_channel(t, "b");
-    int n = rec + 1;
-    double *xs = malloc(sizeof(double) * 2 * (size_t)n);
+    int n = rec + 1, m = n + (isfinite(tw) ? 1 : 0);
+    double *xs = malloc(sizeof(double) * 2 * (size_t)m);
     if (!xs)
         return;
-    double *ys = xs + n;
+    double *ys = xs + m;
     for (int r = 0; r < n; r++) {
         xs[r] = trace_get(t, r, cw);
         ys[r] = trace_get(t, r, cb);
     }
-    draw_polyline(cr, v, xs, ys, n, 1.8, color, 0);
+    if (m > n) {
+        xs[n] = tw;
+        ys[n] = tb;
+    }
+    draw_polyline(cr, v, xs, ys, m, 1.8, color, 0);
     double lx = NAN, ly = NAN;
     cairo_save(cr);
     vp_clip(cr, v);
@@ -433,8 +439,17 @@ static void loss_surface_draw(const void *o, const struct panel_ctx *c, cairo_t 
     if (opt->minimum)
         draw_minimum(cr, &v, &m);
 
-    draw_trail(cr, &v, t, c->rec, opt->trail_color);
+    /* While a tween glides from the step before, the ball is on its way
+     * and the trail ends at it. */
     double w = trace_value(t, c->rec, "w"), b = trace_value(t, c->rec, "b");
+    int gliding = c->frac > 0 && c->rec_from != c->rec && c->theta;
+    if (gliding) {
+        /* theta is the parameter blocks in order: w's and b's places in it. */
+        w = c->theta[trace_offset(t, "w") - t->chan[TRACE_THETA_CHANNEL].offset];
+        b = c->theta[trace_offset(t, "b") - t->chan[TRACE_THETA_CHANNEL].offset];
+    }
+    draw_trail(cr, &v, t, gliding ? c->rec_from : c->rec, gliding ? w : NAN, b,
+               opt->trail_color);
     if (!isfinite(w) || !isfinite(b)) {
         panel_diverged_tag(cr, c, &v);
         return;

@@ -230,7 +230,7 @@ static void series_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
      * the segment to the next row, so the lines grow smoothly. */
     int last = c->step < d->n ? c->step : d->n - 1;
     double lw = opt->line_width > 0 ? opt->line_width : th->line_width;
-    double glide = c->frac > 0 && c->frac < 1 && c->rec_next != c->rec && last + 1 < d->n
+    double glide = c->frac > 0 && c->frac < 1 && c->rec_from != c->rec && last + 1 < d->n
                  ? c->frac : 0;
     struct panel_legend_item items[SERIES_MAX];
     double *xs = xmalloc(sizeof(double) * (size_t)(d->n + 1));

@@ -1,5 +1,6 @@
 /* The table of trainer kinds, sorted by name, the channel layout they
  * share, and simulating a run. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "diag.h"
@@ -125,7 +126,24 @@ static void keyframe_records(const struct run *r, const struct trainer_input *in
     free(opts);
 }
 
-/* A scene of beats: one record per beat, holding the beat's data row. */
+/* The model's starting parameters and loss into a record (for runs
+ * without a trainer). */
+static void initial_state(const struct run *r, const struct trainer_input *in, struct trace *t,
+                          double *row)
+{
+    if (!r->model)
+        return;
+    int np = model_nparams(r->model, r->model_opts, in->data);
+    double *theta = xcalloc((size_t)np, sizeof(double));
+    r->model->init(r->model_opts, in->data, theta);
+    for (int i = 0; i < np; i++)
+        row[t->chan[TRACE_THETA_CHANNEL].offset + i] = theta[i];
+    row[trace_offset(t, "loss")] = r->model->loss(r->model_opts, theta, in->data);
+    free(theta);
+}
+
+/* A scene of beats: one record per beat, holding the beat's data row (and
+ * the model's state, which no trainer changes). */
 static void beat_records(const struct run *r, const struct trainer_input *in, struct trace *t)
 {
     const struct dataset *d = in->data;
@@ -134,6 +152,7 @@ static void beat_records(const struct run *r, const struct trainer_input *in, st
         double *row = trace_append(t);
         row[0] = k;
         row[c_beat] = k;
+        initial_state(r, in, t, row);
         if (!r->beat_rows || k >= d->n)
             continue;
         for (int j = 0; d->feature_names && j < d->d; j++) {
@@ -164,20 +183,18 @@ int run_simulate(const struct run *r, const struct trainer_input *in, struct tra
         /* Nothing moves: one record of the initial state. */
         double *row = trace_append(t);
         row[0] = 0;
-        if (r->model) {
-            int np = model_nparams(r->model, r->model_opts, in->data);
-            double *theta = xcalloc((size_t)np, sizeof(double));
-            r->model->init(r->model_opts, in->data, theta);
-            for (int i = 0; i < np; i++)
-                row[t->chan[TRACE_THETA_CHANNEL].offset + i] = theta[i];
-            row[trace_offset(t, "loss")] = r->model->loss(r->model_opts, theta, in->data);
-            free(theta);
-        }
+        initial_state(r, in, t, row);
         trace_stop(t, "end", 0);
     }
+    /* The run's value, where nothing else recorded that channel (a vary
+     * over the learning rate leaves gd's own channel, which a schedule
+     * may change, as gd wrote it). */
     int cv = r->value_name ? trace_offset(t, r->value_name) : -1;
-    for (int i = 0; cv >= 0 && i < t->nrec; i++)
-        t->v[(size_t)i * (size_t)t->width + (size_t)cv] = r->value;
+    for (int i = 0; cv >= 0 && i < t->nrec; i++) {
+        double *v = &t->v[(size_t)i * (size_t)t->width + (size_t)cv];
+        if (isnan(*v))
+            *v = r->value;
+    }
     return rc;
 }
 
