@@ -23,27 +23,27 @@ struct limit {
 };
 
 static const struct limit limit_table[LIMIT_COUNT] = {
-    [LIMIT_SCRIPT_BYTES] = {"script-bytes", 1 << 20, "size of a scene script file"},
+    [LIMIT_SCRIPT_BYTES] = {"script-bytes", 1 << 20, "size of a scene script file", 0},
     [LIMIT_YAML_NODES] = {"yaml-nodes", 100000,
-                          "values in a script, counting each use of an alias in full"},
+                          "values in a script, counting each use of an alias in full", 0},
     /* Reading recurses once per level: past a few thousand the stack, not
      * the limit, would stop it. */
     [LIMIT_YAML_DEPTH] = {"yaml-depth", 64, "nesting of mappings and sequences", 1000},
-    [LIMIT_STRING_BYTES] = {"string-bytes", 16384, "length of one value (a title, a text card)"},
+    [LIMIT_STRING_BYTES] = {"string-bytes", 16384, "length of one value (a title, a text card)", 0},
     [LIMIT_ID_BYTES] = {"id-bytes", 100, "length of a scene id (it names the output files)",
                         200},   /* id plus ".manifest" or ".webm" within NAME_MAX */
-    [LIMIT_ERRORS] = {"errors", 100, "errors printed before the rest are only counted"},
-    [LIMIT_DATA_BYTES] = {"data-bytes", 64LL << 20, "size of a data file"},
-    [LIMIT_DATA_ROWS] = {"data-rows", 200000, "rows of a dataset, generated or read"},
-    [LIMIT_STEPS] = {"steps", 1000000, "training steps of one run"},
-    [LIMIT_WORK] = {"work", 200000000, "training steps x data rows of one run"},
-    [LIMIT_FRAMES] = {"frames", 20000, "frames of one scene"},
-    [LIMIT_PIXELS] = {"pixels", 7680LL * 4320, "pixels of one frame (8K)"},
+    [LIMIT_ERRORS] = {"errors", 100, "errors printed before the rest are only counted", 0},
+    [LIMIT_DATA_BYTES] = {"data-bytes", 64LL << 20, "size of a data file", 0},
+    [LIMIT_DATA_ROWS] = {"data-rows", 200000, "rows of a dataset, generated or read", 0},
+    [LIMIT_STEPS] = {"steps", 1000000, "training steps of one run", 0},
+    [LIMIT_WORK] = {"work", 200000000, "training steps x data rows x features, all runs and variants together", 0},
+    [LIMIT_FRAMES] = {"frames", 20000, "frames of one scene", 0},
+    [LIMIT_PIXELS] = {"pixels", 7680LL * 4320, "pixels of one frame (8K)", 0},
     [LIMIT_PIXEL_FRAMES] = {"megapixel-frames", 10000,
-                            "frame pixels x frames of one scene, in millions"},
+                            "frame pixels x frames of one scene, in millions", 0},
     [LIMIT_POINTS_DRAWN] = {"points-drawn", 20000000,
-                            "data rows x pictures drawn, for panels that draw every row"},
-    [LIMIT_MEMORY_MB] = {"memory-mb", 512, "memory for frames being drawn and encoded"},
+                            "data rows x pictures drawn, for panels that draw every row", 0},
+    [LIMIT_MEMORY_MB] = {"memory-mb", 512, "memory for frames being drawn and encoded", 0},
 };
 
 static long long limit_value[LIMIT_COUNT];

@@ -80,7 +80,7 @@ static const struct command commands[] = {
      "                      'mlanim list limits' shows them all\n"
      "      --set PATH=V    override one value of the scripts, e.g.\n"
      "                      --set trainer.learning_rate=0.5 (V is YAML: [0, 5] works);\n"
-     "                      the outputs go to OUT/<id>@learning_rate=0.5/, never\n"
+     "                      the outputs go to OUT/<id>@trainer.learning_rate=0.5/, never\n"
      "                      over the script's own\n"
      "  -q, --quiet         errors only: no progress, summary lines or warnings\n"
      "  -h, --help          show this help\n"

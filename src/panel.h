@@ -51,9 +51,10 @@ struct panel_ctx {
     const struct trace *sweep;
     int sweep_index;
     /* Time: the frame's, in seconds from the start, and when each clock
-     * step is first shown (step_time[s] for s in 0..nstep_time-1; NaN for a
-     * step the timeline skips), so a panel can show a message "for three
-     * seconds after step 40" whatever the frame rate. */
+     * step is first shown (step_time[s] for s in 0..nstep_time-1; a step
+     * the timeline skips has the time of the next one shown, NaN after the
+     * last), so a panel can show a message "for three seconds after step
+     * 40" whatever the frame rate. */
     double time;
     const double *step_time;
     int nstep_time;

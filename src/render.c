@@ -383,7 +383,8 @@ struct output {
     struct encoder enc;
     struct enc_options eo;      /* this output's settings (the GIF's may be
                                    lowered to fit its size budget) */
-    char name[160];             /* file (or folder) name in the scene folder */
+    char name[256];             /* file (or folder) name in the scene folder (an id of
+                                   up to 200 bytes, or an out_name of SCENE_MAX_NAME) */
     char *path;                 /* where it is written: in the staging folder */
     char *shown;                /* its final path, for messages */
     char budget_note[160];      /* what the size budget changed, if anything */

@@ -177,11 +177,15 @@ static void check_budget(struct scene *s, const struct snode *root)
             limit_error(tloc, LIMIT_STEPS, "the trainer may make %lld steps", steps);
             return;
         }
+        /* A step costs a pass over the data: rows x features. */
         long long rows = r->data && r->data->n > 0 ? r->data->n : 1;
-        work += steps * rows;
+        long long cols = r->data && r->data->d > 1 ? r->data->d : 1;
+        work += steps * rows * cols;
         if (work > limit_get(LIMIT_WORK)) {
-            char fmt[160];
-            snprintf(fmt, sizeof fmt, "%%lld steps on %lld rows%s is %.3g step-rows", rows,
+            char fmt[200], of[64] = "";
+            if (cols > 1)
+                snprintf(of, sizeof of, " of %lld features", cols);
+            snprintf(fmt, sizeof fmt, "%%lld steps on %lld rows%s%s is %.3g step-rows", rows, of,
                      s->nruns > 1 ? " (all runs together)" : "", (double)work);
             limit_error(tloc, LIMIT_WORK, fmt, steps);
             return;
@@ -211,6 +215,8 @@ static void check_budget(struct scene *s, const struct snode *root)
     }
     if (frames < 0)
         return;
+    s->cost_frames = frames;
+    s->cost_work = work;
     if (frames > limit_get(LIMIT_FRAMES)) {
         limit_error(floc, LIMIT_FRAMES, "the scene may make %lld frames (steps shown x "
                     "per_step, plus the hold)", frames);
@@ -673,7 +679,9 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
             if (e)
                 break;      /* the same complaint for every run says nothing more */
         }
-        if (p->kind->check) {
+        /* A panel's check against a beats section that failed would only
+         * repeat that error in other words. */
+        if (p->kind->check && !(snode_get(s->root, "beats") && !s->beats.n)) {
             struct panel_check pc = {s->beats.n, s->runs[r0].data ? s->runs[r0].data : &s->data,
                                      &s->runs[r0], &probes[r0]};
             if (p->kind->check(p->opts, pn, &pc) != 0)
@@ -892,6 +900,12 @@ static int run_sources(struct scene *s, const struct snode *root, const struct s
                                              k ? ", " : "", dot ? dot + 1 : vary->keys[k],
                                              value_text_in(s, vary->vals[k]->vals[i]));
             }
+            for (int j = 0; j < i; j++)
+                if (strcmp(rs[j].label, label) == 0) {
+                    diag_error(&vary->vals[0]->vals[i]->loc, "runs %d and %d of vary would be "
+                               "the same (%s): each value once", j + 1, i + 1, label);
+                    return -1;
+                }
             rs[i] = base;
             rs[i].label = arena_strdup(&s->arena, label);
             rs[i].data = snode_get(r, "data");
@@ -984,13 +998,6 @@ static void suffix_part(char *buf, size_t n, const char *path, const char *value
     buf[used < n ? used : n - 1] = '\0';
 }
 
-/* Whether two paths end in the same last part (then names use the whole path). */
-static int same_tail(const char *a, const char *b)
-{
-    const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
-    return strcmp(da ? da + 1 : a, db ? db + 1 : b) == 0;
-}
-
 /* ---- the scene -------------------------------------------------------------- */
 
 static struct scene *scene_build(struct script *sc, const struct snode *root, const char *dir,
@@ -1058,6 +1065,9 @@ static int load_clips(struct scene *s, const struct snode *sec)
                 }
                 free(path);
             }
+        } else if (e->type == SNODE_MAP && snode_get(e, "variants")) {
+            diag_error(&snode_get(e, "variants")->loc, "a clip cannot itself have clips or "
+                       "variants");
         } else if (e->type == SNODE_MAP) {
             clip_depth++;
             cs = scene_build(s->script, e, s->dir, 0, 1, NULL);
@@ -1128,14 +1138,23 @@ static int load_variants(struct scene *s, const struct snode *sec, const char *n
     }
     s->variants = arena_alloc(&s->arena, sizeof(struct variant) * (size_t)list->n);
     int errors = 0;
+    /* The limits hold for the scene and its variants together: each is a
+     * render of its own. */
+    long long total_frames = s->cost_frames, total_work = s->cost_work;
     for (int i = 0; i < list->n; i++) {
         const struct snode *v = list->vals[i];
         struct variant *var = &s->variants[s->nvariants];
         char part[256], suffix[600];
         const char *vt = value_text_in(s, v);
         suffix_part(part, sizeof part, path, vt, 0);
-        snprintf(suffix, sizeof suffix, "%s%s%s", name_suffix ? name_suffix : "",
-                 name_suffix ? "," : "", part);
+        int len = snprintf(suffix, sizeof suffix, "%s%s%s", name_suffix ? name_suffix : "",
+                           name_suffix ? "," : "", part);
+        if (strlen(s->id) + 1 + (size_t)len > SCENE_MAX_NAME || strlen(part) + 1 >= sizeof part) {
+            diag_error(&v->loc, "this variant's files would be named with %zu bytes, more than "
+                       "%d: use a shorter value", strlen(s->id) + 1 + (size_t)len, SCENE_MAX_NAME);
+            errors++;
+            continue;
+        }
         for (int j = 0; j < s->nvariants; j++)
             if (strcmp(s->variants[j].value, vt) == 0) {
                 diag_error(&v->loc, "the variant '%s' is listed twice", vt);
@@ -1147,11 +1166,28 @@ static int load_variants(struct scene *s, const struct snode *sec, const char *n
             errors++;
             continue;
         }
+        total_frames += vs->cost_frames;
+        total_work += vs->cost_work;
         var->suffix = vs->out_name + strlen(s->id) + 1;
         var->path = path;
         var->value = vt;
         var->scene = vs;
         s->nvariants++;
+    }
+    long long px = (long long)s->canvas.width * s->canvas.height;
+    if (!errors && total_frames > limit_get(LIMIT_FRAMES)) {
+        limit_error(&sec->loc, LIMIT_FRAMES, "the scene and its variants may make %lld frames "
+                    "in all", total_frames);
+        errors++;
+    } else if (!errors && total_work > limit_get(LIMIT_WORK)) {
+        limit_error(&sec->loc, LIMIT_WORK, "the scene and its variants may make %lld "
+                    "step-rows in all", total_work);
+        errors++;
+    } else if (!errors && px > 0 &&
+               total_frames > limit_get(LIMIT_PIXEL_FRAMES) * 1000000 / px) {
+        limit_error(&sec->loc, LIMIT_PIXEL_FRAMES, "the scene and its variants may make %lld "
+                    "frames of their size in all", total_frames);
+        errors++;
     }
     return errors ? -1 : 0;
 }
@@ -1284,7 +1320,10 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
     }
     int frames_ok = scene_load_frames(s, snode_get(root, "frames"), &root->loc) == 0;
     const struct snode *beats = snode_get(root, "beats");
-    if (beats)
+    if (beats && snode_get(root, "sweep"))
+        diag_error(&snode_get(root, "sweep")->loc, "'beats' and 'sweep' exclude each other: a "
+                   "scene's clock is its beats or its swept values");
+    else if (beats)
         scene_load_beats(s, beats, data_failed ? -1 : s->data.n);
     /* A beat or a swept value lasts its own seconds and has no next step
      * to glide to: pacing for steps would be silently ignored. */
@@ -1485,10 +1524,10 @@ struct scene *scene_load_set(const char *path, const struct scene_set *sets, int
         char suffix[600] = "";
         size_t used = 0;
         for (int i = 0; i < nsets; i++) {
+            /* The whole path: a one-off name must not meet another's
+             * (title=hi and panels.1.title=hi are different renders). */
             char part[256];
-            int full = 0;
-            for (int j = 0; j < nsets; j++)
-                full |= j != i && same_tail(sets[i].path, sets[j].path);
+            int full = 1;
             /* The value as written, without YAML's quotes. */
             char value[256];
             size_t len = strlen(sets[i].value);
@@ -1502,8 +1541,18 @@ struct scene *scene_load_set(const char *path, const struct scene_set *sets, int
                 used += (size_t)snprintf(suffix + used, sizeof suffix - used, "%s%s",
                                          i ? "," : "", part);
         }
-        s = scene_build(sc, root, dir, 1, 0, nsets ? suffix : NULL);
-        sc = NULL;      /* the scene owns it now, or freed it */
+        const struct snode *idn = root && root->type == SNODE_MAP ? snode_get(root, "id") : NULL;
+        size_t idlen = idn && idn->type == SNODE_SCALAR ? strlen(idn->str) : 0;
+        if (nsets && (used >= sizeof suffix || idlen + 1 + used > SCENE_MAX_NAME)) {
+            diag_error(&(struct diag_loc){"command line", 0, 0}, "the values set make an output "
+                       "name of %zu bytes, more than %d: set fewer or shorter values, or put "
+                       "them in a copy of the script", idlen + 1 + used, SCENE_MAX_NAME);
+            script_free(sc);
+            sc = NULL;
+        } else {
+            s = scene_build(sc, root, dir, 1, 0, nsets ? suffix : NULL);
+            sc = NULL;      /* the scene owns it now, or freed it */
+        }
     }
     if (s) {
         s->aux = aux;

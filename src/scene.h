@@ -35,6 +35,9 @@
 #define SCENE_MAX_RUNS 64       /* runs: vary: and sweep: values */
 #define SCENE_MAX_VARIANTS 64
 #define SCENE_MAX_CLIPS 16
+/* The longest out_name: with the staging folder's prefix and a file's
+ * extension it stays well inside a file name's 255 bytes. */
+#define SCENE_MAX_NAME 180
 
 struct thin_rule {
     int below;                  /* applies to steps < below (0: all) */
@@ -180,6 +183,9 @@ struct scene {
     struct scene_panel *panels;
     struct outputs_opts out;
     struct scene_locs locs;
+    /* What check_budget found the scene may cost (0 when unknown), for the
+     * total of a scene and its variants. */
+    long long cost_frames, cost_work;
 };
 
 /* NULL after reporting every error found. */
@@ -218,7 +224,8 @@ struct timeline {
     struct tl_frame *f;
     int nselected;              /* distinct steps shown */
     int last_step;              /* the clock's last step */
-    double *step_time;          /* seconds when each step 0..last_step is first shown, or NaN */
+    double *step_time;          /* seconds when each step 0..last_step is first shown (a
+                                   skipped step: when the next shown one is) */
     /* A composite: the frame each clip shows, nframes x clips.n. */
     int *clip_frame;
 };

@@ -106,12 +106,12 @@ static int one_seconds(const struct snode *v, double *out)
 {
     double x;
     if (v->type != SNODE_SCALAR || param_parse_duration(v->str, &x) < 0 ||
-        (!v->plain && param_parse_duration(v->str, &x) == 0) || !(x > 0) || x > 600) {
+        (!v->plain && param_parse_duration(v->str, &x) == 0) || !(x >= 0.001) || x > 600) {
         diag_error(&v->loc, "a beat lasts a time from 0.001 to 600 seconds, such as 2 or 2s "
                    "(got %s)", v->type == SNODE_SCALAR ? v->str : snode_type_name(v->type));
         return -1;
     }
-    *out = x < 0.001 ? 0.001 : x;
+    *out = x;
     return 0;
 }
 
@@ -207,7 +207,7 @@ const struct param_spec scene_sweep_params[] = {
     {.name = "to", .type = PARAM_DOUBLE, .offset = offsetof(struct sweep_raw, to),
      .doc = "last value"},
     {.name = "steps", .type = PARAM_INT, .offset = offsetof(struct sweep_raw, steps),
-     .ranged = 1, .lo = 2, .hi = 10000, .doc = "number of values from 'from' to 'to'"},
+     .ranged = 1, .lo = 2, .hi = SCENE_MAX_RUNS, .doc = "number of values from 'from' to 'to'"},
     {.name = "scale", .type = PARAM_ENUM, .offset = offsetof(struct sweep_raw, scale),
      .def = "linear", .choices = sweep_scales, .doc = "spacing of from/to/steps: linear or log"},
     {.name = "seconds", .type = PARAM_DURATION, .offset = offsetof(struct sweep_raw, seconds),
@@ -269,9 +269,9 @@ int scene_load_sweep(struct scene *s, const struct snode *sec, const struct snod
         for (int i = 0; i < n; i++) {
             double u = (double)i / (n - 1), v;
             if (raw.scale == 1)
-                v = exp(log(raw.from) + u * (log(raw.to) - log(raw.from)));
+                v = exp(log(raw.from) * (1 - u) + log(raw.to) * u);
             else
-                v = raw.from + u * (raw.to - raw.from);
+                v = raw.from * (1 - u) + raw.to * u;    /* no overflow of to - from */
             if (i == n - 1)
                 v = raw.to;
             char text[40];
@@ -424,7 +424,7 @@ int scene_load_schedule(struct scene *s, const struct snode *sec, struct run *r)
                 continue;
             }
             int pi = (int)(p - specs);
-            double after = set ? v : cur[pi] + v * t;
+            double after = set ? v : cur[pi] + v * t;      /* as run_schedule_apply */
             if (!param_in_range(p, after) || !isfinite(after)) {
                 char range[96];
                 param_describe_range(p, range, sizeof range);
@@ -471,8 +471,8 @@ int scene_load_keyframes(struct scene *s, const struct snode *sec, struct run *r
         if (!at) {
             diag_error(&e->loc, "a keyframe needs 'at' (its time, such as 3s)");
             errors++;
-        } else if (at->type != SNODE_SCALAR || param_parse_duration(at->str, &k->at) < 0 ||
-                   k->at > 3600) {
+        } else if (at->type != SNODE_SCALAR || !at->plain ||
+                   param_parse_duration(at->str, &k->at) < 0 || k->at > 3600) {
             diag_error(&at->loc, "'at' in a keyframe must be a time from 0s to 3600s such as 0s, "
                        "2.5s or 500ms, not '%s'", at->type == SNODE_SCALAR ? at->str
                                                      : snode_type_name(at->type));

@@ -153,6 +153,24 @@ static void build(const struct scene *s, long long last, int kf_frames, struct b
          * to this one, whose values the titles show, and its last
          * picture is the step itself. */
         int nsub = tween && from >= 0 ? tween + 1 : 1;
+        if (!b->tl) {
+            /* Counting (validation): the frames, and at most this many
+             * pictures, without a call per frame. */
+            if (nfr > 0) {
+                b->n += nfr;
+                long long pics = nfr < nsub ? nfr : nsub;
+                /* A step held from the start is the picture already shown. */
+                if (nsub == 1 && b->have_prev && b->prev.kf < 0 && b->prev.step == k &&
+                    b->prev.nsub == 1)
+                    pics--;
+                b->pictures += pics;
+                lastf = (struct tl_frame){-1, (int)k, (int)k, 0, 1};
+                b->prev = lastf;        /* the hold is the same picture */
+                b->have_prev = 1;
+                from = k;
+            }
+            continue;
+        }
         for (long long j = 0; j < nfr; j++) {
             int sub = nsub > 1 ? (int)(j * nsub / nfr) : 0;
             int glide = nsub > 1 && sub < nsub - 1 && j < nfr - 1;
@@ -215,6 +233,14 @@ int timeline_build(const struct scene *s, const struct trace *traces, struct tim
     struct builder b = {tl, 0, 0, 0, {0}, 0};
     build(s, last, kf, &b);
     tl->nframes = (int)b.n;
+    /* A step the timeline skips is "shown" with the next one shown: a
+     * change made at a skipped step appears from there. */
+    double next = NAN;
+    for (long long k = last; k >= 0; k--) {
+        if (isnan(tl->step_time[k]))
+            tl->step_time[k] = next;
+        next = tl->step_time[k];
+    }
     return 0;
 }
 

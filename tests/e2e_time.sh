@@ -5,14 +5,14 @@
 # usage: bash tests/e2e_time.sh PATH_TO_MLANIM [BINARY_DIR]   (cwd = repo root)
 #
 # Small scenes (160x90, GIF only) are written to a scratch project and:
-#   - `check --set trainer.steps=2` prints "ok ('vr@steps=2' and 2 variants)";
+#   - `check --set trainer.steps=2` prints "ok ('vr@trainer.steps=2' and 2 variants)";
 #   - `check --set` of an unknown key exits 2 with an error located at
 #     "command line: error:" that names the key and suggests the right one;
 #   - `render` writes OUT/vr/vr.gif and one vr@learning_rate=V.gif per
 #     variant, all listed in OUT/vr/manifest.json ("variants": path, value,
 #     name, outputs), with the frame count worked out by hand;
-#   - `render --set` writes OUT/vr@steps=2/ (its variants named
-#     vr@steps=2,learning_rate=V) and leaves OUT/vr/ untouched;
+#   - `render --set` writes OUT/vr@trainer.steps=2/ (its variants named
+#     vr@trainer.steps=2,learning_rate=V) and leaves OUT/vr/ untouched;
 #   - a vary scene whose runs stop at different steps has as many frames as
 #     its longest run needs; a beats scene and a sweep have the frames their
 #     seconds make.
@@ -94,7 +94,7 @@ EOF
 out=$("$mlanim" check --set trainer.steps=2 vr.yaml 2>"$scratch/err")
 rc=$?
 check "check --set: exit status $rc, expected 0" test "$rc" -eq 0
-check "check --set: stdout '$out'" test "$out" = "vr.yaml: ok ('vr@steps=2' and 2 variants)"
+check "check --set: stdout '$out'" test "$out" = "vr.yaml: ok ('vr@trainer.steps=2' and 2 variants)"
 check "check --set: stderr '$(cat err)'" test ! -s err
 finish check-set-names-the-outputs
 
@@ -130,12 +130,12 @@ before=$(cd out/vr && find . -printf '%p %s %T@\n' | sort)
 "$mlanim" render -q -o out --set trainer.steps=2 vr.yaml >/dev/null 2>err
 rc=$?
 check "render --set: exit status $rc ($(head -c 300 err))" test "$rc" -eq 0
-for f in vr@steps=2.gif "vr@steps=2,learning_rate=0.01.gif" "vr@steps=2,learning_rate=0.5.gif" manifest.json; do
-    check "render --set: no out/vr@steps=2/$f" test -f "out/vr@steps=2/$f"
+for f in vr@trainer.steps=2.gif "vr@trainer.steps=2,learning_rate=0.01.gif" "vr@trainer.steps=2,learning_rate=0.5.gif" manifest.json; do
+    check "render --set: no out/vr@trainer.steps=2/$f" test -f "out/vr@trainer.steps=2/$f"
 done
 after=$(cd out/vr && find . -printf '%p %s %T@\n' | sort)
 check "render --set changed out/vr/" test "$before" = "$after"
-m="out/vr@steps=2/manifest.json"
+m="out/vr@trainer.steps=2/manifest.json"
 if [ -f "$m" ]; then
     # 3 records x 2 frames + 2.
     check "--set manifest frames: $(json "$m" 'm["frames"]')" test "$(json "$m" 'm["frames"]')" = 8

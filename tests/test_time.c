@@ -242,7 +242,8 @@ static void the_same_script_at_twice_the_fps_lasts_as_long_with_twice_the_frames
         }
         CHECK(same);
         CHECK_NEAR(b.tl.step_time[10], 0.5 + 3.0, 1e-9);
-        CHECK(isnan(b.tl.step_time[11]));       /* not shown */
+        /* Step 11 is not shown: its time is the next shown step's (15). */
+        CHECK(b.tl.step_time[11] == b.tl.step_time[15] && !isnan(b.tl.step_time[15]));
         CHECK(b.tl.nselected == 15 && a.tl.nselected == 15);
     }
     fx_free(&a);
@@ -1078,10 +1079,10 @@ static void variants_under_set_carry_both_suffixes(void)
     unlink(path);
     CHECK(s != NULL);
     if (!s) return;
-    CHECK_STR(s->out_name, "vt@steps=5");
+    CHECK_STR(s->out_name, "vt@trainer.steps=5");
     CHECK(s->nvariants == 2);
     if (s->nvariants == 2) {
-        CHECK_STR(s->variants[1].scene->out_name, "vt@steps=5,learning_rate=0.1");
+        CHECK_STR(s->variants[1].scene->out_name, "vt@trainer.steps=5,learning_rate=0.1");
         struct trace t[1];
         scene_simulate(s->variants[1].scene, t);
         CHECK(t[0].nrec == 6);      /* the --set reached the variant */
@@ -1103,7 +1104,7 @@ static void set_overrides_a_value_and_names_the_outputs_after_it(void)
     CHECK(s != NULL);
     CHECK_STR(msg, "");
     if (!s) return;
-    CHECK_STR(s->out_name, "st@learning_rate=0.5");
+    CHECK_STR(s->out_name, "st@trainer.learning_rate=0.5");
     CHECK_STR(s->id, "st");
     struct trace t[1];
     scene_simulate(s, t);
@@ -1112,14 +1113,14 @@ static void set_overrides_a_value_and_names_the_outputs_after_it(void)
     scene_free(s);
 }
 
-static void set_names_join_the_values_and_use_whole_paths_when_tails_clash(void)
+static void set_names_join_the_values_with_their_whole_paths(void)
 {
     char msg[2048];
     struct scene_set sets[] = {{"data.n", "12"}, {"canvas.fps", "10"}, {"model.w", "1.5"}};
     struct scene *s = load_set_captured(SET_SCENE, sets, 3, msg, sizeof msg);
     CHECK(s != NULL);
     if (!s) { fprintf(stderr, "%s", msg); return; }
-    CHECK_STR(s->out_name, "st@n=12,fps=10,w=1.5");
+    CHECK_STR(s->out_name, "st@data.n=12,canvas.fps=10,model.w=1.5");
     CHECK(s->data.n == 12 && s->canvas.fps.num == 10);
     scene_free(s);
     struct scene_set same[] = {{"panels.1.title", "a"}, {"panels.2.title", "b"}};
@@ -1179,7 +1180,7 @@ static void set_takes_a_yaml_list_for_a_list_option(void)
     CHECK(lo >= 0 && hi <= 5 && hi > 1);
     /* The name escapes what a file name should not hold. */
     CHECK(strchr(s->out_name, ' ') == NULL && strchr(s->out_name, '[') == NULL);
-    CHECK(strncmp(s->out_name, "st@x_range=", 11) == 0);
+    CHECK(strncmp(s->out_name, "st@data.x_range=", 16) == 0);
     scene_free(s);
 }
 
@@ -1298,7 +1299,7 @@ int main(void)
     RUN(variant_names_escape_what_a_file_name_should_not_hold);
     RUN(variants_under_set_carry_both_suffixes);
     RUN(set_overrides_a_value_and_names_the_outputs_after_it);
-    RUN(set_names_join_the_values_and_use_whole_paths_when_tails_clash);
+    RUN(set_names_join_the_values_with_their_whole_paths);
     RUN(set_of_an_unknown_key_is_an_error_located_at_the_command_line);
     RUN(set_with_a_bad_path_or_value_is_refused_at_the_command_line);
     RUN(set_takes_a_yaml_list_for_a_list_option);

@@ -200,17 +200,24 @@ int run_simulate(const struct run *r, const struct trainer_input *in, struct tra
 
 void run_schedule_apply(const struct run *r, int step, void *opts, struct trace *t)
 {
-    for (int i = 0; i < r->nsched; i++) {
+    /* The changes are in order of step: the first at this step by
+     * bisection, so a long schedule costs nothing on the other steps. */
+    int lo = 0, hi = r->nsched;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (r->sched[mid].at < step)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo; i < r->nsched && r->sched[i].at == step; i++) {
         const struct sched_change *c = &r->sched[i];
-        if (c->at != step)
-            continue;
         double *v = (double *)((char *)opts + c->spec->offset);
         struct trace_event e = {step, c->spec->name, c->op, *v, 0, c->times};
         if (c->op == '=')
             *v = c->value;
         else
-            for (int k = 0; k < c->times; k++)
-                *v += c->value;
+            *v += c->value * c->times;
         e.after = *v;
         trace_event_add(t, &e);
     }

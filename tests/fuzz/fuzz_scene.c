@@ -80,10 +80,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag_reset();
     struct scene *s = scene_load(scene_path);
     /* A scene that loads is complete and consistent (scene.h): what a
-     * renderer would rely on first. */
-    if (s && (s->nruns < 1 || !s->runs || !s->runs[0].model || !s->runs[0].trainer ||
-              s->npanels < 1 || !s->panels || !s->id || diag_error_count() != 0))
+     * renderer would rely on first. A composite has clips instead of runs
+     * and panels; scenes of beats and sweeps may have no trainer (and then
+     * no model). */
+    if (s && (!s->id || diag_error_count() != 0))
         abort();
+    if (s && s->clips.n) {
+        for (int i = 0; i < s->clips.n; i++)
+            if (!s->clips.scenes || !s->clips.scenes[i])
+                abort();
+    } else if (s) {
+        int clockless = !s->beats.n && !s->sweep.n;
+        if (s->nruns < 1 || !s->runs || s->npanels < 1 || !s->panels)
+            abort();
+        for (int i = 0; i < s->nruns; i++)
+            if (!s->runs[i].data || (clockless && (!s->runs[i].model || !s->runs[i].trainer)))
+                abort();
+    }
     scene_free(s);
     return 0;
 }
