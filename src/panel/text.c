@@ -8,6 +8,7 @@
 
 struct text_opts {
     const char *text;
+    const char *keyframes_text;
     int ntexts;
     const char *texts[TEXT_MAX_BEATS];  /* the script's strings, one per beat */
     double size;
@@ -20,6 +21,9 @@ static const char *const aligns[] = {"left", "center", "right", NULL};
 static const struct param_spec text_params[] = {
     {.name = "text", .type = PARAM_STRING, .offset = offsetof(struct text_opts, text),
      .doc = "the text: a template such as \"epoch {step}\" (or texts: one per beat)"},
+    {.name = "keyframes_text", .type = PARAM_STRING,
+     .offset = offsetof(struct text_opts, keyframes_text),
+     .doc = "the text while keyframes move the model, before training (default: text)"},
     {.name = "size", .type = PARAM_DOUBLE, .offset = offsetof(struct text_opts, size), .def = "16",
      .ranged = 1, .lo = 4, .hi = 400, .doc = "font size in pixels"},
     {.name = "bold", .type = PARAM_BOOL, .offset = offsetof(struct text_opts, bold), .def = "false",
@@ -31,7 +35,7 @@ static const struct param_spec text_params[] = {
     {0},
 };
 
-static const char *const text_templates[] = {"text", "texts", NULL};
+static const char *const text_templates[] = {"text", "texts", "keyframes_text", NULL};
 
 /* texts: a list of templates, one per beat, checked against the beats. */
 static int text_check(void *o, const struct snode *node, const struct panel_check *pc)
@@ -84,6 +88,10 @@ static void text_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     char buf[512];
     const char *tmpl = opt->ntexts ? opt->texts[c->step < opt->ntexts ? c->step : opt->ntexts - 1]
                                    : opt->text;
+    /* The keyframe phase comes first in the trace: its records are the
+     * run's first kf_records. */
+    if (opt->keyframes_text && c->run && c->rec < c->run->kf_records)
+        tmpl = opt->keyframes_text;
     panel_expand(c, tmpl, NULL, buf, sizeof(buf));
     draw_font(cr, opt->bold, opt->size);
     draw_set_color(cr, opt->color ? opt->color : c->th->text);
