@@ -384,9 +384,12 @@ static void offer_build(struct offer *o, const struct scene *s, const struct run
     o->s = s;
     o->r = r;
     o->data_failed = data_failed;
-    if (data_failed)
-        capset_add_all(&o->caps, s->data_kind->head.provides);
-    else
+    if (data_failed) {
+        /* What the data kind would provide (a run's own data section that
+         * failed has its kind reported already; it may not have one). */
+        if (s->data_kind)
+            capset_add_all(&o->caps, s->data_kind->head.provides);
+    } else
         dataset_capabilities(r->data ? r->data : &s->data, &o->caps);
     if (s->env)
         capset_add_all(&o->caps, s->env->head.provides);
@@ -766,11 +769,20 @@ static int run_from_path(struct scene *s, const struct snode *root, const char *
     return 0;
 }
 
-static int path_ok(const char *path, const struct diag_loc *at, const char *what)
+static int path_ok(const struct snode *root, const char *path, const struct diag_loc *at,
+                   const char *what)
 {
-    if (strncmp(path, "data.", 5) == 0 || strncmp(path, "model.", 6) == 0 ||
-        strncmp(path, "trainer.", 8) == 0)
-        return 1;
+    static const char *const sections[] = {"data", "model", "trainer"};
+    for (size_t i = 0; i < ARRAY_LEN(sections); i++) {
+        size_t n = strlen(sections[i]);
+        if (strncmp(path, sections[i], n) != 0 || path[n] != '.')
+            continue;
+        if (snode_get(root, sections[i]))
+            return 1;
+        diag_error(at, "%s changes '%s', but the scene has no '%s' section", what, path,
+                   sections[i]);
+        return 0;
+    }
     diag_error(at, "%s changes values of the data, model or trainer (such as "
                "trainer.learning_rate), not '%s'", what, path);
     return 0;
@@ -862,7 +874,7 @@ static int run_sources(struct scene *s, const struct snode *root, const struct s
         int n = -1, errors = 0;
         for (int k = 0; k < vary->n; k++) {
             const struct snode *l = vary->vals[k];
-            if (!path_ok(vary->keys[k], &vary->key_locs[k], "vary")) {
+            if (!path_ok(root, vary->keys[k], &vary->key_locs[k], "vary")) {
                 errors++;
                 continue;
             }
@@ -924,6 +936,9 @@ static int run_sources(struct scene *s, const struct snode *root, const struct s
     }
     if (sweep) {
         if (scene_load_sweep(s, sweep, &sweep_vals) != 0)
+            return -1;
+        const struct snode *pv = snode_get(sweep, "path");
+        if (!path_ok(root, s->sweep.path, pv ? &pv->loc : &sweep->loc, "a sweep"))
             return -1;
         int n = s->sweep.n;
         if (n > SCENE_MAX_RUNS) {
@@ -1130,7 +1145,7 @@ static int load_variants(struct scene *s, const struct snode *sec, const char *n
     }
     const char *path = sec->keys[0];
     const struct snode *list = sec->vals[0];
-    if (!path_ok(path, &sec->key_locs[0], "variants"))
+    if (!path_ok(s->root, path, &sec->key_locs[0], "variants"))
         return -1;
     if (list->n > SCENE_MAX_VARIANTS) {
         diag_error(&list->loc, "%d variants are more than %d", list->n, SCENE_MAX_VARIANTS);
