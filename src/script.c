@@ -838,13 +838,15 @@ static int path_index(const char *k, size_t len, int *out)
     return 1;
 }
 
-struct snode *snode_with(struct script *s, const struct snode *root, const char *path,
-                         const struct snode *value, const struct diag_loc *at)
+/* snode_with at one level: path is what is left of full. */
+static struct snode *with_path(struct script *s, const struct snode *root, const char *path,
+                               const char *full, const struct snode *value,
+                               const struct diag_loc *at)
 {
     const char *dot = strchr(path, '.');
     size_t len = dot ? (size_t)(dot - path) : strlen(path);
     if (!len) {
-        diag_error(at, "'%s' is not a path such as trainer.learning_rate (an empty name)", path);
+        diag_error(at, "'%s' is not a path such as trainer.learning_rate (an empty name)", full);
         return NULL;
     }
     struct snode *copy = root ? node_copy(s, root) : snode_new_map(s, at);
@@ -856,11 +858,11 @@ struct snode *snode_with(struct script *s, const struct snode *root, const char 
     if (copy->type == SNODE_SEQ) {
         if (!path_index(path, len, &idx) || idx < 1 || idx > copy->n) {
             diag_error(at, "'%.*s' in the path '%s' must be an item number from 1 to %d of the "
-                       "list there", (int)len, path, path, copy->n);
+                       "list there (items are numbered from 1)", (int)len, path, full, copy->n);
             return NULL;
         }
         idx--;
-        struct snode *v = dot ? snode_with(s, copy->vals[idx], dot + 1, value, at)
+        struct snode *v = dot ? with_path(s, copy->vals[idx], dot + 1, full, value, at)
                               : (struct snode *)value;
         if (!v)
             return NULL;
@@ -868,8 +870,8 @@ struct snode *snode_with(struct script *s, const struct snode *root, const char 
         return copy;
     }
     if (copy->type != SNODE_MAP) {
-        diag_error(at, "the path reaches '%.*s' inside a single value, not a mapping", (int)len,
-                   path);
+        diag_error(at, "the path '%s' reaches '%.*s' inside a single value, not a mapping", full,
+                   (int)len, path);
         return NULL;
     }
     int i;
@@ -897,12 +899,18 @@ struct snode *snode_with(struct script *s, const struct snode *root, const char 
         copy->vals[i] = NULL;
         copy->n++;
     }
-    struct snode *v = dot ? snode_with(s, copy->vals[i], dot + 1, value, at)
+    struct snode *v = dot ? with_path(s, copy->vals[i], dot + 1, full, value, at)
                           : (struct snode *)value;
     if (!v)
         return NULL;
     copy->vals[i] = v;
     return copy;
+}
+
+struct snode *snode_with(struct script *s, const struct snode *root, const char *path,
+                         const struct snode *value, const struct diag_loc *at)
+{
+    return with_path(s, root, path, path, value, at);
 }
 
 /* A copy of map with key set to value (added at the end when new). */
