@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "pixel_util.h"
 #include "data.h"
 #include "diag_capture.h"
 #include "panel.h"
@@ -115,25 +116,11 @@ static cairo_surface_t *draw(const struct popts *p, const struct panel_ctx *c, c
 
 static uint32_t pixel(cairo_surface_t *s, int x, int y)
 {
-    const unsigned char *d = cairo_image_surface_get_data(s);
-    return ((const uint32_t *)(d + (size_t)y * (size_t)cairo_image_surface_get_stride(s)))[x];
-}
-
-static int ch_r(uint32_t p) { return (p >> 16) & 255; }
-static int ch_g(uint32_t p) { return (p >> 8) & 255; }
-static int ch_b(uint32_t p) { return p & 255; }
-
-static int close_to(uint32_t a, uint32_t b, int tol)
-{
-    return abs(ch_r(a) - ch_r(b)) <= tol && abs(ch_g(a) - ch_g(b)) <= tol
-        && abs(ch_b(a) - ch_b(b)) <= tol;
+    return surface_pixel(s, x, y);
 }
 
 /* The light theme's series colours and their blends with white down to
  * about half coverage. */
-static int is_blue(uint32_t p) { return ch_b(p) > ch_r(p) + 60 && ch_b(p) > ch_g(p) + 20; }
-static int is_red(uint32_t p) { return ch_r(p) > ch_g(p) + 70 && ch_r(p) > ch_b(p) + 70; }
-static int is_green(uint32_t p) { return ch_g(p) > ch_r(p) + 60 && ch_g(p) > ch_b(p) + 60; }
 static int is_orange(uint32_t p)
 {
     return ch_r(p) > 200 && ch_g(p) > 90 && ch_g(p) < 190 && ch_b(p) < 90;
@@ -144,32 +131,9 @@ static int is_purple(uint32_t p)
 }
 static int is_box(uint32_t p) { return close_to(p, 0xFFF3F4F6, 1); }  /* the theme's panel */
 
-struct box {
-    int x0, y0, x1, y1;
-    long n;
-    double cx, cy;
-};
-
 static struct box find(cairo_surface_t *s, int (*is)(uint32_t), int x0, int y0, int x1, int y1)
 {
-    struct box b = {x1, y1, x0 - 1, y0 - 1, 0, 0, 0};
-    double sx = 0, sy = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++)
-            if (is(pixel(s, x, y))) {
-                if (x < b.x0) b.x0 = x;
-                if (x > b.x1) b.x1 = x;
-                if (y < b.y0) b.y0 = y;
-                if (y > b.y1) b.y1 = y;
-                sx += x;
-                sy += y;
-                b.n++;
-            }
-    if (b.n) {
-        b.cx = sx / b.n;
-        b.cy = sy / b.n;
-    }
-    return b;
+    return box_find(s, is, x0, y0, x1, y1);
 }
 
 static struct box find_all(cairo_surface_t *s, int (*is)(uint32_t))
