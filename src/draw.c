@@ -17,12 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cairo-ft.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
 #include "diag.h"
+#include "math/math.h"
 
 /* M_PI is not in strict C11 with only POSIX features enabled. */
 #define DRAW_PI 3.14159265358979323846
@@ -84,13 +86,51 @@ static pthread_mutex_t font_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t ft_lock = PTHREAD_MUTEX_INITIALIZER;
 static FT_Library ft_lib;
 static int ft_refs;
-static cairo_font_face_t *font_faces[2];    /* regular, bold */
-/* 0 = not tried, 1 = loaded, -1 = failed and already reported: a missing font
- * is reported once, not once per label of every frame. */
-static int font_state;
+static cairo_font_face_t *font_faces[DRAW_NFACES];
+/* Per face: 0 = not tried, 1 = loaded, -1 = failed and already reported: a
+ * missing font is reported once, not once per label of every frame. The
+ * text faces are loaded together by draw_fonts_init; the others (oblique,
+ * math) on first use, so a scene without formulas never needs the math
+ * font. */
+static int face_state[DRAW_NFACES];
+static int font_state;      /* of the library and the regular + bold faces */
 static const cairo_user_data_key_t ft_face_key;
 
-static const char *const font_files[2] = { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf" };
+/* File names, looked for in MLANIM_FONT_DIR if it is set, else in the
+ * directory each one's Debian package installs it to. */
+static const struct {
+    const char *file;
+    const char *dir;        /* the Debian package's directory */
+    const char *package;
+} face_files[DRAW_NFACES] = {
+    [DRAW_FACE_SANS] = {"DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"},
+    [DRAW_FACE_BOLD] = {"DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu",
+                        "fonts-dejavu-core"},
+    [DRAW_FACE_OBLIQUE] = {"DejaVuSans-Oblique.ttf", "/usr/share/fonts/truetype/dejavu",
+                           "fonts-dejavu-extra"},
+    [DRAW_FACE_MATH] = {"texgyredejavu-math.otf",
+                        "/usr/share/texmf/fonts/opentype/public/tex-gyre-math",
+                        "fonts-texgyre-math"},
+};
+
+int draw_face_path(int id, char *buf, size_t n)
+{
+    if (id < 0 || id >= DRAW_NFACES)
+        return -1;
+    /* Set, the variable is the only place looked in: a test or a packager
+     * that names a directory gets exactly those files. */
+    const char *dir = getenv("MLANIM_FONT_DIR");
+    int given = dir && *dir;
+    snprintf(buf, n, "%s/%s", given ? dir : face_files[id].dir, face_files[id].file);
+    if (access(buf, R_OK) == 0)
+        return 0;
+    if (given)
+        return diag_fail("cannot load font '%s'; set MLANIM_FONT_DIR to a directory with %s",
+                         buf, face_files[id].file);
+    return diag_fail("cannot load font '%s' (Debian package %s); install it or set "
+                     "MLANIM_FONT_DIR to a directory that has %s",
+                     buf, face_files[id].package, face_files[id].file);
+}
 
 /* Scaled fonts used so far, each with a reference of ours until
  * draw_fonts_release(). cairo 1.16 shares one scaled font between all
@@ -155,10 +195,11 @@ static void ft_face_release(void *data)
     pthread_mutex_unlock(&ft_lock);
 }
 
-static int load_face(const char *dir, const char *file, cairo_font_face_t **out)
+static int load_face(int id, cairo_font_face_t **out)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    if (draw_face_path(id, path, sizeof path) != 0)
+        return -1;
 
     FT_Face face = NULL;
     pthread_mutex_lock(&ft_lock);
@@ -169,7 +210,7 @@ static int load_face(const char *dir, const char *file, cairo_font_face_t **out)
     if (err)
         return diag_fail("cannot load font '%s' (FreeType error %d); "
                          "set MLANIM_FONT_DIR to a directory with %s",
-                         path, (int)err, file);
+                         path, (int)err, face_files[id].file);
 
     cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(face, 0);
     if (cairo_font_face_status(cf) != CAIRO_STATUS_SUCCESS) {
@@ -190,19 +231,16 @@ static int load_face(const char *dir, const char *file, cairo_font_face_t **out)
 
 static void unload_faces(void)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < DRAW_NFACES; i++) {
         if (font_faces[i])
             cairo_font_face_destroy(font_faces[i]);
         font_faces[i] = NULL;
+        face_state[i] = 0;
     }
 }
 
 static int load_fonts(void)
 {
-    const char *dir = getenv("MLANIM_FONT_DIR");
-    if (!dir || !*dir)
-        dir = "/usr/share/fonts/truetype/dejavu";
-
     pthread_mutex_lock(&ft_lock);
     /* A library kept alive by faces cairo still caches from before a
      * release is reused rather than leaked or replaced. */
@@ -218,8 +256,10 @@ static int load_fonts(void)
         return diag_fail("cannot initialise FreeType");
 
     int rc = 0;
-    for (int i = 0; i < 2 && rc == 0; i++)
-        rc = load_face(dir, font_files[i], &font_faces[i]);
+    for (int i = DRAW_FACE_SANS; i <= DRAW_FACE_BOLD && rc == 0; i++) {
+        rc = load_face(i, &font_faces[i]);
+        face_state[i] = rc == 0 ? 1 : -1;
+    }
     if (rc != 0)
         unload_faces();
 
@@ -240,6 +280,18 @@ int draw_fonts_init(void)
     return rc;
 }
 
+cairo_font_face_t *draw_face(int id)
+{
+    if (id < 0 || id >= DRAW_NFACES || draw_fonts_init() != 0)
+        return NULL;
+    pthread_mutex_lock(&font_lock);
+    if (face_state[id] == 0)
+        face_state[id] = load_face(id, &font_faces[id]) == 0 ? 1 : -1;
+    cairo_font_face_t *f = face_state[id] > 0 ? font_faces[id] : NULL;
+    pthread_mutex_unlock(&font_lock);
+    return f;
+}
+
 void draw_fonts_release(void)
 {
     unpin_scaled_fonts();
@@ -254,6 +306,24 @@ void draw_fonts_release(void)
     pthread_mutex_unlock(&font_lock);
 }
 
+void draw_font_options(cairo_t *cr)
+{
+    /* Pinned so that neither the surface's defaults nor the machine's
+     * settings can change a single glyph pixel. */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_subpixel_order(fo, CAIRO_SUBPIXEL_ORDER_DEFAULT);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+}
+
+void draw_pin_font(cairo_t *cr)
+{
+    pin_scaled_font(cr);
+}
+
 void draw_font(cairo_t *cr, int bold, double size)
 {
     if (draw_fonts_init() == 0) {
@@ -265,16 +335,7 @@ void draw_font(cairo_t *cr, int bold, double size)
                                bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     }
     cairo_set_font_size(cr, size);
-
-    /* Pinned so that neither the surface's defaults nor the machine's
-     * settings can change a single glyph pixel. */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_subpixel_order(fo, CAIRO_SUBPIXEL_ORDER_DEFAULT);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
+    draw_font_options(cr);
 }
 
 void draw_set_color(cairo_t *cr, uint32_t argb)
@@ -352,6 +413,57 @@ static const char *utf8_clean(const char *s, char *buf, size_t cap, char **heap)
     return out;
 }
 
+/* Text with formulas: "$...$" segments laid out by the math module at the
+ * current font size on the text's baseline, "\$" a literal dollar. Draws
+ * when draw is set (at x, baseline); returns the width either way. */
+static double rich_line(cairo_t *cr, const char *t, int draw, double x, double baseline)
+{
+    cairo_matrix_t fm;
+    cairo_get_font_matrix(cr, &fm);
+    double size = fm.yy;
+    double w = 0;
+    size_t pos = 0;
+    struct math_segment seg;
+    while (math_text_next(t, &pos, &seg)) {
+        /* an unclosed '$' (validation refuses one in a script; a label
+         * from a data file may hold one) is a dollar sign */
+        const struct math_box *b = seg.math && seg.closed && seg.len
+                                       ? math_cached(t + seg.start, seg.len, seg.display) : NULL;
+        if (b) {
+            if (draw) {
+                math_draw(cr, b, size, x + w, baseline);
+            }
+            w += b->width * size;
+            continue;
+        }
+        /* plain text, with "\$" unescaped; a formula that failed (only text
+         * no script validated can hold one) shows as written */
+        char buf[512];
+        size_t k = 0;
+        for (int d = 0; seg.math && d <= seg.display && k + 1 < sizeof buf; d++)
+            buf[k++] = '$';
+        for (size_t i = seg.start; i < seg.start + seg.len && k + 2 < sizeof buf; i++) {
+            if (!seg.math && t[i] == '\\' && t[i + 1] == '$')
+                i++;
+            buf[k++] = t[i];
+        }
+        for (int d = 0; seg.math && seg.closed && d <= seg.display && k + 1 < sizeof buf; d++)
+            buf[k++] = '$';
+        buf[k] = '\0';
+        if (!k)
+            continue;
+        cairo_text_extents_t te;
+        cairo_text_extents(cr, buf, &te);
+        if (draw) {
+            cairo_move_to(cr, x + w, baseline);
+            cairo_show_text(cr, buf);
+            cairo_new_path(cr);
+        }
+        w += te.x_advance;
+    }
+    return w;
+}
+
 double draw_text_width(cairo_t *cr, const char *s)
 {
     if (!s || !*s)
@@ -359,10 +471,16 @@ double draw_text_width(cairo_t *cr, const char *s)
     char buf[256], *heap;
     const char *t = utf8_clean(s, buf, sizeof buf, &heap);
     pin_scaled_font(cr);
-    cairo_text_extents_t te;
-    cairo_text_extents(cr, t, &te);
+    double w;
+    if (math_text_has(t)) {
+        w = rich_line(cr, t, 0, 0, 0);
+    } else {
+        cairo_text_extents_t te;
+        cairo_text_extents(cr, t, &te);
+        w = te.x_advance;
+    }
     free(heap);
-    return te.x_advance;
+    return w;
 }
 
 double draw_text(cairo_t *cr, double x, double y, double ax, double ay, const char *s)
@@ -374,17 +492,23 @@ double draw_text(cairo_t *cr, double x, double y, double ax, double ay, const ch
     /* The advance and the font's ascent+descent, not the ink box: "1" and
      * "-1.0", or "a" and "Ag", must line up when given the same anchor. */
     pin_scaled_font(cr);
-    cairo_text_extents_t te;
     cairo_font_extents_t fe;
-    cairo_text_extents(cr, t, &te);
     cairo_font_extents(cr, &fe);
-    double w = te.x_advance;
     double top = y - ay * (fe.ascent + fe.descent);
-    cairo_move_to(cr, x - ax * w, top + fe.ascent);
-    cairo_show_text(cr, t);
-    /* show_text leaves a current point; a caller's next line_to must not
-     * silently connect to the end of the text. */
-    cairo_new_path(cr);
+    double w;
+    if (math_text_has(t)) {
+        w = rich_line(cr, t, 0, 0, 0);
+        rich_line(cr, t, 1, x - ax * w, top + fe.ascent);
+    } else {
+        cairo_text_extents_t te;
+        cairo_text_extents(cr, t, &te);
+        w = te.x_advance;
+        cairo_move_to(cr, x - ax * w, top + fe.ascent);
+        cairo_show_text(cr, t);
+        /* show_text leaves a current point; a caller's next line_to must
+         * not silently connect to the end of the text. */
+        cairo_new_path(cr);
+    }
     free(heap);
     return w;
 }

@@ -40,6 +40,20 @@ void draw_fonts_release(void);
 /* Select a font on cr: bold 0/1, size in pixels. */
 void draw_font(cairo_t *cr, int bold, double size);
 
+/* The font faces by file: the two above, DejaVu Sans Oblique and the math
+ * font TeX Gyre DejaVu Math (formulas). A face other than the first two is
+ * loaded on first use; NULL after reporting (once) if its file is missing.
+ * draw_face_path finds a face's file: MLANIM_FONT_DIR, then the directory
+ * its Debian package installs to (0, or -1 after reporting). */
+enum { DRAW_FACE_SANS, DRAW_FACE_BOLD, DRAW_FACE_OBLIQUE, DRAW_FACE_MATH, DRAW_NFACES };
+cairo_font_face_t *draw_face(int id);
+int draw_face_path(int id, char *buf, size_t n);
+/* The fixed font options every text draw uses (grey anti-aliasing, no
+ * hinting), and the pin that keeps the current scaled font alive until
+ * draw_fonts_release (see draw.c). */
+void draw_font_options(cairo_t *cr);
+void draw_pin_font(cairo_t *cr);
+
 void draw_set_color(cairo_t *cr, uint32_t argb);
 
 /* Text anchored at (x, y): ax, ay are fractions of the text's box, 0 = left /

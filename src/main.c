@@ -14,6 +14,7 @@
 #include "draw.h"
 #include "encode.h"
 #include "limit.h"
+#include "math/math.h"
 #include "model.h"
 #include "panel.h"
 #include "render.h"
@@ -34,6 +35,7 @@ static int cmd_render(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
 static int cmd_list(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int cmd_formula(int argc, char **argv);
 
 static const struct command commands[] = {
     {"check", cmd_check, "validate scene scripts and report every error; renders nothing",
@@ -48,6 +50,26 @@ static const struct command commands[] = {
      "      --limit NAME=N  raise (or lower) one limit, e.g. --limit frames=50000;\n"
      "                      'mlanim list limits' shows them all\n"
      "      --set PATH=V    check with one value overridden, as 'render --set'\n"},
+    {"formula", cmd_formula, "typeset one TeX formula to SVG or PNG, as frames and the book do",
+     "usage: mlanim formula [options] TEX\n"
+     "\n"
+     "Lays out TEX (the TeX subset of docs/scenes.md, e.g. '\\frac{1}{n}\\sum_i x_i')\n"
+     "with TeX Gyre DejaVu Math, exactly as a $...$ in a scene's text is drawn,\n"
+     "and writes it as SVG (glyph outlines, the TeX as its accessible label) or\n"
+     "PNG. No LaTeX is needed. An error points at the column of TEX.\n"
+     "\n"
+     "options:\n"
+     "  -o, --output FILE   FILE.svg or FILE.png (default: SVG on standard output)\n"
+     "      --size PX       pixels per em (default 32)\n"
+     "      --inline        text style, as inside a sentence (default: display\n"
+     "                      style, with limits above and below \\sum)\n"
+     "      --color C       #rrggbb (default #000000; SVG also takes currentColor)\n"
+     "      --background C  PNG background #rrggbb (default: transparent)\n"
+     "      --margin EM     space around the formula (default 0.1)\n"
+     "      --list          print the symbol commands and their characters\n"
+     "  -h, --help          show this help\n"
+     "\n"
+     "Exit status: 0 written, 2 bad usage or a formula error, 1 failed.\n"},
     {"help", cmd_help, "show help for mlanim or one of its commands",
      "usage: mlanim help [COMMAND]\n"},
     {"list", cmd_list, "list the kinds (data, env, model, trainer, panel, format) and their parameters",
@@ -375,8 +397,153 @@ static int cmd_render(int argc, char **argv)
         scene_free(scenes[i]);
     free(scenes);
     free(paths);
+    math_fonts_release();
     draw_fonts_release();
     return rc;
+}
+
+/* #rrggbb to 0xRRGGBB; -1 if it is not one. */
+static long parse_hex_color(const char *s)
+{
+    if (strlen(s) != 7 || s[0] != '#')
+        return -1;
+    char *end;
+    long v = strtol(s + 1, &end, 16);
+    return *end ? -1 : v;
+}
+
+static int formula_png(const struct math_box *b, const char *path, double size, double margin,
+                       long color, long background)
+{
+    int w = (int)ceil((b->width + 2 * margin) * size);
+    int h = (int)ceil((b->ascent + b->descent + 2 * margin) * size);
+    if (w < 1)
+        w = 1;
+    if (h < 1)
+        h = 1;
+    if ((double)w * h > 64e6)
+        return diag_fail("formula image would be %dx%d pixels: lower --size", w, h);
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(sf);
+    if (background >= 0) {
+        draw_set_color(cr, 0xFF000000u | (uint32_t)background);
+        cairo_paint(cr);
+    }
+    draw_set_color(cr, 0xFF000000u | (uint32_t)color);
+    math_draw(cr, b, size, margin * size, (margin + b->ascent) * size);
+    cairo_destroy(cr);
+    char *tmp = path_temp_for(path);
+    int rc = cairo_surface_write_to_png(sf, tmp) == CAIRO_STATUS_SUCCESS ? 0 : -1;
+    cairo_surface_destroy(sf);
+    if (rc != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        free(tmp);
+        return diag_fail("cannot write '%s'", path);
+    }
+    free(tmp);
+    return 0;
+}
+
+static int cmd_formula(int argc, char **argv)
+{
+    const char *out = NULL, *tex = NULL, *color = "#000000", *bg = NULL;
+    double size = 32, margin = 0.1;
+    int display = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (is_help(a)) {
+            fputs(find_command("formula")->usage, stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--list") == 0) {
+            math_list_commands(stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--inline") == 0) {
+            display = 0;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+                   strcmp(a, "--size") == 0 || strcmp(a, "--color") == 0 ||
+                   strcmp(a, "--background") == 0 || strcmp(a, "--margin") == 0) {
+            if (!val)
+                return usage_error("formula", "%s needs a value", a);
+            i++;
+            char *end;
+            if (a[1] == 'o' || a[2] == 'o') {
+                out = val;
+            } else if (strcmp(a, "--size") == 0) {
+                size = strtod(val, &end);
+                if (*end || !(size >= 1 && size <= 1000))
+                    return usage_error("formula", "--size takes pixels from 1 to 1000, not '%s'",
+                                       val);
+            } else if (strcmp(a, "--margin") == 0) {
+                margin = strtod(val, &end);
+                if (*end || !(margin >= 0 && margin <= 10))
+                    return usage_error("formula", "--margin takes em from 0 to 10, not '%s'",
+                                       val);
+            } else if (strcmp(a, "--color") == 0) {
+                color = val;
+            } else {
+                bg = val;
+            }
+        } else if (a[0] == '-' && a[1] && !tex) {
+            return usage_error("formula", "unknown option '%s'", a);
+        } else if (!tex) {
+            tex = a;
+        } else {
+            return usage_error("formula", "one formula at a time (got '%s' too)", a);
+        }
+    }
+    if (!tex)
+        return usage_error("formula", "no formula given%s", "");
+    size_t n = strlen(out ? out : "");
+    int png = n > 4 && strcmp(out + n - 4, ".png") == 0;
+    if (out && !png && !(n > 4 && strcmp(out + n - 4, ".svg") == 0))
+        return usage_error("formula", "-o takes a .svg or .png file, not '%s'", out);
+    long rgb = parse_hex_color(color);
+    if (rgb < 0 && !(strcmp(color, "currentColor") == 0 && !png))
+        return usage_error("formula", png ? "--color takes #rrggbb for a PNG, not '%s'"
+                                          : "--color takes #rrggbb or currentColor, not '%s'",
+                           color);
+    long bgv = bg ? parse_hex_color(bg) : -1;
+    if (bg && bgv < 0)
+        return usage_error("formula", "--background takes #rrggbb, not '%s'", bg);
+
+    struct math_error err;
+    if (math_check(tex, strlen(tex), 0, &err) != 0) {
+        fprintf(stderr, "mlanim formula: 1:%zu: error: ", err.pos + 1);
+        diag_put(stderr, err.msg);
+        fprintf(stderr, "\n  ");
+        diag_put(stderr, tex);
+        fprintf(stderr, "\n  %*s^\n", (int)err.pos, "");
+        return EXIT_USAGE;
+    }
+    if (draw_fonts_init() != 0 || math_fonts_init() != 0)
+        return EXIT_FAIL;
+    struct math_box *b = math_layout(tex, strlen(tex), display, &err);
+    if (!b) {
+        fprintf(stderr, "mlanim formula: error: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    int rc = 0;
+    if (png) {
+        rc = formula_png(b, out, size, margin, rgb, bgv);
+    } else if (!out) {
+        rc = math_svg_write(stdout, b, size, margin, color, tex, 0);
+    } else {
+        char *tmp = path_temp_for(out);
+        FILE *f = fopen(tmp, "w");
+        rc = f ? math_svg_write(f, b, size, margin, color, tex, 0) : -1;
+        if (f && fclose(f) != 0)
+            rc = -1;
+        if (rc != 0 || rename(tmp, out) != 0) {
+            unlink(tmp);
+            rc = diag_fail("cannot write '%s'", out);
+        }
+        free(tmp);
+    }
+    math_box_free(b);
+    math_fonts_release();
+    draw_fonts_release();
+    return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 static void list_section(const char *title, const char *name, const char *summary,

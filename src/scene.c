@@ -10,8 +10,12 @@
 #include "encode.h"
 #include "limit.h"
 #include "scene_time.h"
+#include "math/math.h"
 #include "template.h"
 #include "util.h"
+
+static int check_formulas(const struct snode *n, int fields, const char *context);
+static int is_template_key(const char *const *templates, const char *key);
 
 const struct param_spec scene_canvas_params[] = {
     {.name = "width", .type = PARAM_INT, .offset = offsetof(struct canvas_opts, width),
@@ -708,8 +712,48 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
                     errors++;
             }
         }
+        for (int k = 0; pn->type == SNODE_MAP && k < pn->n; k++) {
+            char ctx[128];
+            snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", pn->keys[k], p->kind->head.name);
+            if (check_formulas(pn->vals[k], is_template_key(p->kind->templates, pn->keys[k]), ctx))
+                errors++;
+        }
     }
     return errors ? -1 : 0;
+}
+
+/* Formulas in the text options of a panel (any string, nested in lists
+ * and maps too) and in the scene's title, caption and narration: every
+ * $...$ must parse, the error at its column. fields: the option is a
+ * value template (its value fields count as numbers). */
+static int check_formulas(const struct snode *n, int fields, const char *context)
+{
+    if (!n)
+        return 0;
+    if (n->type == SNODE_SCALAR) {
+        if (!math_text_has(n->str))
+            return 0;
+        struct math_error err;
+        if (math_text_check(n->str, fields ? MATH_FIELDS : 0, &err) == 0)
+            return 0;
+        struct diag_loc at = n->loc;
+        if (!strchr(n->str, '\n'))
+            at.col = n->loc.col + !n->plain + (int)err.pos;
+        diag_error(&at, "%s in %s", err.msg, context);
+        return 1;
+    }
+    int errors = 0;
+    for (int i = 0; i < n->n; i++)
+        errors += check_formulas(n->vals[i], fields, context);
+    return errors;
+}
+
+static int is_template_key(const char *const *templates, const char *key)
+{
+    for (int t = 0; templates && templates[t]; t++)
+        if (strcmp(templates[t], key) == 0)
+            return 1;
+    return 0;
 }
 
 /* ---- runs ------------------------------------------------------------------- */
@@ -1260,6 +1304,13 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
     s->title = (v = get_scalar(root, "title", 0, NULL)) ? v->str : s->id;
     s->caption = (v = get_scalar(root, "caption", 0, NULL)) ? v->str : "";
     (void)get_scalar(root, "narration", 0, NULL);
+    /* the book typesets their formulas as the frames do */
+    for (int k = 0; k < 3; k++) {
+        static const char *const keys[] = {"title", "caption", "narration"};
+        char ctx[32];
+        snprintf(ctx, sizeof ctx, "the scene's %s", keys[k]);
+        check_formulas(snode_get(root, keys[k]), 0, ctx);    /* reports; counted by diag */
+    }
     if ((v = get_scalar(root, "seed", 0, NULL))) {
         int seed;
         if (!v->plain || param_parse_int(v->str, &seed) != 0 || seed < 0)

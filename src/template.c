@@ -1,6 +1,8 @@
 /* template: checking and expanding "{name:.2f}" templates (see template.h). */
 #include "template.h"
 
+#include "math/math.h"
+
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -204,12 +206,57 @@ static long long field_offset(const struct trace *t, int c, const struct field *
     return f->idx[0] * ch->cols + f->idx[1];
 }
 
+/* Formulas ($...$) inside a template: there a brace that opens a TeX group
+ * (right after a command, ^, _, {, } or ]: math_brace_is_group) and the
+ * brace that closes it are TeX's, and "{{" is not an escape; any other
+ * brace is a value field as outside. "\$" is a literal dollar, kept
+ * escaped for the text drawer. */
+struct tex_state {
+    int math;                   /* inside $...$ (1) or $$...$$ (2) */
+    int depth;                  /* open TeX groups */
+};
+
+/* What to do with *s: 0 copy it (a dollar, or a brace of a TeX group); 2
+ * copy it and the next byte (an escape); 1 the template's usual handling
+ * (fields, "{{", a stray '}', other bytes). Updates the state. */
+static int tex_step(const char *text, const char *s, struct tex_state *st)
+{
+    if (s[0] == '\\' && (s[1] == '$' || (st->math && s[1])))
+        return 2;
+    if (s[0] == '$') {
+        /* $...$ inline, $$...$$ display (as math_text_next reads them) */
+        int two = s[1] == '$' && st->math != 1;
+        st->math = st->math ? 0 : 1 + two;
+        st->depth = 0;
+        return two ? 2 : 0;
+    }
+    if (!st->math)
+        return 1;
+    if (s[0] == '{' && math_brace_is_group(text, (size_t)(s - text))) {
+        st->depth++;
+        return 0;
+    }
+    if (s[0] == '}' && st->depth > 0) {
+        st->depth--;
+        return 0;
+    }
+    return 1;
+}
+
 int template_check(const char *text, const struct diag_loc *loc, int quoted,
                    const struct trace *probe, const char *context)
 {
     int errors = 0;
+    struct tex_state st = {0};
     for (const char *s = text; *s; s++) {
-        if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+        int step = tex_step(text, s, &st);
+        if (step == 2) {
+            s++;
+            continue;
+        }
+        if (step == 0)
+            continue;
+        if (!st.math && ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}'))) {
             s++;
             continue;
         }
@@ -217,7 +264,11 @@ int template_check(const char *text, const struct diag_loc *loc, int quoted,
         if (!strchr(text, '\n'))
             at.col = loc->col + quoted + (int)(s - text);
         if (*s == '}') {
-            diag_error(&at, "unmatched '}' in %s (write '}}' for a literal brace)", context);
+            if (st.math)
+                diag_error(&at, "unmatched '}' in a formula in %s (a literal brace is written \\})",
+                           context);
+            else
+                diag_error(&at, "unmatched '}' in %s (write '}}' for a literal brace)", context);
             errors++;
             continue;
         }
@@ -296,8 +347,20 @@ void template_expand(const char *text, const struct trace *t, int rec, char *buf
     size_t o = 0;
     if (!n)
         return;
+    struct tex_state st = {0};
     for (const char *s = text; *s && o + 1 < n; s++) {
-        if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+        int step = tex_step(text, s, &st);
+        if (step == 2) {
+            buf[o++] = *s++;
+            if (o + 1 < n)
+                buf[o++] = *s;
+            continue;
+        }
+        if (step == 0) {
+            buf[o++] = *s;
+            continue;
+        }
+        if (!st.math && ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}'))) {
             buf[o++] = *s++;
             continue;
         }

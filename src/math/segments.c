@@ -1,0 +1,74 @@
+/* segments: the $...$ formulas inside a line of text. */
+#include "math/math.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int math_text_has(const char *text)
+{
+    return text && strchr(text, '$') != NULL;
+}
+
+int math_text_next(const char *text, size_t *pos, struct math_segment *seg)
+{
+    size_t i = *pos;
+    if (!text || !text[i])
+        return 0;
+    if (text[i] == '$') {
+        /* $$...$$ is a formula in display style */
+        int display = text[i + 1] == '$';
+        size_t j = i + 1 + display;
+        /* Inside a formula "\$" is TeX's dollar sign and does not close it;
+         * any other backslash pair is skipped whole for the same reason. */
+        while (text[j] && text[j] != '$')
+            j += (text[j] == '\\' && text[j + 1]) ? 2 : 1;
+        seg->math = 1;
+        seg->display = display;
+        seg->start = i + 1 + display;
+        seg->len = j - seg->start;
+        seg->closed = display ? text[j] == '$' && text[j + 1] == '$' : text[j] == '$';
+        *pos = seg->closed ? j + 1 + display : j;
+        return 1;
+    }
+    size_t j = i;
+    while (text[j] && text[j] != '$')
+        j += (text[j] == '\\' && text[j + 1] == '$') ? 2 : 1;
+    seg->math = 0;
+    seg->display = 0;
+    seg->closed = 1;
+    seg->start = i;
+    seg->len = j - i;
+    *pos = j;
+    return 1;
+}
+
+int math_text_check(const char *text, int flags, struct math_error *err)
+{
+    size_t pos = 0;
+    struct math_segment seg;
+    while (math_text_next(text, &pos, &seg)) {
+        if (!seg.math)
+            continue;
+        size_t open = seg.start - 1 - seg.display;
+        if (!seg.closed) {
+            err->pos = open;
+            snprintf(err->msg, sizeof err->msg,
+                     seg.display ? "unclosed '$$': a display formula is written between "
+                                   "'$$' and '$$' (a literal dollar sign is written \\$)"
+                                 : "unclosed '$': a formula is written between two '$' "
+                                   "(a literal dollar sign is written \\$)");
+            return -1;
+        }
+        if (strspn(text + seg.start, " ") >= seg.len) {
+            err->pos = open;
+            snprintf(err->msg, sizeof err->msg,
+                     "empty formula (a literal dollar sign is written \\$)");
+            return -1;
+        }
+        if (math_check(text + seg.start, seg.len, flags, err) != 0) {
+            err->pos += seg.start;
+            return -1;
+        }
+    }
+    return 0;
+}
