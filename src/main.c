@@ -67,6 +67,8 @@ static const struct command commands[] = {
      "      --background C  PNG background #rrggbb (default: transparent)\n"
      "      --margin EM     space around the formula (default 0.1)\n"
      "      --list          print the symbol commands and their characters\n"
+     "      --repeat N      lay the formula out N times and print the time per\n"
+     "                      layout on standard error (for benchmarks)\n"
      "  -h, --help          show this help\n"
      "\n"
      "Exit status: 0 written, 2 bad usage or a formula error, 1 failed.\n"},
@@ -449,6 +451,7 @@ static int cmd_formula(int argc, char **argv)
     const char *out = NULL, *tex = NULL, *color = "#000000", *bg = NULL;
     double size = 32, margin = 0.1;
     int display = 1;
+    long repeat = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -462,7 +465,8 @@ static int cmd_formula(int argc, char **argv)
             display = 0;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
                    strcmp(a, "--size") == 0 || strcmp(a, "--color") == 0 ||
-                   strcmp(a, "--background") == 0 || strcmp(a, "--margin") == 0) {
+                   strcmp(a, "--background") == 0 || strcmp(a, "--margin") == 0 ||
+                   strcmp(a, "--repeat") == 0) {
             if (!val)
                 return usage_error("formula", "%s needs a value", a);
             i++;
@@ -479,6 +483,11 @@ static int cmd_formula(int argc, char **argv)
                 if (*end || !(margin >= 0 && margin <= 10))
                     return usage_error("formula", "--margin takes em from 0 to 10, not '%s'",
                                        val);
+            } else if (strcmp(a, "--repeat") == 0) {
+                repeat = strtol(val, &end, 10);
+                if (*end || repeat < 1 || repeat > 10000000)
+                    return usage_error("formula", "--repeat takes a count from 1 to 10000000, "
+                                       "not '%s'", val);
             } else if (strcmp(a, "--color") == 0) {
                 color = val;
             } else {
@@ -518,6 +527,13 @@ static int cmd_formula(int argc, char **argv)
     }
     if (draw_fonts_init() != 0 || math_fonts_init() != 0)
         return EXIT_FAIL;
+    if (repeat) {
+        double t0 = clock_seconds();
+        for (long k = 0; k < repeat; k++)
+            math_box_free(math_layout(tex, strlen(tex), display, &err));
+        fprintf(stderr, "%.1f us per layout (%ld layouts)\n",
+                (clock_seconds() - t0) / (double)repeat * 1e6, repeat);
+    }
     struct math_box *b = math_layout(tex, strlen(tex), display, &err);
     if (!b) {
         fprintf(stderr, "mlanim formula: error: %s\n", err.msg);

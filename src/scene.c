@@ -15,7 +15,7 @@
 #include "util.h"
 
 static int check_formulas(const struct snode *n, int fields, const char *context);
-static int is_template_key(const char *const *templates, const char *key);
+static int template_index(const char *const *templates, const char *key);
 
 const struct param_spec scene_canvas_params[] = {
     {.name = "width", .type = PARAM_INT, .offset = offsetof(struct canvas_opts, width),
@@ -695,6 +695,7 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
                 errors++;
         }
         const struct trace *probe = &probes[r0];
+        unsigned long long bad_template = 0;   /* by index in templates: reported already */
         for (int t = 0; probe->nchan && p->kind->templates && p->kind->templates[t]; t++) {
             const struct snode *tv = snode_get(pn, p->kind->templates[t]);
             if (!tv || tv->type == SNODE_MAP)
@@ -708,14 +709,20 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
                 char ctx[128];
                 snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", p->kind->templates[t],
                          p->kind->head.name);
-                if (template_check(one->str, &one->loc, !one->plain, probe, ctx) != 0)
+                if (template_check(one->str, &one->loc, !one->plain, probe, ctx) != 0) {
                     errors++;
+                    if (t < 64)
+                        bad_template |= 1ull << t;
+                }
             }
         }
         for (int k = 0; pn->type == SNODE_MAP && k < pn->n; k++) {
+            int t = template_index(p->kind->templates, pn->keys[k]);
+            if (t >= 0 && t < 64 && (bad_template >> t & 1))
+                continue;       /* its brace error is told once, by the template check */
             char ctx[128];
             snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", pn->keys[k], p->kind->head.name);
-            if (check_formulas(pn->vals[k], is_template_key(p->kind->templates, pn->keys[k]), ctx))
+            if (check_formulas(pn->vals[k], t >= 0, ctx))
                 errors++;
         }
     }
@@ -739,7 +746,7 @@ static int check_formulas(const struct snode *n, int fields, const char *context
         struct diag_loc at = n->loc;
         if (!strchr(n->str, '\n'))
             at.col = n->loc.col + !n->plain + (int)err.pos;
-        diag_error(&at, "%s in %s", err.msg, context);
+        diag_error(&at, "%s: %s", context, err.msg);
         return 1;
     }
     int errors = 0;
@@ -748,12 +755,13 @@ static int check_formulas(const struct snode *n, int fields, const char *context
     return errors;
 }
 
-static int is_template_key(const char *const *templates, const char *key)
+/* The index of key among a kind's template options, or -1. */
+static int template_index(const char *const *templates, const char *key)
 {
     for (int t = 0; templates && templates[t]; t++)
         if (strcmp(templates[t], key) == 0)
-            return 1;
-    return 0;
+            return t;
+    return -1;
 }
 
 /* ---- runs ------------------------------------------------------------------- */

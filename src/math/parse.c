@@ -22,6 +22,7 @@ struct parser {
     int flags;
     int depth;
     int nodes;
+    size_t left_at;             /* the innermost open \left */
     struct math_error *err;
     int failed;
 };
@@ -341,8 +342,8 @@ static struct mnode *parse_env(struct parser *p, size_t cmdpos)
         if (name_is(cname, clen, "\\")) {
             p->i += 2;
             if (arr->cols && col != arr->cols) {
-                fail(p, at, "row %d of \\begin{%s} has %d cells, row 1 has %d",
-                     arr->rows + 1, name, col, arr->cols);
+                fail(p, at, "row %d of \\begin{%s} has %d cell%s, row 1 has %d",
+                     arr->rows + 1, name, col, col == 1 ? "" : "s", arr->cols);
                 goto bad;
             }
             arr->cols = col;
@@ -365,8 +366,8 @@ static struct mnode *parse_env(struct parser *p, size_t cmdpos)
             /* A trailing \\ leaves one empty cell: not a row. */
             if (row_started && !(col == 1 && cell->nkids == 0 && arr->rows > 0)) {
                 if (arr->cols && col != arr->cols) {
-                    fail(p, at, "row %d of \\begin{%s} has %d cells, row 1 has %d",
-                         arr->rows + 1, name, col, arr->cols);
+                    fail(p, at, "row %d of \\begin{%s} has %d cell%s, row 1 has %d",
+                         arr->rows + 1, name, col, col == 1 ? "" : "s", arr->cols);
                     goto bad;
                 }
                 arr->cols = col;
@@ -544,11 +545,14 @@ static struct mnode *parse_command(struct parser *p, enum mvariant var)
         if (!n)
             return NULL;
         n->cls = MC_INNER;
+        size_t outer = p->left_at;
+        p->left_at = at;
         if (parse_delim(p, "\\left", at, &n->cp) != 0 ||
             !(n->a[0] = parse_list(p, STOP_RIGHT, var))) {
             mnode_free(n);
             return NULL;
         }
+        p->left_at = outer;
         size_t rat = p->i;
         p->i += 6;      /* \right */
         if (parse_delim(p, "\\right", rat, &n->cp2) != 0) {
@@ -790,7 +794,7 @@ static struct mnode *parse_list(struct parser *p, int stops, enum mvariant var)
         skip_space(p);
         if (p->i >= p->n) {
             if (stops & STOP_RIGHT) {
-                fail(p, list->pos ? list->pos - 1 : 0, "\\left without a \\right after it");
+                fail(p, p->left_at, "\\left without a \\right after it");
                 goto bad;
             }
             break;
