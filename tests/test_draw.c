@@ -16,6 +16,7 @@
 #include "check.h"
 #include "diag.h"
 #include "draw.h"
+#include "math/math.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -672,6 +673,47 @@ static void long_title_is_fitted_inside_the_panel_padding(void)
     cairo_surface_destroy(s);
 }
 
+/* Text with $...$: the formula is laid out by the math module (its box's
+ * width at the font size, not the width of the TeX source), sits on the
+ * text's baseline, and "\$" is a dollar sign. */
+static void text_with_formulas_uses_the_math_layout(void)
+{
+    CHECK(draw_fonts_init() == 0);
+    cairo_surface_t *s = blank(400, 80);
+    cairo_t *cr = cairo_create(s);
+    draw_font(cr, 0, 20);
+    const char *tex = "\\frac{1}{n}\\sum_i x_i";
+    struct math_error err;
+    struct math_box *b = math_layout(tex, strlen(tex), 0, &err);
+    CHECK(b != NULL);
+    char text[128];
+    snprintf(text, sizeof text, "L $%s$", tex);
+    double lw = draw_text_width(cr, "L ");
+    if (b)
+        CHECK_NEAR(draw_text_width(cr, text), lw + b->width * 20, 1e-9);
+    snprintf(text, sizeof text, "L %s", tex);
+    double raw = draw_text_width(cr, text);
+    CHECK(raw > lw + (b ? b->width : 0) * 20 * 1.5);
+    /* "\$5" is "$5" as plain text */
+    CHECK_NEAR(draw_text_width(cr, "\\$5"), draw_text_width(cr, "5") +
+               draw_text_width(cr, "S") * 0 + (draw_text_width(cr, "$5") - draw_text_width(cr, "5")),
+               1e-9);
+    /* drawn: ink above and below the baseline (numerator, denominator) */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    draw_text(cr, 10, 40, 0, 0.5, "$\\frac{1}{n}$");
+    int x0, y0, x1, y1;
+    CHECK(ink_box(s, &x0, &y0, &x1, &y1));
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    double baseline = 40 - 0.5 * (fe.ascent + fe.descent) + fe.ascent;
+    CHECK(y0 < baseline - 10);          /* the 1 well above the baseline */
+    CHECK(y1 > baseline);               /* the n below the axis, under the baseline */
+    CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS);
+    math_box_free(b);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
 int main(void)
 {
     RUN(linear_viewport_maps_range_onto_rectangle_and_back);
@@ -700,6 +742,8 @@ int main(void)
     RUN(axes_and_line_render_inside_their_panel);
     RUN(rendering_is_deterministic);
     RUN(long_title_is_fitted_inside_the_panel_padding);
+    RUN(text_with_formulas_uses_the_math_layout);
+    math_fonts_release();
     draw_fonts_release();
     return CHECK_SUMMARY();
 }
