@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "math/math.h"
+#include "utf8.h"
 
 /* M_PI is not in strict C11 with only POSIX features enabled. */
 #define DRAW_PI 3.14159265358979323846
@@ -346,28 +347,13 @@ void draw_set_color(cairo_t *cr, uint32_t argb)
 
 /* ---- text -------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. Strict
- * (no overlongs, surrogates or code points past U+10FFFF) because that is
- * what cairo rejects. */
+/* Length of the valid UTF-8 sequence at s, or 0 if it is not one or is a
+ * noncharacter: cairo rejects both. */
 static int utf8_seq_len(const unsigned char *s)
 {
-    unsigned c = s[0];
-    int n;
-    unsigned cp, min;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
+    unsigned long cp;
+    int n = utf8_decode(s, &cp);
+    return n > 0 && !utf8_noncharacter(cp) ? n : 0;
 }
 
 /* An invalid string puts a cairo context into a permanent error state, which
