@@ -71,6 +71,9 @@ struct panel_check {
     /* The channels the run's trace will have (no records); nchan = 0 when
      * they are not known (the data failed). */
     const struct trace *probe;
+    /* The panel's cell, in the scene's layout units (1 unit = unit canvas
+     * pixels), for a kind that refuses text that cannot fit. */
+    double cell_w, cell_h, unit;
 };
 
 struct panel_kind {

@@ -690,7 +690,10 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
          * repeat that error in other words. */
         if (p->kind->check && !(snode_get(s->root, "beats") && !s->beats.n)) {
             struct panel_check pc = {s->beats.n, s->runs[r0].data ? s->runs[r0].data : &s->data,
-                                     &s->runs[r0], &probes[r0]};
+                                     &s->runs[r0], &probes[r0],
+                                     0, 0, s->unit};
+            double cx, cy;
+            scene_cell_rect(s, p, &cx, &cy, &pc.cell_w, &pc.cell_h);
             if (p->kind->check(p->opts, pn, &pc) != 0)
                 errors++;
         }

@@ -57,7 +57,7 @@ static int popts_load(struct popts *p, const char *yaml, const struct panel_chec
     if (param_apply(p->k->head.params, p->opts, root, context, extra, &root->loc, &p->ar) != 0)
         return -1;
     static const struct dataset none;
-    struct panel_check def = {0, &none, NULL, NULL};
+    struct panel_check def = {.nbeats = 0, .data = &none};
     return p->k->check ? p->k->check(p->opts, root, pc ? pc : &def) : 0;
 }
 
@@ -348,7 +348,7 @@ static void series_draws_only_the_rows_up_to_the_step(void)
     series_data(&d);
     struct trace t;
     make_trace(&t, series_channels, 10, series_fill);
-    struct panel_check pc = {20, &d, NULL, NULL};
+    struct panel_check pc = {.nbeats = 20, .data = &d};
     struct popts p;
     CHECK(popts_load(&p, "kind: series\nx: year\nseries: [up]\ncolors: ['#1f77b4']\n"
                          "x_range: [1970, 1979]\ny_range: [0, 9]\nlegend: none\n"
@@ -386,7 +386,7 @@ static void series_draws_each_series_in_its_style_and_colour(void)
     series_data(&d);
     struct trace t;
     make_trace(&t, series_channels, 10, series_fill);
-    struct panel_check pc = {10, &d, NULL, NULL};
+    struct panel_check pc = {.nbeats = 10, .data = &d};
     struct popts p;
     CHECK(popts_load(&p, "kind: series\nx: year\nstyles: [solid, dashed]\n"
                          "x_range: [1968, 1981]\ny_range: [-1, 10]\n"
@@ -409,7 +409,7 @@ static void series_check_names_columns_and_counts_located(void)
 {
     struct dataset d;
     series_data(&d);
-    struct panel_check pc = {10, &d, NULL, NULL};
+    struct panel_check pc = {.nbeats = 10, .data = &d};
     struct popts p;
     capture_start();
     CHECK(popts_load(&p, "kind: series\nx: yaer\nseries: [up, dwn]\n", &pc) != 0);
@@ -440,7 +440,7 @@ static void series_check_names_columns_and_counts_located(void)
 
     /* Data without named columns. */
     static const struct dataset none;
-    struct panel_check nodata = {10, &none, NULL, NULL};
+    struct panel_check nodata = {.nbeats = 10, .data = &none};
     capture_start();
     CHECK(popts_load(&p, "kind: series\n", &nodata) != 0);
     CHECK(strstr(capture_text(), "panel.yaml:1:1: error: panel 'series' draws columns of the data "
@@ -491,7 +491,7 @@ static const char rules_or_learn[] =
 
 static void cards_reveal_the_right_answer_in_green_only_on_the_reveal_beat(void)
 {
-    struct panel_check pc = {10, NULL, NULL, NULL};
+    struct panel_check pc = {.nbeats = 10, .data = NULL};
     struct popts p;
     CHECK(popts_load(&p, rules_or_learn, &pc) == 0);
     struct panel_ctx c = ctx_for(NULL, NULL, 0, 640, 400);
@@ -527,7 +527,7 @@ static void cards_reveal_the_right_answer_in_green_only_on_the_reveal_beat(void)
 
 static void cards_score_counts_revealed_guesses(void)
 {
-    struct panel_check pc = {10, NULL, NULL, NULL};
+    struct panel_check pc = {.nbeats = 10, .data = NULL};
     struct popts p;
     CHECK(popts_load(&p, rules_or_learn, &pc) == 0);
     /* Guesses on cards 1, 2, 4 and 5; only card 2's is wrong. */
@@ -545,7 +545,7 @@ static void cards_score_counts_revealed_guesses(void)
     CHECK(popts_load(&p, "kind: cards\ncards:\n"
                          "  - {scenario: a, answers: [x, y], right: 0}\n"
                          "  - {scenario: b, answers: [x, y, z], right: 2, reason: because}\n",
-                     &(struct panel_check){4, NULL, NULL, NULL}) == 0);
+                     &(struct panel_check){.nbeats = 4, .data = NULL}) == 0);
     static const char *const counted[] = {"answered 0 of 2", "answered 1 of 2",
                                           "answered 1 of 2", "answered 2 of 2"};
     for (int beat = 0; beat < 4; beat++) {
@@ -559,14 +559,14 @@ static void cards_check_wants_two_beats_a_card_and_answers_in_range(void)
 {
     struct popts p;
     capture_start();
-    CHECK(popts_load(&p, rules_or_learn, &(struct panel_check){7, NULL, NULL, NULL}) != 0);
+    CHECK(popts_load(&p, rules_or_learn, &(struct panel_check){.nbeats = 7, .data = NULL}) != 0);
     CHECK(strstr(capture_text(), "panel.yaml:4:3: error: panel 'cards' has 5 cards, which take "
                                  "10 beats (one to ask and one to reveal each), but the scene "
                                  "has 7") != NULL);
     capture_end();
     popts_free(&p);
     capture_start();
-    CHECK(popts_load(&p, rules_or_learn, &(struct panel_check){0, NULL, NULL, NULL}) != 0);
+    CHECK(popts_load(&p, rules_or_learn, &(struct panel_check){.nbeats = 0, .data = NULL}) != 0);
     CHECK(strstr(capture_text(), "but the scene has none") != NULL);
     capture_end();
     popts_free(&p);
@@ -577,7 +577,7 @@ static void cards_check_wants_two_beats_a_card_and_answers_in_range(void)
                          "  - {scenario: b, answers: [x, y], right: 0, guess: -1}\n"
                          "  - {scenario: c, answers: [x], right: 0}\n"
                          "  - {scenario: d, answers: [x, y], rigth: 0}\n",
-                     &(struct panel_check){8, NULL, NULL, NULL}) != 0);
+                     &(struct panel_check){.nbeats = 8, .data = NULL}) != 0);
     const char *out = capture_text();
     CHECK(strstr(out, "panel.yaml:3:43: error: 'right' in card 1 of panel 'cards' must be the "
                       "index of one of its 2 answers, from 0 to 1 (got 2)") != NULL);
@@ -590,7 +590,7 @@ static void cards_check_wants_two_beats_a_card_and_answers_in_range(void)
     popts_free(&p);
 
     capture_start();
-    CHECK(popts_load(&p, "kind: cards\n", &(struct panel_check){2, NULL, NULL, NULL}) != 0);
+    CHECK(popts_load(&p, "kind: cards\n", &(struct panel_check){.nbeats = 2, .data = NULL}) != 0);
     CHECK(strstr(capture_text(), "panel.yaml:1:1: error: panel 'cards' is missing required key "
                                  "'cards'") != NULL);
     capture_end();

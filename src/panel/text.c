@@ -2,7 +2,10 @@
  * headlines and HUD lines; or, in a scene of beats, one text per beat
  * (texts: [...], each a template). */
 #include <stddef.h>
+#include <stdio.h>
 #include "common.h"
+#include "draw.h"
+#include "template.h"
 
 #define TEXT_MAX_BEATS 256
 
@@ -37,6 +40,29 @@ static const struct param_spec text_params[] = {
 
 static const char *const text_templates[] = {"text", "texts", "keyframes_text", NULL};
 
+/* A line that is wider than its cell even with every value field at one
+ * character ("?") can only be cut off: refused, saying by how much. */
+static int text_fits(const struct text_opts *opt, const struct snode *at, const char *tmpl,
+                     const struct panel_check *pc)
+{
+    if (!tmpl || pc->cell_w <= 0 || draw_fonts_init() != 0)
+        return 0;
+    char buf[512];
+    template_expand(tmpl, pc->probe, 0, buf, sizeof buf);
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create(sf);
+    draw_font(cr, opt->bold, opt->size);
+    double w = draw_text_width(cr, buf);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+    if (w <= pc->cell_w + 0.5)
+        return 0;
+    diag_error(&at->loc, "this text is %.0f pixels wide at size %g, but its cell is %.0f: "
+               "%.0f pixels too wide (shorten it, lower 'size' or give the panel more columns)",
+               w * pc->unit, opt->size, pc->cell_w * pc->unit, (w - pc->cell_w) * pc->unit);
+    return -1;
+}
+
 /* texts: a list of templates, one per beat, checked against the beats. */
 static int text_check(void *o, const struct snode *node, const struct panel_check *pc)
 {
@@ -52,7 +78,11 @@ static int text_check(void *o, const struct snode *node, const struct panel_chec
                        "one per beat)");
             return -1;
         }
-        return 0;
+        int rc = text_fits(opt, t, opt->text, pc);
+        const struct snode *kt = snode_get(node, "keyframes_text");
+        if (kt && text_fits(opt, kt, opt->keyframes_text, pc) != 0)
+            rc = -1;
+        return rc;
     }
     if (t) {
         diag_error(&l->loc, "'text' and 'texts' in panel 'text' exclude each other: use one");
@@ -79,7 +109,11 @@ static int text_check(void *o, const struct snode *node, const struct panel_chec
         opt->texts[i] = l->vals[i]->str;
     }
     opt->ntexts = l->n;
-    return 0;
+    int rc = 0;
+    for (int i = 0; i < l->n; i++)
+        if (text_fits(opt, l->vals[i], opt->texts[i], pc) != 0)
+            rc = -1;
+    return rc;
 }
 
 static void text_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
