@@ -51,7 +51,7 @@ static const struct command commands[] = {
      "                      'mlanim list limits' shows them all\n"
      "      --set PATH=V    check with one value overridden, as 'render --set'\n"},
     {"formula", cmd_formula, "typeset one TeX formula to SVG or PNG, as frames and the book do",
-     "usage: mlanim formula [options] TEX\n"
+     "usage: mlanim formula [options] [--] TEX\n"
      "\n"
      "Lays out TEX (the TeX subset of docs/scenes.md, e.g. '\\frac{1}{n}\\sum_i x_i')\n"
      "with TeX Gyre DejaVu Math, exactly as a $...$ in a scene's text is drawn,\n"
@@ -452,10 +452,17 @@ static int cmd_formula(int argc, char **argv)
     double size = 32, margin = 0.1;
     int display = 1;
     long repeat = 0;
+    int options = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (is_help(a)) {
+        if (!options || (a[0] != '-' || !a[1])) {
+            if (tex)
+                return usage_error("formula", "one formula at a time (got '%s' too)", a);
+            tex = a;
+        } else if (strcmp(a, "--") == 0) {
+            options = 0;        /* what follows is the formula, even "-x" */
+        } else if (is_help(a)) {
             fputs(find_command("formula")->usage, stdout);
             return EXIT_OK;
         } else if (strcmp(a, "--list") == 0) {
@@ -493,12 +500,9 @@ static int cmd_formula(int argc, char **argv)
             } else {
                 bg = val;
             }
-        } else if (a[0] == '-' && a[1] && !tex) {
-            return usage_error("formula", "unknown option '%s'", a);
-        } else if (!tex) {
-            tex = a;
         } else {
-            return usage_error("formula", "one formula at a time (got '%s' too)", a);
+            return usage_error("formula", "unknown option '%s' (a formula that starts with '-' "
+                               "goes after --: mlanim formula -- '-x')", a);
         }
     }
     if (!tex)

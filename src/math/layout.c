@@ -571,6 +571,10 @@ static struct box large_op(struct ctx *c, const struct mnode *n, struct style s)
     struct box b;
     if (s.level == 0 && font == MATH_FONT_MATH) {
         double min = MC(c->f, DISPLAY_OPERATOR_MIN_HEIGHT) * sc;
+        /* This font's minimum (4/3 em) leaves a display integral barely
+         * taller than the fraction beside it; TeX's is 2.2 em. */
+        if (n->cp >= 0x222B && n->cp <= 0x2233 && min < 2.0 * sc)
+            min = 2.0 * sc;
         unsigned vg[32];
         double vs[32];
         int nv = mfont_variants(c->f, g, 1, vg, vs, 32);
@@ -784,19 +788,12 @@ static struct box lay_big(struct ctx *c, const struct mnode *n, struct style s)
     double sc = style_scale(c, s);
     if (n->size == 0)
         return delimiter(c, n->cp, c->middle > 0 ? c->middle : 0, sc);
-    /* \big \Big \bigg \Bigg: 1.2, 1.8, 2.4 and 3 times the plain glyph,
-     * the ratios of Computer Modern's sizes (1.2em ... 3em over a 1em
-     * parenthesis); the delimiter is then the smallest variant (or the
-     * assembly) at least that tall. */
-    int font;
-    unsigned g = char_glyph(c, n->cp, MV_ROMAN, &font);
-    double size = 0;
-    if (n->cp && g) {
-        static const double f[5] = {0, 1.2, 1.8, 2.4, 3.0};
-        struct mglyph m;
-        mfont_metrics(c->f, font, g, &m);
-        size = (m.height + m.depth) * f[n->size] * sc;
-    }
+    /* \big \Big \bigg \Bigg: 1.2, 1.8, 2.4 and 3 em tall, as in LaTeX,
+     * whatever the delimiter (a bar is shorter than a parenthesis in this
+     * font, and must grow as much); the delimiter is then the smallest
+     * variant (or the assembly) at least that tall. */
+    static const double em[5] = {0, 1.2, 1.8, 2.4, 3.0};
+    double size = n->cp ? em[n->size] * sc : 0;
     return delimiter(c, n->cp, size, sc);
 }
 

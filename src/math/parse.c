@@ -160,12 +160,27 @@ static struct mnode *parse_atom(struct parser *p, enum mvariant var, int as_arg)
 static struct mnode *parse_arg(struct parser *p, enum mvariant var, const char *what, size_t cmdpos)
 {
     skip_space(p);
-    if (p->i >= p->n || p->s[p->i] == '}' || p->s[p->i] == '&' || p->s[p->i] == '^' ||
-        p->s[p->i] == '_') {
+    int none = p->i >= p->n || p->s[p->i] == '}' || p->s[p->i] == '&' || p->s[p->i] == '^' ||
+               p->s[p->i] == '_' || p->s[p->i] == ']';
+    if (!none && p->s[p->i] == '\\') {
+        /* a closer is no argument: "\frac{a} \right)" lacks one */
+        const char *name;
+        size_t len = command_name(p, p->i, &name);
+        none = name_is(name, len, "right") || name_is(name, len, "end") ||
+               name_is(name, len, "\\") || name_is(name, len, "middle");
+    }
+    if (none) {
         fail(p, cmdpos, "%s needs an argument (write it in braces: %s{...})", what, what);
         return NULL;
     }
-    return parse_atom(p, var, 1);
+    /* Arguments nest without braces too (\hat\hat\hat x): one level each. */
+    if (++p->depth > MAX_DEPTH) {
+        fail(p, cmdpos, "formula nested too deeply (more than %d levels)", MAX_DEPTH);
+        return NULL;
+    }
+    struct mnode *n = parse_atom(p, var, 1);
+    p->depth--;
+    return n;
 }
 
 /* Raw text of a braced argument (\text, \operatorname, \begin), with
@@ -451,7 +466,13 @@ static struct mnode *parse_command(struct parser *p, enum mvariant var)
         skip_space(p);
         if (p->i < p->n && p->s[p->i] == '[') {
             size_t open = p->i++;
+            if (++p->depth > MAX_DEPTH) {
+                fail(p, open, "formula nested too deeply (more than %d levels)", MAX_DEPTH);
+                mnode_free(n);
+                return NULL;
+            }
             n->a[1] = parse_list(p, STOP_BRACKET, var);
+            p->depth--;
             if (!n->a[1]) {
                 mnode_free(n);
                 return NULL;
@@ -547,11 +568,17 @@ static struct mnode *parse_command(struct parser *p, enum mvariant var)
         n->cls = MC_INNER;
         size_t outer = p->left_at;
         p->left_at = at;
+        if (++p->depth > MAX_DEPTH) {
+            fail(p, at, "formula nested too deeply (more than %d levels)", MAX_DEPTH);
+            mnode_free(n);
+            return NULL;
+        }
         if (parse_delim(p, "\\left", at, &n->cp) != 0 ||
             !(n->a[0] = parse_list(p, STOP_RIGHT, var))) {
             mnode_free(n);
             return NULL;
         }
+        p->depth--;
         p->left_at = outer;
         size_t rat = p->i;
         p->i += 6;      /* \right */
@@ -607,8 +634,15 @@ static struct mnode *parse_command(struct parser *p, enum mvariant var)
             n->style = name[0] == 'd' ? 0 : 1;
         return n;
     }
-    if (name_is(name, len, "begin"))
-        return parse_env(p, at);
+    if (name_is(name, len, "begin")) {
+        if (++p->depth > MAX_DEPTH) {
+            fail(p, at, "formula nested too deeply (more than %d levels)", MAX_DEPTH);
+            return NULL;
+        }
+        struct mnode *env = parse_env(p, at);
+        p->depth--;
+        return env;
+    }
     if (name_is(name, len, "limits") || name_is(name, len, "nolimits")) {
         fail(p, at, "\\%.*s must follow an operator such as \\sum or \\max", (int)len, name);
         return NULL;
@@ -761,12 +795,7 @@ static struct mnode *parse_scripts(struct parser *p, struct mnode *nucleus, enum
                  slot == 1 ? "superscript" : "subscript");
             goto bad;
         }
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, at, "formula nested too deeply (more than %d levels)", MAX_DEPTH);
-            goto bad;
-        }
         struct mnode *arg = parse_arg(p, var, c == '^' ? "^" : "_", at);
-        p->depth--;
         if (!arg)
             goto bad;
         if (slot == 1 && sc->mu) {
@@ -825,12 +854,7 @@ static struct mnode *parse_list(struct parser *p, int stops, enum mvariant var)
             fail(p, p->i, "a prime needs something before it");
             goto bad;
         }
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, p->i, "formula nested too deeply (more than %d levels)", MAX_DEPTH);
-            goto bad;
-        }
         struct mnode *atom = parse_atom(p, var, 0);
-        p->depth--;
         if (!atom)
             goto bad;
         struct mnode *full = parse_scripts(p, atom, var);

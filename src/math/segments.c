@@ -27,7 +27,8 @@ int math_text_next(const char *text, size_t *pos, struct math_segment *seg)
         seg->start = i + 1 + display;
         seg->len = j - seg->start;
         seg->closed = display ? text[j] == '$' && text[j + 1] == '$' : text[j] == '$';
-        *pos = seg->closed ? j + 1 + display : j;
+        /* unclosed: the rest of the text is the formula */
+        *pos = seg->closed ? j + 1 + display : j + strlen(text + j);
         return 1;
     }
     size_t j = i;

@@ -77,7 +77,7 @@ const struct msym *msym_find(const char *name, size_t len)
 enum mclass msym_class(uint32_t cp)
 {
     switch (cp) {
-    case '+': case '-': case '*': case 0x2212: case 0x00D7: case 0x22C5: case 0x00B1:
+    case '+': case '-': case '*': case 0x2212: case 0x2217: case 0x00D7: case 0x22C5: case 0x00B1:
         return MC_BIN;
     case '=': case '<': case '>': case 0x2264: case 0x2265: case 0x2260: case 0x2248:
     case 0x2190: case 0x2192: case 0x2208: case 0x221D: case 0x2261: case 0x223C:
