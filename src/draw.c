@@ -109,6 +109,8 @@ static const struct {
                         "fonts-dejavu-core"},
     [DRAW_FACE_OBLIQUE] = {"DejaVuSans-Oblique.ttf", "/usr/share/fonts/truetype/dejavu",
                            "fonts-dejavu-extra"},
+    [DRAW_FACE_BOLD_OBLIQUE] = {"DejaVuSans-BoldOblique.ttf", "/usr/share/fonts/truetype/dejavu",
+                                "fonts-dejavu-extra"},
     [DRAW_FACE_MATH] = {"texgyredejavu-math.otf",
                         "/usr/share/texmf/fonts/opentype/public/tex-gyre-math",
                         "fonts-texgyre-math"},

@@ -40,12 +40,14 @@ void draw_fonts_release(void);
 /* Select a font on cr: bold 0/1, size in pixels. */
 void draw_font(cairo_t *cr, int bold, double size);
 
-/* The font faces by file: the two above, DejaVu Sans Oblique and the math
+/* The font faces by file: the two above, DejaVu Sans Oblique and Bold
+ * Oblique (pango's italics, text.h), and the math
  * font TeX Gyre DejaVu Math (formulas). A face other than the first two is
  * loaded on first use; NULL after reporting (once) if its file is missing.
  * draw_face_path finds a face's file: MLANIM_FONT_DIR, then the directory
  * its Debian package installs to (0, or -1 after reporting). */
-enum { DRAW_FACE_SANS, DRAW_FACE_BOLD, DRAW_FACE_OBLIQUE, DRAW_FACE_MATH, DRAW_NFACES };
+enum { DRAW_FACE_SANS, DRAW_FACE_BOLD, DRAW_FACE_OBLIQUE, DRAW_FACE_BOLD_OBLIQUE, DRAW_FACE_MATH,
+       DRAW_NFACES };
 cairo_font_face_t *draw_face(int id);
 int draw_face_path(int id, char *buf, size_t n);
 /* The fixed font options every text draw uses (grey anti-aliasing, no

@@ -19,6 +19,7 @@
 #include "panel.h"
 #include "render.h"
 #include "scene.h"
+#include "text.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -399,6 +400,7 @@ static int cmd_render(int argc, char **argv)
         scene_free(scenes[i]);
     free(scenes);
     free(paths);
+    text_release();
     math_fonts_release();
     draw_fonts_release();
     return rc;

@@ -74,6 +74,7 @@ struct panel_check {
     /* The panel's cell, in the scene's layout units (1 unit = unit canvas
      * pixels), for a kind that refuses text that cannot fit. */
     double cell_w, cell_h, unit;
+    const struct theme *th;         /* the scene's theme (sizes of its text) */
 };
 
 struct panel_kind {

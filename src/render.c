@@ -17,6 +17,7 @@
 #include "encode.h"
 #include "limit.h"
 #include "manifest.h"
+#include "text.h"
 #include "util.h"
 
 /* ---- drawing a picture ------------------------------------------------------- */
@@ -860,7 +861,7 @@ static void made_release(struct made *m)
 int render_scene(const struct scene *s, const struct render_opts *o)
 {
     double t0 = clock_seconds();
-    if (draw_fonts_init() != 0)
+    if (draw_fonts_init() != 0 || text_init() != 0)
         return -1;
     int nmade = 1 + s->nvariants;
     struct made *made = xcalloc((size_t)nmade, sizeof(struct made));

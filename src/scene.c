@@ -691,7 +691,7 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
         if (p->kind->check && !(snode_get(s->root, "beats") && !s->beats.n)) {
             struct panel_check pc = {s->beats.n, s->runs[r0].data ? s->runs[r0].data : &s->data,
                                      &s->runs[r0], &probes[r0],
-                                     0, 0, s->unit};
+                                     0, 0, s->unit, s->theme};
             double cx, cy;
             scene_cell_rect(s, p, &cx, &cy, &pc.cell_w, &pc.cell_h);
             if (p->kind->check(p->opts, pn, &pc) != 0)

@@ -23,6 +23,7 @@
 #include "panel/common.h"
 #include "panel/hud.h"
 #include "script.h"
+#include "text.h"
 #include "util.h"
 
 /* ---- options, drawing and pixels ------------------------------------------ */
@@ -597,49 +598,38 @@ static void cards_check_wants_two_beats_a_card_and_answers_in_range(void)
     popts_free(&p);
 }
 
-/* Long scenarios wrap inside the card; every line fits the width unless it
- * is one word wider than it, and no word is lost or split. */
-static void wrap_breaks_at_spaces_within_the_width(void)
+/* The validator's question: do the cards fit the cell? The lesson's do at
+ * 640x400; a long scenario in a small cell is cut at five lines, which
+ * cards_fit names with the card and the height cut. */
+static void cards_fit_names_the_text_that_overflows(void)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10);
-    cairo_t *cr = cairo_create(s);
-    draw_font(cr, 0, 16);
-    const char *text = "Recognising a face in a photo, or predicting tomorrow's sales from "
-                       "years of history: too fuzzy for hand-written rules. Supercalifragilistic";
-    int start[32], len[32];
-    size_t rest;
-    double width = 150;
-    int n = panel_wrap(cr, text, width, start, len, 32, &rest);
-    CHECK(n >= 4);
-    CHECK(rest == strlen(text));
-    char joined[512] = "";
-    for (int i = 0; i < n; i++) {
-        char line[256];
-        memcpy(line, text + start[i], (size_t)len[i]);
-        line[len[i]] = '\0';
-        CHECK(line[0] != ' ' && line[len[i] - 1] != ' ');
-        CHECK(draw_text_width(cr, line) <= width || !strchr(line, ' '));
-        /* Greedy: the next word would not have fitted. */
-        if (i + 1 < n) {
-            char more[512];
-            const char *next = text + start[i + 1];
-            size_t w = strcspn(next, " ");
-            snprintf(more, sizeof(more), "%s %.*s", line, (int)w, next);
-            CHECK(draw_text_width(cr, more) > width);
-        }
-        if (i)
-            strcat(joined, " ");
-        strcat(joined, line);
-    }
-    CHECK_STR(joined, text);
-    /* At most max lines: the rest is where the text not shown starts. */
-    CHECK(panel_wrap(cr, text, width, start, len, 2, &rest) == 2);
-    CHECK(rest == (size_t)(start[1] + len[1] + 1));
-    /* A newline forces a break; a blank line is an empty line. */
-    CHECK(panel_wrap(cr, "a b\nc\n\nd", 1000, start, len, 32, &rest) == 4);
-    CHECK(len[0] == 3 && len[1] == 1 && len[2] == 0 && len[3] == 1);
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
+    const struct theme *th = theme_find("light");
+    struct panel_check pc = {.nbeats = 10};
+    struct popts p;
+    CHECK(popts_load(&p, rules_or_learn, &pc) == 0);
+    struct cards_fit fit;
+    CHECK(cards_fit(p.opts, th, 1, 640, 400, &fit) == 0);
+    CHECK(fit.card == -1 && fit.overflow == 0);
+    /* Too short for the content: it runs past the card. */
+    CHECK(cards_fit(p.opts, th, 1, 640, 150, &fit) == -1);
+    CHECK(fit.overflow > 0);
+    popts_free(&p);
+
+    CHECK(popts_load(&p, "kind: cards\ncards:\n"
+                         "  - {scenario: a, answers: [x, y], right: 0}\n"
+                         "  - {scenario: \"Recognising a face in a photo, or predicting "
+                         "tomorrow's sales from years of history, with the weather, the weekday "
+                         "and the holidays mixed in: too fuzzy for hand-written rules, so a "
+                         "machine learns them from examples.\", answers: [x, y], right: 1}\n",
+                     &(struct panel_check){.nbeats = 4}) == 0);
+    CHECK(cards_fit(p.opts, th, 1, 360, 1000, &fit) == -1);
+    CHECK(fit.card == 1);
+    CHECK_STR(fit.what, "scenario");
+    /* At least a line of 20 px * 1.35 was cut. */
+    CHECK(fit.overflow >= 27 - 0.01);
+    /* Wide enough, it fits. */
+    CHECK(cards_fit(p.opts, th, 1, 1400, 1000, &fit) == 0);
+    popts_free(&p);
 }
 
 /* ---- data ------------------------------------------------------------------- */
@@ -863,13 +853,14 @@ int main(void)
     RUN(cards_reveal_the_right_answer_in_green_only_on_the_reveal_beat);
     RUN(cards_score_counts_revealed_guesses);
     RUN(cards_check_wants_two_beats_a_card_and_answers_in_range);
-    RUN(wrap_breaks_at_spaces_within_the_width);
+    RUN(cards_fit_names_the_text_that_overflows);
     RUN(data_kinds_know_their_true_curve_and_splits_keep_it);
     RUN(data_panel_draws_the_true_curve_and_the_dots);
     RUN(data_panel_draws_poly_data);
     RUN(loss_curve_overlays_every_run_in_its_colour);
     RUN(loss_curve_overlay_survives_a_diverged_run);
     RUN(panel_theta_prefers_the_frames_parameters);
+    text_release();
     draw_fonts_release();
     return CHECK_SUMMARY();
 }

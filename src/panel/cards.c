@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "common.h"
+#include "text.h"
 #include "util.h"
 
 struct card {
@@ -158,6 +159,37 @@ static int cards_check(void *o, const struct snode *node, const struct panel_che
                    2 * list->n, have);
         return -1;
     }
+    /* Markup and formulas of every text, then whether each card fits. */
+    for (int i = 0; i < list->n; i++) {
+        const struct snode *cn = list->vals[i];
+        static const char *const keys[] = {"scenario", "reason"};
+        for (int k = 0; k < 2; k++) {
+            const struct snode *t = snode_get(cn, keys[k]);
+            struct text_error terr;
+            if (t && t->type == SNODE_SCALAR && text_check(t->str, 0, &terr) != 0) {
+                struct diag_loc at = t->loc;
+                if (!strchr(t->str, '\n'))
+                    at.col = t->loc.col + !t->plain + (int)terr.pos;
+                diag_error(&at, "%s", terr.msg);
+                errors++;
+            }
+        }
+    }
+    if (errors)
+        return -1;
+    struct cards_fit fit;
+    if (pc->th && pc->cell_w > 0 &&
+        cards_fit(opt, pc->th, opt->title && *opt->title, pc->cell_w, pc->cell_h, &fit) != 0) {
+        const struct snode *cn = list->vals[fit.card];
+        const struct snode *at = strcmp(fit.what, "card") == 0 ? cn
+                                 : strcmp(fit.what, "answer") == 0
+                                     ? snode_get(cn, "answers")->vals[fit.answer]
+                                     : snode_get(cn, fit.what);
+        diag_error(at ? &at->loc : &cn->loc, "card %d's %s does not fit its card: %.0f pixels too "
+                   "much (shorten it, or give the panel more room)", fit.card + 1,
+                   fit.what, fit.overflow * pc->unit);
+        return -1;
+    }
     return 0;
 }
 
@@ -181,11 +213,101 @@ void cards_score(const void *o, int beat, char *buf, size_t size)
         snprintf(buf, size, "answered %d of %d", revealed, opt->ncards);
 }
 
-/* Lines text takes wrapped to width in cr's font, at most max. */
-static int lines_of(cairo_t *cr, const char *text, double width, int max)
+/* The card's styles, all scaled from the size option: the scenario and
+ * the answers bold at the size, the reason regular and smaller. */
+static struct text_style card_style(double size, int bold, double spacing, int max_lines)
 {
-    int start[16], len[16];
-    return panel_wrap(cr, text, width, start, len, max < 16 ? max : 16, NULL);
+    return (struct text_style){.size = size, .bold = bold, .align = 0.5,
+                               .line_spacing = spacing, .max_lines = max_lines};
+}
+
+/* Where everything of card k goes in a cell at (x, y) of w x h whose
+ * content starts at top (below the title), measured without drawing; the
+ * layout is the same on both beats (the reveal's room is kept on the
+ * question's), so nothing moves when the answer shows. */
+struct card_geom {
+    double fs, small, pad, hh;              /* sizes; the header's height */
+    double x, w, cy, ch;                    /* the card's box */
+    double ix, iw, lh, slh;                 /* its inner column; line pitches */
+    int cols, rows;
+    double gap, bw, bh;                     /* the answer boxes */
+    struct text_style scen_st, ans_st, reason_st;
+    struct text_box scen, ans[CARDS_MAX_ANSWERS], reason;
+    double need, y0;                        /* the content's height; where it starts */
+    int drawn;                              /* 0: the cell is too small for a card */
+};
+
+static void card_geom(const struct cards_opts *opt, const struct card *cd, double x, double w,
+                      double top, double bottom, struct card_geom *g)
+{
+    memset(g, 0, sizeof *g);
+    g->fs = opt->size;
+    g->small = fmax(6, g->fs * 0.75);
+    g->pad = g->fs * 0.8;
+    g->x = x + g->pad * 0.5;
+    g->w = w - g->pad;
+    g->hh = g->small * 1.6;
+    g->cy = top + g->hh + 4;
+    g->ch = bottom - g->pad * 0.5 - g->cy;
+    g->drawn = g->ch >= g->fs * 3;
+    g->iw = g->w - 2 * g->pad;
+    g->ix = g->x + g->pad;
+    g->lh = g->fs * 1.35;
+    g->slh = g->small * 1.4;
+    g->cols = cd->nanswers <= 3 ? cd->nanswers : 2;
+    g->rows = (cd->nanswers + g->cols - 1) / g->cols;
+    g->gap = g->pad;
+    g->bw = (g->iw - g->gap * (g->cols - 1)) / g->cols;
+    g->scen_st = card_style(g->fs, 1, 1.35, 5);
+    g->ans_st = card_style(g->fs, 1, 1.35, 3);
+    g->reason_st = card_style(g->small, 0, 1.4, 4);
+    text_measure(cd->scenario, &g->scen_st, g->iw, 0, &g->scen);
+    double ah = g->lh;
+    for (int a = 0; a < cd->nanswers; a++) {
+        text_measure(cd->answers[a], &g->ans_st, g->bw - g->pad, 0, &g->ans[a]);
+        ah = fmax(ah, g->ans[a].height);
+    }
+    if (cd->reason[0])
+        text_measure(cd->reason, &g->reason_st, g->iw, 0, &g->reason);
+    int verdict = cd->guess >= 0;
+    g->bh = ah + g->pad;
+    g->need = g->scen.height + g->pad + g->rows * g->bh + (g->rows - 1) * g->gap * 0.6 + g->pad
+            + (verdict ? g->slh : 0) + g->reason.height;
+    g->y0 = g->cy + fmax(g->pad, (g->ch - g->need) / 2);
+}
+
+/* A text's overflow into *fit when it is the worst so far. */
+static void fit_note(struct cards_fit *fit, int card, const char *what, int answer,
+                     const struct text_box *b)
+{
+    double o = fmax(b->overflow_x, b->overflow_y);
+    if (o > fit->overflow) {
+        *fit = (struct cards_fit){.card = card, .what = what, .answer = answer, .overflow = o};
+    }
+}
+
+int cards_fit(const void *o, const struct theme *th, int titled, double w, double h,
+              struct cards_fit *fit)
+{
+    const struct cards_opts *opt = o;
+    *fit = (struct cards_fit){.card = -1, .answer = -1};
+    double top = titled ? th->title_size + 14 : 0;
+    for (int k = 0; k < opt->ncards; k++) {
+        const struct card *cd = &opt->cards[k];
+        struct card_geom g;
+        card_geom(opt, cd, 0, w, top, h, &g);
+        if (!g.drawn) {
+            fit_note(fit, k, "card", -1, &(struct text_box){.overflow_y = g.fs * 3 - g.ch});
+            continue;
+        }
+        fit_note(fit, k, "scenario", -1, &g.scen);
+        for (int a = 0; a < cd->nanswers; a++)
+            fit_note(fit, k, "answer", a, &g.ans[a]);
+        fit_note(fit, k, "reason", -1, &g.reason);
+        /* All of it, from a pad below the card's top: past its bottom? */
+        fit_note(fit, k, "card", -1, &(struct text_box){.overflow_y = g.need + g.pad - g.ch});
+    }
+    return fit->card >= 0 ? -1 : 0;
 }
 
 static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
@@ -201,66 +323,47 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         reveal = 1;
     }
     const struct card *cd = &opt->cards[k];
-    double fs = opt->size, small = fmax(6, fs * 0.75), pad = fs * 0.8;
     double top = panel_title(c, cr, opt->title);
-    double x = c->x + pad * 0.5, w = c->w - pad;
+    struct card_geom g;
+    card_geom(opt, cd, c->x, c->w, top, c->y + c->h, &g);
+    double x = g.x, w = g.w, small = g.small, pad = g.pad;
     char text[128];
 
     /* The header: which card, and the score. */
-    double hh = small * 1.6;
     draw_font(cr, 1, small);
     draw_set_color(cr, th->muted);
     snprintf(text, sizeof(text), "Scenario %d of %d", k + 1, opt->ncards);
-    draw_text(cr, x + 4, top + hh / 2, 0, 0.5, text);
+    draw_text(cr, x + 4, top + g.hh / 2, 0, 0.5, text);
     cards_score(opt, reveal ? 2 * k + 1 : 2 * k, text, sizeof(text));
     draw_set_color(cr, th->text);
-    draw_text(cr, x + w - 4, top + hh / 2, 1, 0.5, text);
+    draw_text(cr, x + w - 4, top + g.hh / 2, 1, 0.5, text);
 
-    double cy = top + hh + 4, ch = c->y + c->h - pad * 0.5 - cy;
-    if (ch < fs * 3)
+    if (!g.drawn)
         return;
-    draw_box(cr, x, cy, w, ch, 10, th->panel, th->grid, 1);
+    draw_box(cr, x, g.cy, w, g.ch, 10, th->panel, th->grid, 1);
 
-    /* The layout is the same on both beats (the reveal's room is kept on
-     * the question's), so nothing moves when the answer shows. */
-    double iw = w - 2 * pad, ix = x + pad, lh = fs * 1.35, slh = small * 1.4;
-    int cols = cd->nanswers <= 3 ? cd->nanswers : 2;
-    int rows = (cd->nanswers + cols - 1) / cols;
-    double gap = pad, bw = (iw - gap * (cols - 1)) / cols;
-    draw_font(cr, 0, fs);
-    int sl = lines_of(cr, cd->scenario, iw, 5);
-    draw_font(cr, 1, fs);
-    int al = 1;
-    for (int a = 0; a < cd->nanswers; a++)
-        al = (int)fmax(al, lines_of(cr, cd->answers[a], bw - pad, 3));
-    draw_font(cr, 0, small);
-    int rl = cd->reason[0] ? lines_of(cr, cd->reason, iw, 4) : 0;
+    double ix = g.ix, iw = g.iw, slh = g.slh, y = g.y0;
     int verdict = cd->guess >= 0;
-    double bh = al * lh + pad;
-    double need = sl * lh + pad + rows * bh + (rows - 1) * gap * 0.6 + pad
-                + (verdict ? slh : 0) + rl * slh;
-    double y = cy + fmax(pad, (ch - need) / 2);
-
-    draw_font(cr, 1, fs);
-    draw_set_color(cr, th->text);
-    y += panel_text_block(cr, cd->scenario, ix, y, iw, lh, 5, 0.5) + pad;
+    struct text_style st = g.scen_st;
+    st.color = th->text;
+    text_draw(cr, cd->scenario, &st, ix, y, iw, 0, NULL);
+    y += g.scen.height + pad;
 
     for (int a = 0; a < cd->nanswers; a++) {
-        double bx = ix + (a % cols) * (bw + gap), by = y + (a / cols) * (bh + gap * 0.6);
+        double bx = ix + (a % g.cols) * (g.bw + g.gap), by = y + (a / g.cols) * (g.bh + g.gap * 0.6);
         int is_right = reveal && a == cd->right;
         int wrong_pick = reveal && a == cd->guess && a != cd->right;
         int picked = !reveal && a == cd->guess;     /* the guess, before the answer */
         uint32_t fill = is_right ? opt->right_color : th->background;
         uint32_t stroke = is_right ? opt->right_color : wrong_pick ? opt->wrong_color
                         : picked ? th->series[0] : th->axis;
-        draw_box(cr, bx, by, bw, bh, 8, fill, stroke, wrong_pick || picked ? 3 : 1.5);
-        draw_font(cr, 1, fs);
-        draw_set_color(cr, is_right ? 0xffffffffu : reveal ? th->muted : th->text);
-        int n = lines_of(cr, cd->answers[a], bw - pad, 3);
-        panel_text_block(cr, cd->answers[a], bx + pad / 2, by + (bh - n * lh) / 2, bw - pad, lh, 3,
-                         0.5);
+        draw_box(cr, bx, by, g.bw, g.bh, 8, fill, stroke, wrong_pick || picked ? 3 : 1.5);
+        st = g.ans_st;
+        st.color = is_right ? 0xffffffffu : reveal ? th->muted : th->text;
+        text_draw(cr, cd->answers[a], &st, bx + pad / 2, by + (g.bh - g.ans[a].height) / 2,
+                  g.bw - pad, 0, NULL);
     }
-    y += rows * bh + (rows - 1) * gap * 0.6 + pad;
+    y += g.rows * g.bh + (g.rows - 1) * g.gap * 0.6 + pad;
     if (!reveal) {
         if (verdict) {      /* the guess, said before the answer shows */
             draw_font(cr, 1, small);
@@ -281,10 +384,10 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         draw_text(cr, ix + iw / 2, y + slh / 2, 0.5, 0.5, text);
         y += slh;
     }
-    if (rl) {
-        draw_font(cr, 0, small);
-        draw_set_color(cr, th->text);
-        panel_text_block(cr, cd->reason, ix, y, iw, slh, 4, 0.5);
+    if (cd->reason[0]) {
+        st = g.reason_st;
+        st.color = th->text;
+        text_draw(cr, cd->reason, &st, ix, y, iw, 0, NULL);
     }
 }
 

@@ -43,18 +43,4 @@ struct panel_legend_item {
 void panel_legend(cairo_t *cr, const struct theme *th, const struct viewport *v, int place,
                   const struct panel_legend_item *items, int n, double line_width);
 
-/* Greedy word wrap of text into lines no wider than width in cr's current
- * font, breaking at spaces (a word wider than width gets a line of its own
- * and overflows). Line i is text[start[i] .. start[i] + len[i]). Returns
- * the number of lines, at most max; *rest (may be NULL) gets the offset of
- * the text that did not fit (strlen(text) when all did). */
-int panel_wrap(cairo_t *cr, const char *text, double width, int *start, int *len, int max,
-               size_t *rest);
-/* Draws text wrapped to width from (x, y) down, lines of height lh, in at
- * most max lines (an ellipsis ends the last when text is left over), with
- * each line anchored horizontally at ax (0 left, 0.5 centred at x + width
- * / 2). Returns the height used. */
-double panel_text_block(cairo_t *cr, const char *text, double x, double y, double width,
-                        double lh, int max, double ax);
-
 #endif

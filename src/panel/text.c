@@ -1,11 +1,15 @@
 /* panel text: a line of text, usually a template of trace values, for
  * headlines and HUD lines; or, in a scene of beats, one text per beat
- * (texts: [...], each a template). */
+ * (texts: [...], each a template). Text longer than the cell is wide wraps
+ * (text.h: with <b>, <i>, <sub>, <sup> and $formulas$), and the block is
+ * centred vertically in the cell. */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include "common.h"
-#include "draw.h"
+#include "math/math.h"
 #include "template.h"
+#include "text.h"
 
 #define TEXT_MAX_BEATS 256
 
@@ -40,31 +44,43 @@ static const struct param_spec text_params[] = {
 
 static const char *const text_templates[] = {"text", "texts", "keyframes_text", NULL};
 
-/* A line that is wider than its cell even with every value field at one
- * character ("?") can only be cut off: refused, saying by how much. */
+/* Text that cannot fit its cell even wrapped, with every value field at
+ * one character ("?"), can only run out of it: refused, saying by how
+ * much. Its markup and formulas are checked here too. */
 static int text_fits(const struct text_opts *opt, const struct snode *at, const char *tmpl,
                      const struct panel_check *pc)
 {
-    if (!tmpl || pc->cell_w <= 0 || draw_fonts_init() != 0)
+    if (!tmpl || pc->cell_w <= 0)
         return 0;
+    struct text_error terr;
+    if (text_check(tmpl, MATH_FIELDS, &terr) != 0) {
+        struct diag_loc loc = at->loc;
+        if (!strchr(tmpl, '\n'))
+            loc.col = at->loc.col + !at->plain + (int)terr.pos;
+        diag_error(&loc, "%s", terr.msg);
+        return -1;
+    }
     char buf[512];
     template_expand(tmpl, pc->probe, 0, buf, sizeof buf);
-    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-    cairo_t *cr = cairo_create(sf);
-    draw_font(cr, opt->bold, opt->size);
-    double w = draw_text_width(cr, buf);
-    cairo_destroy(cr);
-    cairo_surface_destroy(sf);
-    if (w <= pc->cell_w + 0.5)
+    struct text_style st = {.size = opt->size, .bold = opt->bold};
+    struct text_box b;
+    if (text_measure(buf, &st, pc->cell_w, pc->cell_h, &b) != 0 || b.fits)
         return 0;
-    diag_error(&at->loc, "this text is %.0f pixels wide at size %g, but its cell is %.0f: "
-               "%.0f pixels too wide (shorten it, lower 'size' or give the panel more columns)",
-               w * pc->unit, opt->size, pc->cell_w * pc->unit, (w - pc->cell_w) * pc->unit);
+    double u = pc->unit;
+    if (b.overflow_x > 0.01)
+        diag_error(&at->loc, "a word of this text is %.0f pixels wider than its cell (%.0f) "
+                   "and cannot wrap (shorten it, lower 'size' or give the panel more columns)",
+                   b.overflow_x * u, pc->cell_w * u);
+    else
+        diag_error(&at->loc, "this text takes %d lines, %.0f pixels at size %g, but its cell is "
+                   "%.0f high: %.0f pixels too tall (shorten it, lower 'size' or give the "
+                   "panel more room)", b.lines_needed, (pc->cell_h + b.overflow_y) * u, opt->size,
+                   pc->cell_h * u, b.overflow_y * u);
     return -1;
 }
 
 /* texts: a list of templates, one per beat, checked against the beats. */
-static int text_check(void *o, const struct snode *node, const struct panel_check *pc)
+static int text_panel_check(void *o, const struct snode *node, const struct panel_check *pc)
 {
     struct text_opts *opt = (struct text_opts *)o;
     const struct snode *l = snode_get(node, "texts"), *t = snode_get(node, "text");
@@ -116,7 +132,7 @@ static int text_check(void *o, const struct snode *node, const struct panel_chec
     return rc;
 }
 
-static void text_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
+static void text_panel_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct text_opts *opt = o;
     char buf[512];
@@ -127,18 +143,23 @@ static void text_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     if (opt->keyframes_text && c->run && c->rec < c->run->kf_records)
         tmpl = opt->keyframes_text;
     panel_expand(c, tmpl, NULL, buf, sizeof(buf));
-    draw_font(cr, opt->bold, opt->size);
-    draw_set_color(cr, opt->color ? opt->color : c->th->text);
-    double ax = opt->align * 0.5;
-    draw_text(cr, c->x + c->w * ax, c->y + c->h / 2, ax, 0.5, buf);
+    struct text_style st = {.size = opt->size, .bold = opt->bold,
+                            .color = opt->color ? opt->color : c->th->text,
+                            .align = opt->align * 0.5};
+    /* Centred on the cell's middle like one line of draw_text (ay 0.5):
+     * a taller block runs past the cell evenly above and below. */
+    struct text_box b;
+    if (text_measure(buf, &st, c->w, c->h, &b) == 0)
+        text_draw(cr, buf, &st, c->x, c->y + (c->h - b.height) / 2, c->w, c->h, NULL);
 }
 
 const struct panel_kind panel_text = {
     .head = {.name = "text",
-             .summary = "a line of text, e.g. a template of trace values",
+             .summary = "text, e.g. a template of trace values, wrapped to the cell; "
+                        "<b> <i> <sub> <sup> markup and $formulas$ (\\$ for a dollar)",
              .params = text_params, .opts_size = sizeof(struct text_opts),
              .extra_keys = (const char *const[]){"texts", NULL}},
     .templates = text_templates,
-    .draw = text_draw,
-    .check = text_check,
+    .draw = text_panel_draw,
+    .check = text_panel_check,
 };
