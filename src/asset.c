@@ -130,9 +130,37 @@ char *asset_resolve(const char *script_dir, const char *name, const struct diag_
     if (!found && !refused)
         diag_error(at, "%s '%s' not found (looked for '%s' and '%s')", what, name, cand[0],
                    cand[1]);
+    if (found)
+        asset_log_add(found);
     free(cand[0]);
     free(cand[1]);
     free(root);
     free(root_rel);
     return found;
+}
+
+/* ---- the log of files read -------------------------------------------------- */
+
+static char **logged;
+static int nlogged, caplogged;
+
+void asset_log_add(const char *path)
+{
+    for (int i = 0; i < nlogged; i++)
+        if (strcmp(logged[i], path) == 0)
+            return;
+    if (nlogged == caplogged) {
+        caplogged = caplogged ? 2 * caplogged : 8;
+        logged = xrealloc(logged, (size_t)caplogged * sizeof *logged);
+    }
+    logged[nlogged++] = xstrdup(path);
+}
+
+int asset_log_take(char ***paths)
+{
+    int n = nlogged;
+    *paths = logged;
+    logged = NULL;
+    nlogged = caplogged = 0;
+    return n;
 }

@@ -29,4 +29,12 @@ char *asset_resolve(const char *script_dir, const char *name, const struct diag_
  * file that is not a regular one is, for messages. */
 const char *asset_file_kind(mode_t m);
 
+/* Every file resolved (and each script a scene loads, which scene_load adds)
+ * is logged, so that what a render read can be hashed: scene_load takes the
+ * log into the scene (scene.inputs). The log is the process's; scenes are
+ * loaded one at a time. asset_log_take hands over the paths (the caller
+ * frees them and the array) and empties the log. */
+void asset_log_add(const char *path);
+int asset_log_take(char ***paths);
+
 #endif

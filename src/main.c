@@ -13,6 +13,7 @@
 #include "data.h"
 #include "draw.h"
 #include "encode.h"
+#include "book/book.h"
 #include "limit.h"
 #include "math/math.h"
 #include "model.h"
@@ -37,8 +38,33 @@ static int cmd_check(int argc, char **argv);
 static int cmd_list(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_formula(int argc, char **argv);
+static int cmd_book(int argc, char **argv);
 
 static const struct command commands[] = {
+    {"book", cmd_book, "render every lesson of the book that is out of date and write the site",
+     "usage: mlanim book [options] [BOOK.yaml]\n"
+     "\n"
+     "Reads BOOK.yaml (default: book/book.yaml): the title, the parts, their\n"
+     "chapters (Markdown prose) and the scenes each embeds (scenes/<id>.yaml\n"
+     "beside the book's folder). Validates all of it first, reporting every\n"
+     "problem at FILE:LINE:COL, then renders each lesson whose outputs are out\n"
+     "of date (their source key: the program, the script, the files it reads),\n"
+     "several at once, into OUT/<id>/, and writes the site to OUT/book/: open\n"
+     "OUT/book/index.html, from disk or any web server. The new site replaces\n"
+     "the old one in one step; a failed or interrupted build leaves the old one.\n"
+     "The book's format: docs/book.md.\n"
+     "\n"
+     "options:\n"
+     "  -o, --output DIR    folder for the lessons and the site (default: output)\n"
+     "      --force         render every lesson, up to date or not\n"
+     "  -j, --jobs N        lessons rendered at once (default: the number of CPUs);\n"
+     "                      the site's bytes do not depend on it\n"
+     "  -q, --quiet         errors only\n"
+     "  -h, --help          show this help\n"
+     "\n"
+     "Progress: a live line on a terminal, else one line per lesson rendered.\n"
+     "Exit status: 0 done, 2 bad usage or an invalid book or script, 1 failed,\n"
+     "130 interrupted.\n"},
     {"check", cmd_check, "validate scene scripts and report every error; renders nothing",
      "usage: mlanim check [--limit NAME=N]... [--set PATH=VALUE]... SCENE.yaml...\n"
      "\n"
@@ -95,7 +121,9 @@ static const struct command commands[] = {
      "  -o, --output DIR    folder for the outputs (default: output)\n"
      "  -f, --format LIST   comma-separated formats to write, overriding the\n"
      "                      scripts: gif, mp4, png, webm (VP9, keeps transparency),\n"
-     "                      frames (every frame as PNG in OUT/<id>/frames/);\n"
+     "                      frames (every frame as PNG in OUT/<id>/frames/),\n"
+     "                      trace (the recorded steps, OUT/<id>/<id>.trace.json; alone:\n"
+     "                      the script's outputs and the trace);\n"
      "                      default: the script's outputs\n"
      "      --trace FILE    write the recorded steps as JSON (one scene only)\n"
      "  -j, --jobs N        drawing threads (default: the number of CPUs, at most 8);\n"
@@ -256,7 +284,14 @@ static int parse_formats(const char *list, struct render_opts *o)
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", list);
     o->nformats = 0;
+    int trace = 0;
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (strcmp(tok, "trace") == 0) {
+            if (trace)
+                return usage_error("render", "format '%s' given twice", tok);
+            trace = o->trace_in_set = 1;
+            continue;
+        }
         const struct encoder_kind *k = encoder_find(tok);
         if (!k || o->nformats == 8) {
             fprintf(stderr, "mlanim render: unknown format '");
@@ -264,7 +299,7 @@ static int parse_formats(const char *list, struct render_opts *o)
             fprintf(stderr, "'; known formats:");
             for (const struct kind_head *const *e = kind_table(KIND_ENCODER); *e; e++)
                 fprintf(stderr, "%s %s", e == kind_table(KIND_ENCODER) ? "" : ",", (*e)->name);
-            fprintf(stderr, "\nTry 'mlanim render --help'.\n");
+            fprintf(stderr, ", trace\nTry 'mlanim render --help'.\n");
             return EXIT_USAGE;
         }
         for (int i = 0; i < o->nformats; i++)
@@ -272,7 +307,7 @@ static int parse_formats(const char *list, struct render_opts *o)
                 return usage_error("render", "format '%s' given twice", tok);
         o->formats[o->nformats++] = k->head.name;
     }
-    if (!o->nformats)
+    if (!o->nformats && !trace)
         return usage_error("render", "%s--format needs a list such as gif,mp4", "");
     return 0;
 }
@@ -565,6 +600,65 @@ static int cmd_formula(int argc, char **argv)
     math_box_free(b);
     math_fonts_release();
     draw_fonts_release();
+    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+static int cmd_book(int argc, char **argv)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    struct book_options o = {.out_dir = "output", .jobs = cpus > 0 ? (int)cpus : 1,
+                             .progress = isatty(2) ? 2 : 1};
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (is_help(a)) {
+            fputs(find_command("book")->usage, stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--force") == 0) {
+            o.force = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o.progress = 0;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!val || !*val)
+                return usage_error("book", "%s needs a folder", a);
+            o.out_dir = val;
+            i++;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            char *end;
+            long j = val ? strtol(val, &end, 10) : 0;
+            if (!val || *end || j < 1 || j > 64)
+                return usage_error("book", "-j takes a count from 1 to 64, not '%s'",
+                                   val ? val : "");
+            o.jobs = (int)j;
+            i++;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("book", "unknown option '%s'", a);
+        } else if (path) {
+            return usage_error("book", "one book at a time (got '%s' too)", a);
+        } else {
+            path = a;
+        }
+    }
+    if (!path)
+        path = "book/book.yaml";
+    struct book *b = book_load(path);
+    if (!b) {
+        int n = diag_error_count();
+        fprintf(stderr, "mlanim: %d error%s; nothing built\n", n, n == 1 ? "" : "s");
+        return EXIT_USAGE;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int rc = book_build(b, &o);
+    book_free(b);
+    text_release();
+    math_fonts_release();
+    draw_fonts_release();
+    if (interrupt_requested())
+        return 130;
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 

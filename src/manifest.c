@@ -56,6 +56,49 @@ int manifest_digest(const char *path, int nfiles, char out[65], long long *bytes
     return rc;
 }
 
+int manifest_source_key(const struct scene *s, const char *const *formats, int nformats,
+                        double scale, int trace, char out[65])
+{
+    /* the program: its own bytes, so a rebuilt mlanim re-renders */
+    static char exe_digest[65];
+    static int have_exe;
+    if (!have_exe) {
+        long long n;
+        if (manifest_digest("/proc/self/exe", -1, exe_digest, &n) != 0)
+            return -1;
+        have_exe = 1;
+    }
+    struct AVSHA *sha = av_sha_alloc();
+    if (!sha)
+        return diag_fail("out of memory");
+    av_sha_init(sha, 256);
+    char head[512];
+    int hl = snprintf(head, sizeof head, "mlanim source key 1\nexe %s\nname %s\nscale %.17g\n"
+                      "trace %d\nformats", exe_digest, s->out_name, scale, trace);
+    av_sha_update(sha, (const uint8_t *)head, (unsigned)hl);
+    for (int i = 0; i < nformats; i++) {
+        av_sha_update(sha, (const uint8_t *)" ", 1);
+        av_sha_update(sha, (const uint8_t *)formats[i], (unsigned)strlen(formats[i]));
+    }
+    int rc = 0;
+    for (int i = 0; i < s->ninputs && !rc; i++) {
+        char digest[65];
+        long long n;
+        rc = manifest_digest(s->inputs[i], -1, digest, &n);
+        if (!rc) {
+            char line[96];
+            int ll = snprintf(line, sizeof line, "\ninput %s %lld", digest, n);
+            av_sha_update(sha, (const uint8_t *)line, (unsigned)ll);
+        }
+    }
+    unsigned char d[32];
+    av_sha_final(sha, d);
+    av_free(sha);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+    return rc;
+}
+
 /* A channel's value at rec: a number, or an array (row by row for a table). */
 static void write_channel(struct json *j, const struct trace *t, int rec, int c)
 {
@@ -132,7 +175,8 @@ static void write_outputs(struct json *j, const struct manifest_output *outs, in
 
 int manifest_write(const struct scene *s, const struct trace *traces, const struct timeline *tl,
                    const struct enc_options *eo, const struct manifest_output *outs, int nout,
-                   const struct manifest_variant *vars, int nvars, const char *path)
+                   const struct manifest_variant *vars, int nvars, const char *source_key,
+                   const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -145,6 +189,8 @@ int manifest_write(const struct scene *s, const struct trace *traces, const stru
     json_string(&j, "title", s->title);
     json_string(&j, "caption", s->caption);
     json_string(&j, "generator", "mlanim " MLANIM_VERSION);
+    if (source_key)
+        json_string(&j, "source_key", source_key);
     json_int(&j, "width", eo->width);
     json_int(&j, "height", eo->height);
     json_number(&j, "fps", (double)eo->fps_num / eo->fps_den);

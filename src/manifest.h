@@ -40,7 +40,18 @@ struct manifest_variant {
 
 int manifest_write(const struct scene *s, const struct trace *traces, const struct timeline *tl,
                    const struct enc_options *eo, const struct manifest_output *outs, int nout,
-                   const struct manifest_variant *vars, int nvars, const char *path);
+                   const struct manifest_variant *vars, int nvars, const char *source_key,
+                   const char *path);
+
+/* The source key of a render: SHA-256 of everything its outputs follow
+ * from: the mlanim executable itself, the bytes of every file the scene
+ * read (s->inputs: its script, data files, clips' scripts), the output
+ * name (which carries --set values), the formats asked for and the scale.
+ * Two renders with the same key make the same bytes, so `mlanim book`
+ * skips a lesson whose manifest has the key it would render with. 0, or -1
+ * after reporting (a file that cannot be read). */
+int manifest_source_key(const struct scene *s, const char *const *formats, int nformats,
+                        double scale, int trace, char out[65]);
 
 /* The trace as JSON: one run's channels and records each, and the data. */
 int manifest_write_trace(const struct scene *s, const struct trace *traces, const char *path);

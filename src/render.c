@@ -875,14 +875,30 @@ int render_scene(const struct scene *s, const struct render_opts *o)
             vars[i] = (struct manifest_variant){s->variants[i].path, s->variants[i].value,
                                                 s->variants[i].suffix, made[i + 1].listed,
                                                 made[i + 1].nout};
+        const char *fmts[16];
+        int nf = o->nformats ? o->nformats : s->out.nformats;
+        for (int i = 0; i < nf && i < 16; i++)
+            fmts[i] = o->nformats ? o->formats[i] : s->out.formats[i];
+        char key[65];
+        rc = manifest_source_key(s, fmts, nf < 16 ? nf : 16, o->scale, o->trace_in_set, key);
         char *manifest = commit_path(&cm, "manifest.json");
-        rc = manifest_write(s, made[0].st.traces, &made[0].st.tl, &made[0].eo, made[0].listed,
-                            made[0].nout, vars, s->nvariants, manifest);
+        if (!rc)
+            rc = manifest_write(s, made[0].st.traces, &made[0].st.tl, &made[0].eo,
+                                made[0].listed, made[0].nout, vars, s->nvariants, key, manifest);
         free(manifest);
     }
     if (!rc && o->trace_path) {
         const char *tp = commit_side(&cm, o->trace_path);
         rc = tp ? manifest_write_trace(s, made[0].st.traces, tp) : -1;
+    }
+    if (!rc && o->trace_in_set && !s->clips.n) {
+        /* the trace as one of the scene's files: OUT/<id>/<id>.trace.json
+         * (a composite has none of its own: its clips are scenes) */
+        char name[SCENE_MAX_NAME + 16];
+        snprintf(name, sizeof name, "%s.trace.json", s->out_name);
+        char *tp = commit_path(&cm, name);
+        rc = manifest_write_trace(s, made[0].st.traces, tp);
+        free(tp);
     }
     if (!rc && interrupt_requested())
         rc = diag_fail("%s: interrupted; earlier outputs are left as they were", s->id);

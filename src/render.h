@@ -20,6 +20,7 @@ struct render_opts {
     int nformats;               /* 0: the script's formats */
     const char *formats[8];
     const char *trace_path;     /* write the trace as JSON here (NULL: no) */
+    int trace_in_set;           /* and/or as OUT/<id>/<id>.trace.json, one of the scene's files */
     int jobs;                   /* drawing threads, >= 1 */
     double scale;               /* canvas scale factor (1: the script's size) */
     int progress;               /* 0 quiet, 1 one line per scene, 2 live bar */

@@ -1586,10 +1586,19 @@ static const struct snode *apply_sets(struct script *sc, const struct snode *roo
 
 struct scene *scene_load_set(const char *path, const struct scene_set *sets, int nsets)
 {
+    int outer = clip_depth == 0;
+    if (outer) {
+        /* what this scene reads, from its own script on (scene.inputs) */
+        char **old;
+        int nold = asset_log_take(&old);
+        for (int i = 0; i < nold; i++)
+            free(old[i]);
+        free(old);
+        asset_log_add(path);
+    }
     struct script *sc = script_load(path);
     if (!sc)
         return NULL;
-    int outer = clip_depth == 0;
     if (outer)
         diag_dedupe_begin();    /* shared sections' mistakes said once per script */
     char *dir = path_dirname(path);
@@ -1634,6 +1643,8 @@ struct scene *scene_load_set(const char *path, const struct scene_set *sets, int
     if (s) {
         s->aux = aux;
         s->naux = naux;
+        if (outer)
+            s->ninputs = asset_log_take(&s->inputs);
     } else {
         for (int i = 0; i < naux; i++)
             script_free(aux[i]);
@@ -1655,6 +1666,9 @@ void scene_free(struct scene *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < s->ninputs; i++)
+        free(s->inputs[i]);
+    free(s->inputs);
     for (int i = 0; i < s->nvariants; i++)
         scene_free(s->variants[i].scene);
     for (int i = 0; i < s->clips.n; i++)

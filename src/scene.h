@@ -178,6 +178,10 @@ struct scene {
     struct variant *variants;
     int naux;
     struct script **aux;                /* the --set values' own parses */
+    /* The files the scene read: its script first, then data files and
+     * clips' scripts (asset.h), for the source key of its outputs. */
+    char **inputs;
+    int ninputs;
     struct layout_opts layout;
     int npanels;
     struct scene_panel *panels;
