@@ -1314,7 +1314,16 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
     }
     s->title = (v = get_scalar(root, "title", 0, NULL)) ? v->str : s->id;
     s->caption = (v = get_scalar(root, "caption", 0, NULL)) ? v->str : "";
-    (void)get_scalar(root, "narration", 0, NULL);
+    /* narration: a text, or a list of texts (the book's captions, in
+     * order over the timeline) */
+    const struct snode *narr = snode_get(root, "narration");
+    if (narr && narr->type == SNODE_SEQ) {
+        for (int k = 0; k < narr->n; k++)
+            if (narr->vals[k]->type != SNODE_SCALAR)
+                diag_error(&narr->vals[k]->loc, "each of 'narration' must be a text (one caption)");
+    } else {
+        (void)get_scalar(root, "narration", 0, NULL);
+    }
     /* the book typesets their formulas as the frames do */
     for (int k = 0; k < 3; k++) {
         static const char *const keys[] = {"title", "caption", "narration"};
