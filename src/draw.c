@@ -887,7 +887,8 @@ static void draw_text_fit(cairo_t *cr, double x, double y, double ax, double ay,
     draw_font(cr, bold, size);
     double w = draw_text_width(cr, s);
     if (w > max_w && max_w > 0) {
-        double sz = fmax(size * 0.8, size * max_w / w);
+        /* a formula is never cut: text with one shrinks to fit whole */
+        double sz = math_text_has(s) ? size * max_w / w : fmax(size * 0.8, size * max_w / w);
         draw_font(cr, bold, sz);
         w = draw_text_width(cr, s);
     }

@@ -14,7 +14,7 @@
 #include "template.h"
 #include "util.h"
 
-static int check_formulas(const struct snode *n, int fields, const char *context);
+static int check_formulas(const struct snode *n, int fields, const char *context, int panel);
 static int template_index(const char *const *templates, const char *key);
 
 const struct param_spec scene_canvas_params[] = {
@@ -725,7 +725,7 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
                 continue;       /* its brace error is told once, by the template check */
             char ctx[128];
             snprintf(ctx, sizeof(ctx), "'%s' of panel '%s'", pn->keys[k], p->kind->head.name);
-            if (check_formulas(pn->vals[k], t >= 0, ctx))
+            if (check_formulas(pn->vals[k], t >= 0, ctx, 1))
                 errors++;
         }
     }
@@ -736,25 +736,35 @@ static int load_panels(struct scene *s, const struct snode *sec, const struct di
  * and maps too) and in the scene's title, caption and narration: every
  * $...$ must parse, the error at its column. fields: the option is a
  * value template (its value fields count as numbers). */
-static int check_formulas(const struct snode *n, int fields, const char *context)
+static int check_formulas(const struct snode *n, int fields, const char *context, int panel)
 {
     if (!n)
         return 0;
     if (n->type == SNODE_SCALAR) {
+        /* what a panel shows is a few lines: a longer text is a mistake
+         * (and would not fit its buffers once its values are in) */
+        size_t len = strlen(n->str);
+        if (panel && len > SCENE_MAX_TEXT) {
+            diag_error(&n->loc, "%s: a text of %zu bytes; a panel's text is at most %d (a few "
+                       "lines: put the rest in the scene's caption or narration)", context, len,
+                       SCENE_MAX_TEXT);
+            return 1;
+        }
         if (!math_text_has(n->str))
             return 0;
         struct math_error err;
         if (math_text_check(n->str, fields ? MATH_FIELDS : 0, &err) == 0)
             return 0;
         struct diag_loc at = n->loc;
-        if (!strchr(n->str, '\n'))
-            at.col = n->loc.col + !n->plain + (int)err.pos;
+        int col = script_column(&n->loc, !n->plain, err.pos);
+        if (col)
+            at.col = col;
         diag_error(&at, "%s: %s", context, err.msg);
         return 1;
     }
     int errors = 0;
     for (int i = 0; i < n->n; i++)
-        errors += check_formulas(n->vals[i], fields, context);
+        errors += check_formulas(n->vals[i], fields, context, panel);
     return errors;
 }
 
@@ -1329,7 +1339,7 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
         static const char *const keys[] = {"title", "caption", "narration"};
         char ctx[32];
         snprintf(ctx, sizeof ctx, "the scene's %s", keys[k]);
-        check_formulas(snode_get(root, keys[k]), 0, ctx);    /* reports; counted by diag */
+        check_formulas(snode_get(root, keys[k]), 0, ctx, 0);    /* reports; counted by diag */
     }
     if ((v = get_scalar(root, "seed", 0, NULL))) {
         int seed;

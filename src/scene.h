@@ -193,6 +193,9 @@ struct scene {
 };
 
 /* NULL after reporting every error found. */
+/* Bytes of one text a panel draws (a title, a label, a card's reason). */
+#define SCENE_MAX_TEXT 300
+
 struct scene *scene_load(const char *path);
 /* The same with --set values laid over the script (NULL, 0: none). */
 struct scene *scene_load_set(const char *path, const struct scene_set *sets, int nsets);

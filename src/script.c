@@ -958,3 +958,77 @@ void snode_relocate(struct snode *n, const struct diag_loc *loc)
         snode_relocate(n->vals[i], loc);
     }
 }
+
+/* ---- columns inside a scalar -------------------------------------------------- */
+
+/* UTF-8 bytes of code point cp. */
+static int utf8_bytes(unsigned long cp)
+{
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+int script_column(const struct diag_loc *start, int quoted, size_t offset)
+{
+    if (!start || !start->file || start->line <= 0 || start->col <= 0)
+        return 0;
+    FILE *f = fopen(start->file, "rb");
+    if (!f)     /* not a file ("command line"): one byte per column */
+        return start->col + (quoted ? 1 : 0) + (int)offset;
+    char line[8192];
+    int ln = 0, found = 0;
+    while (fgets(line, sizeof line, f))
+        if (++ln == start->line) {
+            found = 1;
+            break;
+        }
+    fclose(f);
+    if (!found)
+        return 0;
+    /* to the scalar's first character: columns count characters */
+    const unsigned char *r = (const unsigned char *)line;
+    for (int c = 1; c < start->col && *r; c++) {
+        unsigned long cp;
+        int k = utf8_decode(r, &cp);
+        r += k > 0 ? k : 1;
+    }
+    char quote = 0;
+    if (quoted) {
+        if (*r != '\'' && *r != '"')
+            return 0;           /* a block scalar or the like: unknown */
+        quote = (char)*r++;
+    }
+    int col = start->col + (quoted ? 1 : 0);
+    size_t v = 0;               /* bytes of the value before r */
+    while (v < offset) {
+        if (!*r || *r == '\n' || *r == '\r')
+            return 0;           /* the scalar goes on on the next line: unknown */
+        if (quote == '\'' && r[0] == '\'' && r[1] == '\'') {
+            r += 2, v += 1, col += 2;
+            continue;
+        }
+        if (quote == '"' && r[0] == '\\') {
+            int hex = r[1] == 'x' ? 2 : r[1] == 'u' ? 4 : r[1] == 'U' ? 8 : 0;
+            unsigned long cp = 0;
+            if (hex) {
+                for (int k = 0; k < hex; k++) {
+                    char h = (char)r[2 + k];
+                    cp = cp * 16 + (unsigned long)(h >= 'a' ? h - 'a' + 10
+                                                   : h >= 'A' ? h - 'A' + 10 : h - '0');
+                }
+                v += (size_t)utf8_bytes(cp);
+                r += 2 + hex, col += 2 + hex;
+            } else {
+                /* \N \_ are two bytes, \L \P three, the rest one */
+                v += r[1] == 'N' || r[1] == '_' ? 2 : r[1] == 'L' || r[1] == 'P' ? 3 : 1;
+                r += 2, col += 2;
+            }
+            continue;
+        }
+        unsigned long cp;
+        int k = utf8_decode(r, &cp);
+        if (k <= 0)
+            k = 1;
+        r += k, v += (size_t)k, col += 1;
+    }
+    return col;
+}

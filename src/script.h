@@ -46,6 +46,14 @@ struct script *script_load(const char *path);
 struct script *script_parse(const char *path, const char *text, size_t len);
 void script_free(struct script *s);   /* NULL is a no-op */
 
+/* The column of byte offset of a scalar's value that starts at start
+ * (written quoted or not), reading its line back from the file: quotes,
+ * '' and backslash escapes and multi-byte characters counted as they are
+ * written, columns in characters as libyaml counts them. 0 when unknown
+ * (a scalar over several lines, a block scalar). Without a file to read
+ * (a --set value) it counts bytes. */
+int script_column(const struct diag_loc *start, int quoted, size_t offset);
+
 /* The value under key in a MAP node, or NULL (also when map is not a map). */
 const struct snode *snode_get(const struct snode *map, const char *key);
 /* Index of key in a MAP node, or -1. */

@@ -1,5 +1,6 @@
 /* template: checking and expanding "{name:.2f}" templates (see template.h). */
 #include "template.h"
+#include "script.h"
 
 #include "math/math.h"
 
@@ -212,27 +213,38 @@ static long long field_offset(const struct trace *t, int c, const struct field *
  * brace is a value field as outside. "\$" is a literal dollar, kept
  * escaped for the text drawer. */
 struct tex_state {
-    int math;                   /* inside $...$ (1) or $$...$$ (2) */
-    int depth;                  /* open TeX groups */
+    size_t pos;                 /* math_text_next's position */
+    struct math_segment seg;    /* the segment being scanned */
+    size_t lo, hi;              /* its bytes, delimiters included */
+    int math;                   /* it is a formula */
+    int depth;                  /* open TeX groups in it */
 };
 
-/* What to do with *s: 0 copy it (a dollar, or a brace of a TeX group); 2
- * copy it and the next byte (an escape); 1 the template's usual handling
- * (fields, "{{", a stray '}', other bytes). Updates the state. */
+/* What to do with *s: 0 copy it (a formula's dollars, or a brace of a TeX
+ * group); 2 copy it and the next byte (an escape); 1 the template's usual
+ * handling (fields, "{{", a stray '}', other bytes). The formulas are
+ * math_text_next's, so a template splits as text does when drawn. */
 static int tex_step(const char *text, const char *s, struct tex_state *st)
 {
+    size_t o = (size_t)(s - text);
+    while (o >= st->hi) {
+        if (!math_text_next(text, &st->pos, &st->seg)) {
+            st->math = 0;
+            st->lo = st->hi = (size_t)-1;
+            break;
+        }
+        st->math = st->seg.math;
+        st->depth = 0;
+        st->lo = st->seg.math ? st->seg.start - 1 - (size_t)st->seg.display : st->seg.start;
+        st->hi = st->pos;
+    }
+    if (st->math && (o < st->seg.start || o >= st->seg.start + st->seg.len))
+        return 0;               /* the dollars around a formula */
     if (s[0] == '\\' && (s[1] == '$' || (st->math && s[1])))
         return 2;
-    if (s[0] == '$') {
-        /* $...$ inline, $$...$$ display (as math_text_next reads them) */
-        int two = s[1] == '$' && st->math != 1;
-        st->math = st->math ? 0 : 1 + two;
-        st->depth = 0;
-        return two ? 2 : 0;
-    }
     if (!st->math)
         return 1;
-    if (s[0] == '{' && math_brace_is_group(text, (size_t)(s - text))) {
+    if (s[0] == '{' && math_brace_is_group(text, o)) {
         st->depth++;
         return 0;
     }
@@ -261,8 +273,18 @@ int template_check(const char *text, const struct diag_loc *loc, int quoted,
             continue;
         }
         struct diag_loc at = *loc;
-        if (!strchr(text, '\n'))
-            at.col = loc->col + quoted + (int)(s - text);
+        if (st.math && s[0] == '{' && s[1] == '{') {
+            int col = script_column(loc, quoted, (size_t)(s - text));
+            if (col)
+                at.col = col;
+            diag_error(&at, "'{{' in a formula in %s: inside $...$ a literal brace is \\{ and a "
+                       "value is {name}", context);
+            errors++;
+            break;
+        }
+        int col = script_column(loc, quoted, (size_t)(s - text));
+        if (col)
+            at.col = col;
         if (*s == '}') {
             if (st.math)
                 diag_error(&at, "unmatched '}' in a formula in %s (a literal brace is written \\})",
@@ -369,7 +391,7 @@ void template_expand(const char *text, const struct trace *t, int rec, char *buf
             continue;
         }
         struct field fld;
-        char val[64], whybuf[256];
+        char val[96], whybuf[256];
         const char *why;
         int len = parse_field(s + 1, &fld, &why);
         if (len < 0) {
@@ -395,6 +417,16 @@ void template_expand(const char *text, const struct trace *t, int rec, char *buf
         /* "-0.00" reads as a glitch on screen. */
         if (strspn(val, "-0.") == strlen(val) && val[0] == '-')
             memmove(val, val + 1, strlen(val));
+        if (st.math) {
+            /* Inside a formula a value is one group, so "x^ {w}" raises all
+             * of it; a number as TeX sets it, anything else ("inf", "nan",
+             * "1.5e+150", "?") as text, not as italic letters. */
+            int number = val[0] && strspn(val + (val[0] == '-'), "0123456789.") ==
+                                       strlen(val + (val[0] == '-'));
+            char wrapped[96];
+            snprintf(wrapped, sizeof wrapped, number ? "{%s}" : "{\\text{%s}}", val);
+            snprintf(val, sizeof val, "%s", wrapped);
+        }
         size_t vl = strlen(val);
         if (o + vl >= n)
             vl = n - 1 - o;

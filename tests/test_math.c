@@ -713,9 +713,21 @@ static void unclosed_and_empty_formulas_are_errors_at_their_dollar(void)
     memset(&err, 0, sizeof err);
     CHECK(math_text_check("a $$$$ b", 0, &err) != 0);
     CHECK(err.pos == 2 && strstr(err.msg, "empty formula"));
+    /* pandoc's rule: a '$' before a space opens nothing, and one after a
+     * space or before a digit closes nothing, so prices stay prices */
+    CHECK(math_text_check("a $ $ b", 0, &err) == 0);
+    CHECK(math_text_check("costs $ 5, or $ 7", 0, &err) == 0);
     memset(&err, 0, sizeof err);
-    CHECK(math_text_check("a $ $ b", 0, &err) != 0);
-    CHECK(err.pos == 2 && strstr(err.msg, "empty formula"));
+    CHECK(math_text_check("It costs $5 and then $10 more", 0, &err) != 0);
+    CHECK(err.pos == 9 && strstr(err.msg, "unclosed '$'"));
+    {
+        size_t p2 = 0;
+        struct math_segment s2;
+        CHECK(math_text_next("$x$ and $a $b$", &p2, &s2) && s2.math && s2.closed && s2.len == 1);
+        CHECK(math_text_next("$x$ and $a $b$", &p2, &s2) && !s2.math);
+        CHECK(math_text_next("$x$ and $a $b$", &p2, &s2) && s2.math && s2.closed &&
+              s2.start == 9 && s2.len == 4);     /* "a $b": the '$' after a space went on */
+    }
     /* an unclosed $ makes the rest one formula */
     size_t pos = 2;
     struct math_segment s;

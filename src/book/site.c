@@ -229,7 +229,9 @@ static void page_begin(struct sbuf *h, const struct nav *nv, const char *title)
     const struct book *b = nv->b;
     sbuf_puts(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                 "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
+                 "<meta name=\"color-scheme\" content=\"light dark\">\n"
+                 /* no icon to fetch: a browser asks the server's root otherwise */
+                 "<link rel=\"icon\" href=\"data:,\">\n<title>");
     book_escape(h, title);
     if (strcmp(title, b->title) != 0) {
         sbuf_puts(h, " · ");

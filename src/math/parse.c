@@ -125,7 +125,7 @@ int math_brace_is_group(const char *src, size_t i)
 
 static void skip_space(struct parser *p)
 {
-    while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\n'))
+    while (p->i < p->n && p->s[p->i] == ' ')
         p->i++;
 }
 
@@ -173,13 +173,16 @@ static struct mnode *parse_arg(struct parser *p, enum mvariant var, const char *
         fail(p, cmdpos, "%s needs an argument (write it in braces: %s{...})", what, what);
         return NULL;
     }
-    /* Arguments nest without braces too (\hat\hat\hat x): one level each. */
-    if (++p->depth > MAX_DEPTH) {
+    /* Arguments nest without braces too (\hat\hat\hat x): one level each;
+     * a braced one counts as its group does. */
+    int braced = p->s[p->i] == '{';
+    if (!braced && ++p->depth > MAX_DEPTH) {
         fail(p, cmdpos, "formula nested too deeply (more than %d levels)", MAX_DEPTH);
         return NULL;
     }
     struct mnode *n = parse_atom(p, var, 1);
-    p->depth--;
+    if (!braced)
+        p->depth--;
     return n;
 }
 
@@ -207,15 +210,47 @@ static char *parse_raw(struct parser *p, const char *what, size_t cmdpos)
             p->i += 2;
             continue;
         }
-        if (c == '{')
-            depth++;
-        if (c == '}' && depth-- == 0) {
-            p->i++;
-            out[k] = '\0';
-            return out;
+        if (c == '\\' && p->i + 1 < p->n && strchr(",;:", p->s[p->i + 1])) {
+            out[k++] = ' ';         /* a space in text */
+            p->i += 2;
+            continue;
         }
-        out[k++] = c;
-        p->i++;
+        if (c == '\\' || c == '$') {
+            fail(p, p->i, "%s inside %s{...} is not supported: it holds plain text (write "
+                 "\\{ \\} \\$ \\& \\%% \\_ for those characters)",
+                 c == '$' ? "a formula" : "a command", what);
+            free(out);
+            return NULL;
+        }
+        unsigned long ucp;
+        int ul = utf8_decode((const unsigned char *)p->s + p->i, &ucp);
+        if (ul <= 0 || ucp < 0x20 || utf8_noncharacter(ucp)) {
+            if (ul > 0)
+                fail(p, p->i, "control character 0x%02lX in %s{...}: in a double-quoted YAML "
+                     "string a backslash starts an escape; write formulas in single quotes",
+                     ucp, what);
+            else
+                fail(p, p->i, "a byte that is not UTF-8 (0x%02X) in %s{...}",
+                     (unsigned)(unsigned char)c, what);
+            free(out);
+            return NULL;
+        }
+        if (c == '{') {
+            depth++;
+            p->i++;
+            continue;               /* a group in text: its braces do not show */
+        }
+        if (c == '}') {
+            p->i++;
+            if (depth-- == 0) {
+                out[k] = '\0';
+                return out;
+            }
+            continue;
+        }
+        memcpy(out + k, p->s + p->i, (size_t)ul);
+        k += (size_t)ul;
+        p->i += (size_t)ul;
     }
     free(out);
     fail(p, open, "unclosed '{' after %s (a literal brace is written \\{ or \\})", what);
@@ -719,6 +754,14 @@ static struct mnode *parse_atom(struct parser *p, enum mvariant var, int as_arg)
     unsigned long ucp;
     int len = utf8_decode((const unsigned char *)p->s + at, &ucp);
     uint32_t cp = (uint32_t)ucp;
+    if (len > 0 && (cp == '\n' || cp == 0x85 || cp == 0xA0 || cp == 0x2028 || cp == 0x2029)) {
+        /* "\nabla" in a double-quoted YAML string is a line break and
+         * "abla"; "\_" a no-break space, "\L" and "\P" U+2028 and U+2029 */
+        fail(p, at, "%s in a formula: in a double-quoted YAML string a backslash starts an "
+             "escape (\\n, \\N, \\_, \\L, \\P ...); write formulas in single quotes",
+             cp == '\n' ? "a line break" : "an invisible space or line separator");
+        return NULL;
+    }
     if (len > 0 && cp < 0x20) {
         /* "\text" in a double-quoted YAML string is a tab and "ext",
          * "\frac" a form feed and "rac" */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "common.h"
+#include "math/math.h"
 #include "text.h"
 #include "util.h"
 
@@ -162,14 +163,25 @@ static int cards_check(void *o, const struct snode *node, const struct panel_che
     /* Markup and formulas of every text, then whether each card fits. */
     for (int i = 0; i < list->n; i++) {
         const struct snode *cn = list->vals[i];
-        static const char *const keys[] = {"scenario", "reason"};
-        for (int k = 0; k < 2; k++) {
-            const struct snode *t = snode_get(cn, keys[k]);
+        /* every text of the card: its markup (a formula's error is the
+         * scene's to tell, scene.c) */
+        const struct snode *texts[2 + CARDS_MAX_ANSWERS];
+        int nt = 0;
+        texts[nt++] = snode_get(cn, "scenario");
+        texts[nt++] = snode_get(cn, "reason");
+        const struct snode *ans = snode_get(cn, "answers");
+        for (int a = 0; ans && ans->type == SNODE_SEQ && a < ans->n && nt < 2 + CARDS_MAX_ANSWERS; a++)
+            texts[nt++] = ans->vals[a];
+        for (int k = 0; k < nt; k++) {
+            const struct snode *t = texts[k];
             struct text_error terr;
-            if (t && t->type == SNODE_SCALAR && text_check(t->str, 0, &terr) != 0) {
+            struct math_error merr;
+            if (t && t->type == SNODE_SCALAR && math_text_check(t->str, 0, &merr) == 0 &&
+                text_check(t->str, 0, &terr) != 0) {
                 struct diag_loc at = t->loc;
-                if (!strchr(t->str, '\n'))
-                    at.col = t->loc.col + !t->plain + (int)terr.pos;
+                int col = script_column(&t->loc, !t->plain, terr.pos);
+                if (col)
+                    at.col = col;
                 diag_error(&at, "%s", terr.msg);
                 errors++;
             }
@@ -327,7 +339,7 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     struct card_geom g;
     card_geom(opt, cd, c->x, c->w, top, c->y + c->h, &g);
     double x = g.x, w = g.w, small = g.small, pad = g.pad;
-    char text[128];
+    char text[4096];
 
     /* The header: which card, and the score. */
     draw_font(cr, 1, small);
@@ -367,7 +379,7 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     if (!reveal) {
         if (verdict) {      /* the guess, said before the answer shows */
             draw_font(cr, 1, small);
-            snprintf(text, sizeof(text), "%.40s picks \xe2\x80\x9c%.60s\xe2\x80\x9d",
+            snprintf(text, sizeof(text), "%s picks \xe2\x80\x9c%s\xe2\x80\x9d",
                      opt->guesser, cd->answers[cd->guess]);
             draw_set_color(cr, th->series[0]);
             draw_text(cr, ix + iw / 2, y + slh / 2, 0.5, 0.5, text);
@@ -377,7 +389,7 @@ static void cards_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     draw_font(cr, 1, small);
     if (verdict) {
         int ok = cd->guess == cd->right;
-        snprintf(text, sizeof(text), "%s %.40s picked \xe2\x80\x9c%.60s\xe2\x80\x9d: %s",
+        snprintf(text, sizeof(text), "%s %s picked \xe2\x80\x9c%s\xe2\x80\x9d: %s",
                  ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97", opt->guesser, cd->answers[cd->guess],
                  ok ? "right" : "wrong");
         draw_set_color(cr, ok ? opt->right_color : opt->wrong_color);

@@ -327,7 +327,7 @@ static void clusters_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     /* An assign step that changed nothing is where the trainer stopped. */
     if (phase == PHASE_ASSIGN && trace_value(t, c->rec, "changed") == 0)
         tmpl = opt->done_text;
-    char text[256];
+    char text[4096];
     panel_expand(c, tmpl, NULL, text, sizeof(text));
     draw_status(cr, c, &v, text);
 }

@@ -70,7 +70,7 @@ void panel_diverged_tag(cairo_t *cr, const struct panel_ctx *c, const struct vie
 
 double panel_title(const struct panel_ctx *c, cairo_t *cr, const char *tmpl)
 {
-    char text[256];
+    char text[4096];
     panel_expand(c, tmpl, NULL, text, sizeof(text));
     if (!text[0])
         return c->y;

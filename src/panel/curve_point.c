@@ -166,7 +166,7 @@ static void box_exit(const struct rect *b, double x, double y, double *ex, doubl
 static void draw_legend(cairo_t *cr, const struct curve_point_opts *opt, const struct theme *th,
                         const struct viewport *v)
 {
-    char text[256], *line[CP_MAX_LINES];
+    char text[4096], *line[CP_MAX_LINES];
     snprintf(text, sizeof(text), "%s", opt->legend);
     draw_font(cr, 0, th->font_size);
     cairo_font_extents_t fe;
@@ -192,7 +192,7 @@ static void curve_point_draw(const void *o, const struct panel_ctx *c, cairo_t *
     const struct theme *th = c->th;
     struct viewport v = {.x0 = opt->x_range.v[0], .x1 = opt->x_range.v[1],
                          .y0 = opt->y_range.v[0], .y1 = opt->y_range.v[1]};
-    char text[512];
+    char text[4096];
     panel_expand(c, opt->title, NULL, text, sizeof(text));
     struct axes_style st = {text[0] ? text : NULL, opt->x_label, opt->y_label, opt->grid};
     draw_axes(cr, th, c->x, c->y, c->w, c->h, &v, &st);

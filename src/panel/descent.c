@@ -107,7 +107,7 @@ static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct theme *th = c->th;
     struct viewport v = {0};
     descent_ranges(opt, c, &v);
-    char text[256];
+    char text[4096];
     panel_expand(c, opt->title, NULL, text, sizeof(text));
     struct axes_style st = {text[0] ? text : NULL, opt->x_label, opt->y_label, opt->grid};
     draw_axes(cr, th, c->x, c->y, c->w, c->h, &v, &st);

@@ -61,7 +61,7 @@ static void network_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct network_opts *opt = o;
     const struct theme *th = c->th;
-    char text[256];
+    char text[4096];
     double top = panel_title(c, cr, opt->title);
     /* The diagram and its footer form one block, centred in what is left
      * under the title, so a tall cell does not leave a hole between them. */

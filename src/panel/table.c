@@ -57,7 +57,7 @@ static void table_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct theme *th = c->th;
     const struct run *s = c->run;
     const struct dataset *d = c->data;
-    char text[256];
+    char text[4096];
     double top = panel_title(c, cr, opt->title);
     const double *theta = panel_theta(c);
 

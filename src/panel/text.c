@@ -52,15 +52,20 @@ static int text_fits(const struct text_opts *opt, const struct snode *at, const 
 {
     if (!tmpl || pc->cell_w <= 0)
         return 0;
+    /* a formula's error is the scene's to tell (scene.c); markup's is ours */
+    struct math_error merr;
+    if (math_text_check(tmpl, MATH_FIELDS, &merr) != 0)
+        return -1;
     struct text_error terr;
     if (text_check(tmpl, MATH_FIELDS, &terr) != 0) {
         struct diag_loc loc = at->loc;
-        if (!strchr(tmpl, '\n'))
-            loc.col = at->loc.col + !at->plain + (int)terr.pos;
+        int col = script_column(&at->loc, !at->plain, terr.pos);
+        if (col)
+            loc.col = col;
         diag_error(&loc, "%s", terr.msg);
         return -1;
     }
-    char buf[512];
+    char buf[4096];
     template_expand(tmpl, pc->probe, 0, buf, sizeof buf);
     struct text_style st = {.size = opt->size, .bold = opt->bold};
     struct text_box b;
@@ -68,13 +73,15 @@ static int text_fits(const struct text_opts *opt, const struct snode *at, const 
         return 0;
     double u = pc->unit;
     if (b.overflow_x > 0.01)
-        diag_error(&at->loc, "a word of this text is %.0f pixels wider than its cell (%.0f) "
-                   "and cannot wrap (shorten it, lower 'size' or give the panel more columns)",
+        diag_error(&at->loc, "a word or formula of this text is %.0f pixels wider than its cell "
+                   "(%.0f) and cannot wrap (shorten it, lower 'size' or give the panel more "
+                   "columns)",
                    b.overflow_x * u, pc->cell_w * u);
     else
-        diag_error(&at->loc, "this text takes %d lines, %.0f pixels at size %g, but its cell is "
+        diag_error(&at->loc, "this text takes %d line%s, %.0f pixels at size %g, but its cell is "
                    "%.0f high: %.0f pixels too tall (shorten it, lower 'size' or give the "
-                   "panel more room)", b.lines_needed, (pc->cell_h + b.overflow_y) * u, opt->size,
+                   "panel more room)", b.lines_needed, b.lines_needed == 1 ? "" : "s",
+                   (pc->cell_h + b.overflow_y) * u, opt->size,
                    pc->cell_h * u, b.overflow_y * u);
     return -1;
 }
@@ -135,7 +142,7 @@ static int text_panel_check(void *o, const struct snode *node, const struct pane
 static void text_panel_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct text_opts *opt = o;
-    char buf[512];
+    char buf[4096];
     const char *tmpl = opt->ntexts ? opt->texts[c->step < opt->ntexts ? c->step : opt->ntexts - 1]
                                    : opt->text;
     /* The keyframe phase comes first in the trace: its records are the
