@@ -161,7 +161,7 @@ struct book *book_load(const char *path)
     struct book *b = xcalloc(1, sizeof *b);
     b->script = sc;
     b->dir = path_dirname(path);
-    char *up = path_join(b->dir, "..");
+    char *up = path_dirname(b->dir);
     b->scenes_dir = path_join(up, "scenes");
     free(up);
     int errors = 0;

@@ -93,6 +93,11 @@ struct book_options {
  * after reporting; on failure the previous site is left as it was. */
 int book_build(struct book *b, const struct book_options *o);
 
+/* The WebVTT captions of a scene lasting duration seconds: its narration
+ * as cues in order, one per beat when the scene has as many beats, else
+ * spread evenly; times hh:mm:ss.ttt. Appended to b (site.c). */
+void book_vtt(struct sbuf *b, const struct scene *s, double duration);
+
 /* Writes the site's files into dir (site.c), from the lessons' manifests
  * and outputs in out_dir. 0, or -1 after reporting. */
 int book_write_site(const struct book *b, const char *out_dir, const char *dir);

@@ -178,9 +178,9 @@ static void walk(struct walk *w, cmark_node *root)
                 struct math_error err;
                 char *svg = formula_svg(tex, strlen(tex), 0, &err);
                 if (!svg) {
-                    /* the span's column is its backtick; the TeX follows it */
+                    /* cmark-gfm's column of a code span is its content's */
                     formula_error(w, n, cmark_node_get_start_line(n),
-                                  cmark_node_get_start_column(n) + 1 + (int)err.pos, &err);
+                                  cmark_node_get_start_column(n) + (int)err.pos, &err);
                 } else {
                     char *pcopy = xstrdup(pl);
                     pcopy[pn - 1] = '\0';
