@@ -452,6 +452,29 @@ static double rich_line(cairo_t *cr, const char *t, int draw, double x, double b
     return w;
 }
 
+void draw_text_reach(cairo_t *cr, const char *s, double *up, double *down)
+{
+    pin_scaled_font(cr);
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    double half = (fe.ascent + fe.descent) / 2, bo = fe.ascent - half;
+    *up = *down = 0;
+    if (!s || !math_text_has(s))
+        return;
+    cairo_matrix_t fm;
+    cairo_get_font_matrix(cr, &fm);
+    size_t pos = 0;
+    struct math_segment seg;
+    while (math_text_next(s, &pos, &seg)) {
+        const struct math_box *b = seg.math && seg.closed && seg.len
+                                       ? math_cached(s + seg.start, seg.len, seg.display) : NULL;
+        if (!b)
+            continue;
+        *up = fmax(*up, b->ascent * fm.yy - bo - half);
+        *down = fmax(*down, bo + b->descent * fm.yy - half);
+    }
+}
+
 double draw_text_width(cairo_t *cr, const char *s)
 {
     if (!s || !*s)

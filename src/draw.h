@@ -63,6 +63,10 @@ void draw_set_color(cairo_t *cr, uint32_t argb);
  * descent, so lines of different text align). UTF-8. Returns the width. */
 double draw_text(cairo_t *cr, double x, double y, double ax, double ay, const char *s);
 double draw_text_width(cairo_t *cr, const char *s);
+/* How much further than a plain line of the font (its ascent + descent)
+ * text reaches above and below, where a formula in it is taller: 0 and 0
+ * for plain text. A box around the text grows by that. */
+void draw_text_reach(cairo_t *cr, const char *s, double *up, double *down);
 
 /* A plot area: a pixel rectangle and the data ranges it shows. */
 struct viewport {

@@ -90,19 +90,32 @@ void panel_legend(cairo_t *cr, const struct theme *th, const struct viewport *v,
         return;
     draw_font(cr, 0, th->font_size);
     double pad = 8, sample = 30, gap = 8, row = th->font_size * 1.5, textw = 0;
-    for (int i = 0; i < n; i++)
-        textw = fmax(textw, draw_text_width(cr, items[i].label ? items[i].label : ""));
-    double w = pad + sample + gap + textw + pad, h = pad + row * n + pad - (row - th->font_size);
+    /* a row as tall as its label's formula needs, at least the usual one */
+    double up[PANEL_LEGEND_MAX], down[PANEL_LEGEND_MAX], extra = 0;
+    if (n > PANEL_LEGEND_MAX)
+        n = PANEL_LEGEND_MAX;
+    for (int i = 0; i < n; i++) {
+        const char *label = items[i].label ? items[i].label : "";
+        textw = fmax(textw, draw_text_width(cr, label));
+        draw_text_reach(cr, label, &up[i], &down[i]);
+        extra += up[i] + down[i];
+    }
+    double w = pad + sample + gap + textw + pad,
+           h = pad + row * n + pad - (row - th->font_size) + extra;
     int right = place == PANEL_LEGEND_UPPER_RIGHT || place == PANEL_LEGEND_LOWER_RIGHT;
     int lower = place == PANEL_LEGEND_LOWER_LEFT || place == PANEL_LEGEND_LOWER_RIGHT;
     double x = right ? v->px + v->pw - 10 - w : v->px + 10;
     double y = lower ? v->py + v->ph - 10 - h : v->py + 10;
     /* Mostly opaque, as matplotlib's: the lines it covers still show a little. */
     draw_box(cr, x, y, w, h, 4, (th->background & 0x00ffffffu) | 0xd9000000u, th->grid, 1);
+    double cy = y + pad + th->font_size / 2;
     for (int i = 0; i < n; i++) {
-        double cy = y + pad + th->font_size / 2 + row * i;
+        cy += up[i];
+        if (i)
+            cy += row;
         draw_line(cr, x + pad, cy, x + pad + sample, cy, line_width, items[i].color, items[i].dash);
         draw_set_color(cr, th->text);
         draw_text(cr, x + pad + sample + gap, cy, 0, 0.5, items[i].label ? items[i].label : "");
+        cy += down[i];
     }
 }

@@ -40,6 +40,7 @@ struct panel_legend_item {
 };
 /* A boxed legend in a corner of the plot area: a line sample in each
  * item's colour and pattern, then its label, one item a line. */
+#define PANEL_LEGEND_MAX 16     /* items a legend shows */
 void panel_legend(cairo_t *cr, const struct theme *th, const struct viewport *v, int place,
                   const struct panel_legend_item *items, int n, double line_width);
 

@@ -92,20 +92,34 @@ static int split_lines(char *text, char **line, int max)
 }
 
 /* A box of text lines, padded, for the current font. */
+/* A line's height: lh, or more where a formula in it is taller. */
+static double line_height(cairo_t *cr, const char *line, double lh, double *above)
+{
+    double up, down;
+    draw_text_reach(cr, line, &up, &down);
+    *above = lh / 2 + up;               /* from the line's top to its centre */
+    return lh + up + down;
+}
+
 static struct rect text_box(cairo_t *cr, char **line, int n, double lh, double pad, double extra)
 {
-    double w = 0;
-    for (int i = 0; i < n; i++)
+    double w = 0, h = 0, above;
+    for (int i = 0; i < n; i++) {
         w = fmax(w, draw_text_width(cr, line[i]));
-    return (struct rect){0, 0, w + extra + 2 * pad, n * lh + 2 * pad};
+        h += line_height(cr, line[i], lh, &above);
+    }
+    return (struct rect){0, 0, w + extra + 2 * pad, h + 2 * pad};
 }
 
 static void draw_lines(cairo_t *cr, const struct theme *th, double x, double y, char **line, int n,
                        double lh)
 {
     draw_set_color(cr, th->text);
-    for (int i = 0; i < n; i++)
-        draw_text(cr, x, y + lh * (i + 0.5), 0, 0.5, line[i]);
+    for (int i = 0; i < n; i++) {
+        double above, h = line_height(cr, line[i], lh, &above);
+        draw_text(cr, x, y + above, 0, 0.5, line[i]);
+        y += h;
+    }
 }
 
 static int overlaps(const struct rect *b, double cx, double cy, double r)
@@ -179,7 +193,9 @@ static void draw_legend(cairo_t *cr, const struct curve_point_opts *opt, const s
     b.x = right ? v->px + v->pw - 10 - b.w : v->px + 10;
     b.y = lower ? v->py + v->ph - 10 - b.h : v->py + 10;
     draw_box(cr, b.x, b.y, b.w, b.h, 4, th->background, th->axis, 1);
-    double sy = b.y + pad + lh / 2;
+    double above;
+    line_height(cr, line[0], lh, &above);
+    double sy = b.y + pad + above;
     draw_line(cr, b.x + pad, sy, b.x + pad + sample, sy, th->line_width, opt->curve_color, 0);
     draw_lines(cr, th, b.x + pad + sample + gap, b.y + pad, line, n, lh);
 }

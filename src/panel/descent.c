@@ -164,16 +164,19 @@ static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         panel_expand(c, opt->callout, NULL, text, sizeof(text));
         if (text[0]) {
             draw_font(cr, 1, th->font_size);
-            double tw = draw_text_width(cr, text);
+            double tw = draw_text_width(cr, text), up, down;
+            /* as tall as a formula in it needs */
+            draw_text_reach(cr, text, &up, &down);
+            double bh = th->font_size + 10 + up + down;
             int right = px < v.px + v.pw / 2;
             double bx = right ? px + 14 : px - 14 - tw - 12;
-            double by = py - 34;
+            double by = py - 34 - (bh - (th->font_size + 10));
             if (by < v.py + 4) by = py + 14;
             if (bx < v.px + 2) bx = v.px + 2;
             if (bx + tw + 12 > v.px + v.pw) bx = v.px + v.pw - tw - 12;
-            draw_box(cr, bx, by, tw + 12, th->font_size + 10, 4, th->background, opt->point_color, 1.2);
+            draw_box(cr, bx, by, tw + 12, bh, 4, th->background, opt->point_color, 1.2);
             draw_set_color(cr, th->text);
-            draw_text(cr, bx + 6, by + (th->font_size + 10) / 2, 0, 0.5, text);
+            draw_text(cr, bx + 6, by + 5 + th->font_size / 2 + up, 0, 0.5, text);
         }
     } else {
         panel_diverged_tag(cr, c, &v);
@@ -182,11 +185,13 @@ static void descent_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     panel_expand(c, opt->info, NULL, text, sizeof(text));
     if (text[0]) {
         draw_font(cr, 0, th->font_size);
-        double tw = draw_text_width(cr, text), bh = th->font_size + 12;
+        double tw = draw_text_width(cr, text), up, down;
+        draw_text_reach(cr, text, &up, &down);
+        double bh = th->font_size + 12 + up + down;
         double bx = v.px + v.pw - tw - 22, by = v.py + 10;
         draw_box(cr, bx, by, tw + 14, bh, 4, th->panel, th->axis, 1);
         draw_set_color(cr, th->text);
-        draw_text(cr, bx + 7, by + bh / 2, 0, 0.5, text);
+        draw_text(cr, bx + 7, by + 6 + th->font_size / 2 + up, 0, 0.5, text);
     }
 }
 
