@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libavutil/log.h>
@@ -542,11 +543,11 @@ static int cmd_formula(int argc, char **argv)
                                "goes after --: mlanim formula -- '-x')", a);
         }
     }
-    if (!tex)
+    if (!tex || !*tex)
         return usage_error("formula", "no formula given%s", "");
     size_t n = strlen(out ? out : "");
-    int png = n > 4 && strcmp(out + n - 4, ".png") == 0;
-    if (out && !png && !(n > 4 && strcmp(out + n - 4, ".svg") == 0))
+    int png = n > 4 && strcasecmp(out + n - 4, ".png") == 0;
+    if (out && !png && !(n > 4 && strcasecmp(out + n - 4, ".svg") == 0))
         return usage_error("formula", "-o takes a .svg or .png file, not '%s'", out);
     long rgb = parse_hex_color(color);
     if (rgb < 0 && !(strcmp(color, "currentColor") == 0 && !png))
@@ -585,6 +586,8 @@ static int cmd_formula(int argc, char **argv)
         rc = formula_png(b, out, size, margin, rgb, bgv);
     } else if (!out) {
         rc = math_svg_write(stdout, b, size, margin, color, tex, 0);
+        if (fflush(stdout) != 0 || ferror(stdout))
+            rc = diag_fail("cannot write the SVG to standard output");
     } else {
         char *tmp = path_temp_for(out);
         FILE *f = fopen(tmp, "w");

@@ -40,6 +40,7 @@ struct mnode {
     enum mclass cls;
     enum mvariant variant;
     int style, rule, limits, wide, size, under, mu;
+    int typed_prime;            /* CHAR: a prime typed as ', not \prime */
     double em;                  /* SPACE */
     enum menv env;
     int rows, cols;

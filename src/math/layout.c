@@ -675,8 +675,14 @@ static struct box lay_scripts(struct ctx *c, const struct mnode *n, struct style
     double italic = nuc.italic;
     struct box sup = {0}, sub = {0};
     int has_sup = n->a[1] != NULL, has_sub = n->a[2] != NULL;
+    /* typed primes alone (x', f'') are set at the nucleus's size and
+     * height: the font draws U+2032 already raised and small (x^{\prime}
+     * stays a script, as in unicode-math) */
+    int primes = has_sup && n->a[1]->kind == MN_LIST && n->a[1]->nkids > 0;
+    for (int k = 0; primes && k < n->a[1]->nkids; k++)
+        primes = n->a[1]->kids[k]->kind == MN_CHAR && n->a[1]->kids[k]->typed_prime;
     if (has_sup)
-        sup = lay_group(c, n->a[1], sup_style(s));
+        sup = lay_group(c, n->a[1], primes ? s : sup_style(s));
     if (has_sub)
         sub = lay_group(c, n->a[2], sub_style(s));
     /* scripts of a box hang from its top and bottom; of a glyph, from
@@ -707,7 +713,9 @@ static struct box lay_scripts(struct ctx *c, const struct mnode *n, struct style
                 down = d;
         }
     }
-    if (has_sup && has_sub) {
+    if (primes)
+        up = 0;
+    if (has_sup && has_sub && !primes) {
         double gap = (up - sup.d) - (sub.h - down);
         double min = MC(c->f, SUB_SUPERSCRIPT_GAP_MIN) * sc;
         if (gap < min) {

@@ -23,6 +23,7 @@ struct parser {
     int depth;
     int nodes;
     size_t left_at;             /* the innermost open \left */
+    int in_left;                /* \left ... \right groups open */
     struct math_error *err;
     int failed;
 };
@@ -213,6 +214,10 @@ static char *parse_raw(struct parser *p, const char *what, size_t cmdpos)
         if (c == '\\' && p->i + 1 < p->n && strchr(",;:", p->s[p->i + 1])) {
             out[k++] = ' ';         /* a space in text */
             p->i += 2;
+            continue;
+        }
+        if (c == '\\' && p->i + 5 < p->n && strncmp(p->s + p->i + 1, "text{", 5) == 0) {
+            p->i += 5;              /* \text inside \text is a group, as in TeX */
             continue;
         }
         if (c == '\\' || c == '$') {
@@ -608,11 +613,13 @@ static struct mnode *parse_command(struct parser *p, enum mvariant var)
             mnode_free(n);
             return NULL;
         }
+        p->in_left++;
         if (parse_delim(p, "\\left", at, &n->cp) != 0 ||
             !(n->a[0] = parse_list(p, STOP_RIGHT, var))) {
             mnode_free(n);
             return NULL;
         }
+        p->in_left--;
         p->depth--;
         p->left_at = outer;
         size_t rat = p->i;
@@ -624,6 +631,10 @@ static struct mnode *parse_command(struct parser *p, enum mvariant var)
         return n;
     }
     if (name_is(name, len, "middle")) {
+        if (!p->in_left) {
+            fail(p, at, "\\middle needs a \\left ... \\right around it");
+            return NULL;
+        }
         struct mnode *n = node_new(p, MN_DELIM, at);
         if (!n)
             return NULL;
@@ -829,6 +840,7 @@ static struct mnode *parse_scripts(struct parser *p, struct mnode *nucleus, enum
             struct mnode *pr = make_char(p, 0x2032, MC_ORD, MV_NORMAL, at);
             if (!pr || kid_add(p, sc->a[1], pr) != 0)
                 goto bad;
+            pr->typed_prime = 1;
             sc->mu = 1;     /* the superscript holds primes */
             continue;
         }
