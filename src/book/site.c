@@ -447,7 +447,20 @@ static void figure(struct sbuf *h, const struct nav *nv, const struct book_lesso
         sbuf_puts(h, c);
         free(c);
     }
-    sbuf_puts(h, "</figcaption>\n</figure>\n");
+    sbuf_puts(h, "</figcaption>\n");
+    /* the narration under the video, as on the lesson's own page */
+    const char *cues[256];
+    int nc = link ? narration(s, cues, 256) : 0;
+    if (nc) {
+        sbuf_puts(h, "<details class=\"transcript\"><summary>Transcript</summary>\n");
+        for (int k = 0; k < nc; k++) {
+            char *c = book_markdown_inline(cues[k]);
+            sbuf_printf(h, "<p>%s</p>\n", c);
+            free(c);
+        }
+        sbuf_puts(h, "</details>\n");
+    }
+    sbuf_puts(h, "</figure>\n");
 }
 
 static void final_numbers(struct sbuf *h, const struct media *md)
