@@ -97,7 +97,7 @@ static void escaping_turns_markup_into_text(void)
     book_escape(&b, "<script>alert(\"1\") & 'x'</script>");
     CHECK_STR(b.buf, "&lt;script&gt;alert(&quot;1&quot;) &amp; &#39;x&#39;&lt;/script&gt;");
     sbuf_release(&b);
-    char *h = book_markdown_inline("a <b>bold</b> *em* <script>x</script>");
+    char *h = book_markdown_inline("a <b>bold</b> *em* <script>x</script>", "");
     CHECK(strstr(h, "<script>") == NULL);
     CHECK(strstr(h, "&lt;script&gt;") != NULL);
     CHECK(strstr(h, "<em>em</em>") != NULL);

@@ -76,8 +76,9 @@ char *book_markdown(const char *path, const char *text, size_t len,
 
 /* Inline Markdown of one line (a caption, a narration cue) to HTML without
  * a paragraph around it; $...$ formulas as in frames. Never fails: what it
- * cannot render it escapes. Caller frees. */
-char *book_markdown_inline(const char *text);
+ * cannot render it escapes; relative links get root in front (the text
+ * shows on pages of a sub-folder too). Caller frees. */
+char *book_markdown_inline(const char *text, const char *root);
 
 /* HTML-escapes text into b. */
 void book_escape(struct sbuf *b, const char *text);

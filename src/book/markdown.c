@@ -80,6 +80,7 @@ static int is_scheme(const char *url, const char *scheme)
 struct walk {
     const char *path;
     int errors;
+    const char *root;           /* prefix of relative links ("../" on lesson pages) */
     int (*lesson_ok)(const char *id, void *ctx);
     void *ctx;
 };
@@ -202,6 +203,15 @@ static void walk(struct walk *w, cmark_node *root)
             }
         } else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
             const char *url = cmark_node_get_url(n);
+            if (url && w->root && *w->root && !url_leaves(url) && url[0] != '#' && url[0]) {
+                /* the text is shown on a page in a sub-folder too */
+                char *moved = xmalloc(strlen(w->root) + strlen(url) + 1);
+                strcpy(moved, w->root);
+                strcat(moved, url);
+                cmark_node_set_url(n, moved);
+                free(moved);
+                url = cmark_node_get_url(n);
+            }
             if (url && url_leaves(url)) {
                 if (t == CMARK_NODE_IMAGE) {
                     /* requests nothing from outside: the alt text instead */
@@ -270,7 +280,7 @@ char *book_markdown(const char *path, const char *text, size_t len,
 {
     cmark_llist *exts;
     cmark_node *doc = parse(text, len, &exts);
-    struct walk w = {path, 0, lesson_ok, ctx};
+    struct walk w = {path, 0, "", lesson_ok, ctx};
     walk(&w, doc);
     char *html = NULL;
     if (!w.errors) {
@@ -285,7 +295,7 @@ char *book_markdown(const char *path, const char *text, size_t len,
     return html;
 }
 
-char *book_markdown_inline(const char *text)
+char *book_markdown_inline(const char *text, const char *root)
 {
     struct sbuf out = {0};
     size_t pos = 0;
@@ -321,17 +331,25 @@ char *book_markdown_inline(const char *text)
         }
         cmark_llist *exts;
         cmark_node *doc = parse(plain.buf, plain.len, &exts);
-        struct walk w = {"", 0, NULL, NULL};
+        struct walk w = {"", 0, root, NULL, NULL};
         walk(&w, doc);
         char *h = cmark_render_html(doc, CMARK_OPT_UNSAFE, exts);
-        /* one paragraph: without its <p> and </p>\n */
+        /* one paragraph: without its <p> and </p>\n; the spaces around it,
+         * which cmark trims, are the formulas' neighbours' */
         size_t hl = strlen(h);
         const char *body = h;
         if (hl >= 8 && strncmp(h, "<p>", 3) == 0 && strcmp(h + hl - 5, "</p>\n") == 0) {
             body = h + 3;
             hl -= 8;
         }
+        int lead = plain.len && (plain.buf[0] == ' ' || plain.buf[0] == '\n');
+        int trail = plain.len > 1 && (plain.buf[plain.len - 1] == ' ' ||
+                                      plain.buf[plain.len - 1] == '\n');
+        if (lead)
+            sbuf_puts(&out, " ");
         sbuf_add(&out, body, hl);
+        if (trail)
+            sbuf_puts(&out, " ");
         cmark_get_default_mem_allocator()->free(h);
         cmark_llist_free(cmark_get_default_mem_allocator(), exts);
         cmark_node_free(doc);

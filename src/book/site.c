@@ -286,10 +286,24 @@ static void page_end(struct sbuf *h, const struct nav *nv, const char *prev_href
 
 /* ---- a lesson -------------------------------------------------------------------- */
 
+/* A file name in a URL: percent-encoded but for what needs none, so that
+ * "gd@x_range=%5B0%5D.mp4" is asked for as itself, not as "[0]". */
+static void url_part(struct sbuf *h, const char *s)
+{
+    static const char ok[] = "-._~@=+,";
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            strchr(ok, *c))
+            sbuf_add(h, (const char *)c, 1);
+        else
+            sbuf_printf(h, "%%%02X", *c);
+    }
+}
+
 static void media_src(struct sbuf *h, const struct nav *nv, const char *id, const char *file)
 {
     sbuf_printf(h, "%smedia/%s/", nv->root, id);
-    book_escape(h, file);
+    url_part(h, file);
 }
 
 /* The player: the MP4 (and WebM) with the poster and captions, the GIF as
@@ -308,7 +322,8 @@ static void player(struct sbuf *h, const struct nav *nv, const struct book_lesso
     }
     if (!nc)
         sbuf_puts(&alt, s->caption && *s->caption ? s->caption : s->title);
-    sbuf_printf(h, "<div class=\"player\" style=\"aspect-ratio: %d / %d\">", md->width, md->height);
+    sbuf_printf(h, "<div class=\"player\" style=\"aspect-ratio: %d / %d; max-width: %dpx\">",
+                md->width, md->height, md->width);
     if (md->mp4 || md->webm) {
         sbuf_printf(h, "<video width=\"%d\" height=\"%d\" muted loop playsinline controls "
                        "preload=\"%s\" data-autoplay", md->width, md->height,
@@ -332,7 +347,9 @@ static void player(struct sbuf *h, const struct nav *nv, const struct book_lesso
         if (nc) {
             struct sbuf vtt = {0};
             book_vtt(&vtt, s, md->duration);
-            sbuf_puts(h, "<track kind=\"captions\" srclang=\"en\" label=\"English\" default "
+            /* off until the reader turns them on: they would cover the
+             * frame's own numbers (book.js loads them, hidden) */
+            sbuf_puts(h, "<track kind=\"captions\" srclang=\"en\" label=\"English\" "
                          "src=\"data:text/vtt;base64,");
             base64(h, (const unsigned char *)vtt.buf, vtt.len);
             sbuf_puts(h, "\">");
@@ -359,6 +376,25 @@ static void player(struct sbuf *h, const struct nav *nv, const struct book_lesso
     sbuf_release(&alt);
 }
 
+/* The scene's own value at a dotted path ("trainer.learning_rate"), as
+ * written, for the slider's first position; NULL when it is a default. */
+static const char *own_value(const struct scene *s, const char *path)
+{
+    const struct snode *n = s->root;
+    char part[128];
+    while (n && path && *path) {
+        const char *dot = strchr(path, '.');
+        size_t len = dot ? (size_t)(dot - path) : strlen(path);
+        if (len >= sizeof part || n->type != SNODE_MAP)
+            return NULL;
+        memcpy(part, path, len);
+        part[len] = '\0';
+        n = snode_get(n, part);
+        path = dot ? dot + 1 : NULL;
+    }
+    return n && n->type == SNODE_SCALAR ? n->str : NULL;
+}
+
 /* A slider over the lesson's variants (manifest "variants"): the scene's
  * own animation and one per value, switched by book.js; without scripts
  * the scene's own shows. */
@@ -374,12 +410,16 @@ static void variants(struct sbuf *h, const struct nav *nv, const struct book_les
     sbuf_printf(h, "<div class=\"variants\" data-lesson=\"%s\">", l->id);
     sbuf_puts(h, "<label>");
     book_escape(h, optname ? optname : "variant");
-    sbuf_puts(h, " = <output>the script's value</output> <input type=\"range\" min=\"0\"");
+    const char *own = own_value(l->scene, path);
+    sbuf_puts(h, " = <output>");
+    book_escape(h, own ? own : "the script's value");
+    sbuf_puts(h, "</output> <input type=\"range\" min=\"0\"");
     sbuf_printf(h, " max=\"%zu\" step=\"1\" value=\"0\"", n);
     attr(h, "aria-label", optname ? optname : "variant");
     sbuf_puts(h, "></label><ul class=\"variant-list\" hidden>");
     /* the scene's own first, then each value */
-    sbuf_puts(h, "<li data-value=\"the script's value\"");
+    sbuf_puts(h, "<li");
+    attr(h, "data-value", own ? own : "the script's value");
     if (md->mp4) {
         sbuf_puts(h, " data-mp4=\"");
         media_src(h, nv, l->id, md->mp4);
@@ -435,7 +475,7 @@ static void figure(struct sbuf *h, const struct nav *nv, const struct book_lesso
     sbuf_puts(h, "<figcaption>");
     if (link) {
         sbuf_printf(h, "<a class=\"lesson-title\" href=\"%slessons/%s.html\">", nv->root, l->id);
-        char *t = book_markdown_inline(s->title);
+        char *t = book_markdown_inline(s->title, nv->root);
         sbuf_puts(h, t);
         free(t);
         sbuf_puts(h, "</a>");
@@ -443,7 +483,7 @@ static void figure(struct sbuf *h, const struct nav *nv, const struct book_lesso
             sbuf_puts(h, " — ");
     }
     if (s->caption && *s->caption) {
-        char *c = book_markdown_inline(s->caption);
+        char *c = book_markdown_inline(s->caption, nv->root);
         sbuf_puts(h, c);
         free(c);
     }
@@ -454,7 +494,7 @@ static void figure(struct sbuf *h, const struct nav *nv, const struct book_lesso
     if (nc) {
         sbuf_puts(h, "<details class=\"transcript\"><summary>Transcript</summary>\n");
         for (int k = 0; k < nc; k++) {
-            char *c = book_markdown_inline(cues[k]);
+            char *c = book_markdown_inline(cues[k], nv->root);
             sbuf_printf(h, "<p>%s</p>\n", c);
             free(c);
         }
@@ -527,7 +567,7 @@ static int lesson_page(const struct book *b, int i, const struct media *md, cons
     struct sbuf h = {0};
     page_begin(&h, &nv, s->title);
     sbuf_puts(&h, "<article class=\"lesson-page\">\n<h1>");
-    char *t = book_markdown_inline(s->title);
+    char *t = book_markdown_inline(s->title, nv.root);
     sbuf_puts(&h, t);
     free(t);
     sbuf_puts(&h, "</h1>\n");
@@ -542,7 +582,7 @@ static int lesson_page(const struct book *b, int i, const struct media *md, cons
     if (nc) {
         sbuf_puts(&h, "<h2>Transcript</h2>\n<div class=\"transcript\">\n");
         for (int k = 0; k < nc; k++) {
-            char *c = book_markdown_inline(cues[k]);
+            char *c = book_markdown_inline(cues[k], nv.root);
             sbuf_printf(&h, "<p>%s</p>\n", c);
             free(c);
         }
@@ -712,7 +752,7 @@ static int index_page(const struct book *b, const char *dir)
             sbuf_puts(&h, "</a><ul class=\"lessons\">");
             for (int k = ch->first; k < ch->first + ch->n; k++) {
                 sbuf_printf(&h, "<li><a href=\"lessons/%s.html\">", b->lessons[k].id);
-                char *t = book_markdown_inline(b->lessons[k].scene->title);
+                char *t = book_markdown_inline(b->lessons[k].scene->title, "");
                 sbuf_puts(&h, t);
                 free(t);
                 sbuf_puts(&h, "</a></li>");

@@ -7,6 +7,11 @@
 
   /* Lessons play when on screen, unless the reader asked for less motion. */
   var videos = Array.prototype.slice.call(document.querySelectorAll("video[data-autoplay]"));
+  /* captions loaded but not shown until the reader turns them on */
+  videos.forEach(function (v) {
+    for (var i = 0; i < v.textTracks.length; i++)
+      if (v.textTracks[i].mode === "disabled") v.textTracks[i].mode = "hidden";
+  });
   function start(v) {
     if (v.preload === "none") v.preload = "auto";
     if (reduce) return;
