@@ -52,7 +52,10 @@
         video.load();
         if (!reduce) { var p = video.play(); if (p && p.catch) p.catch(function () {}); }
       }
-      if (img && it.getAttribute("data-gif")) img.src = it.getAttribute("data-gif");
+      /* the GIF inside a <video> is only its fallback: never fetched
+       * where the video plays (changing it would start, then abort, a
+       * download); a lesson without a video shows the GIF itself */
+      if (img && !video && it.getAttribute("data-gif")) img.src = it.getAttribute("data-gif");
       box.setAttribute("data-shown", it.getAttribute("data-value"));
     }
     input.addEventListener("input", show);
