@@ -714,7 +714,7 @@ static void unclosed_and_empty_formulas_are_errors_at_their_dollar(void)
     CHECK(math_text_check("a $$$$ b", 0, &err) != 0);
     CHECK(err.pos == 2 && strstr(err.msg, "empty formula"));
     /* pandoc's rule: a '$' before a space opens nothing, and one after a
-     * space or before a digit closes nothing, so prices stay prices */
+     * space closes nothing, so prices stay prices */
     CHECK(math_text_check("a $ $ b", 0, &err) == 0);
     CHECK(math_text_check("costs $ 5, or $ 7", 0, &err) == 0);
     memset(&err, 0, sizeof err);

@@ -18,11 +18,12 @@ static int opens(const char *text, size_t i)
 }
 
 /* Whether the '$' at text[j] closes an inline formula opened before it: not
- * after a space, and not before a digit ("$5 and $10" holds no formula). */
+ * after a space ("$5 and $10" holds no formula). What follows it does not
+ * matter, so a value template's field right after a formula ("$x${w}")
+ * cannot change where the formula ends once it is a number. */
 static int closes(const char *text, size_t j)
 {
-    char p = text[j - 1], n = text[j + 1];
-    return p != ' ' && !(n >= '0' && n <= '9');
+    return text[j - 1] != ' ';
 }
 
 int math_text_next(const char *text, size_t *pos, struct math_segment *seg)
@@ -84,8 +85,8 @@ int math_text_check(const char *text, int flags, struct math_error *err)
                      seg.display ? "unclosed '$$': a display formula is written between "
                                    "'$$' and '$$' (a literal dollar sign is written \\$)"
                                  : "unclosed '$': a formula is written between two '$', "
-                                   "the closing one right after it (not after a space, not "
-                                   "before a digit); a literal dollar sign is written \\$");
+                                   "the closing one right after it (not after a space); a "
+                                   "literal dollar sign is written \\$");
             return -1;
         }
         if (strspn(text + seg.start, " ") >= seg.len) {
