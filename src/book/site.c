@@ -306,6 +306,17 @@ static void media_src(struct sbuf *h, const struct nav *nv, const char *id, cons
     url_part(h, file);
 }
 
+/* ' name="media/ID/FILE"' when there is a file, nothing otherwise. */
+static void media_attr(struct sbuf *h, const struct nav *nv, const char *id, const char *name,
+                       const char *file)
+{
+    if (!file)
+        return;
+    sbuf_printf(h, " %s=\"", name);
+    media_src(h, nv, id, file);
+    sbuf_puts(h, "\"");
+}
+
 /* The player: the MP4 (and WebM) with the poster and captions, the GIF as
  * the fallback; or the GIF alone when there is no video. */
 static void player(struct sbuf *h, const struct nav *nv, const struct book_lesson *l,
@@ -328,21 +339,17 @@ static void player(struct sbuf *h, const struct nav *nv, const struct book_lesso
         sbuf_printf(h, "<video width=\"%d\" height=\"%d\" muted loop playsinline controls "
                        "preload=\"%s\" data-autoplay", md->width, md->height,
                     lazy ? "none" : "metadata");
-        if (md->png) {
-            sbuf_puts(h, " poster=\"");
-            media_src(h, nv, l->id, md->png);
-            sbuf_puts(h, "\"");
-        }
+        media_attr(h, nv, l->id, "poster", md->png);
         sbuf_puts(h, ">");
         if (md->mp4) {
-            sbuf_puts(h, "<source src=\"");
-            media_src(h, nv, l->id, md->mp4);
-            sbuf_puts(h, "\" type=\"video/mp4\">");
+            sbuf_puts(h, "<source");
+            media_attr(h, nv, l->id, "src", md->mp4);
+            sbuf_puts(h, " type=\"video/mp4\">");
         }
         if (md->webm) {
-            sbuf_puts(h, "<source src=\"");
-            media_src(h, nv, l->id, md->webm);
-            sbuf_puts(h, "\" type=\"video/webm\">");
+            sbuf_puts(h, "<source");
+            media_attr(h, nv, l->id, "src", md->webm);
+            sbuf_puts(h, " type=\"video/webm\">");
         }
         if (nc) {
             struct sbuf vtt = {0};
@@ -356,17 +363,13 @@ static void player(struct sbuf *h, const struct nav *nv, const struct book_lesso
             sbuf_release(&vtt);
         }
     }
-    if (md->gif) {
-        sbuf_puts(h, "<img src=\"");
-        media_src(h, nv, l->id, md->gif);
-        sbuf_printf(h, "\" width=\"%d\" height=\"%d\"%s", md->width, md->height,
-                    lazy ? " loading=\"lazy\"" : "");
-        attr(h, "alt", alt.buf ? alt.buf : "");
-        sbuf_puts(h, ">");
-    } else if (md->png && !(md->mp4 || md->webm)) {
-        sbuf_puts(h, "<img src=\"");
-        media_src(h, nv, l->id, md->png);
-        sbuf_printf(h, "\" width=\"%d\" height=\"%d\"", md->width, md->height);
+    /* the GIF, or without any animation the poster */
+    const char *still = md->gif ? md->gif : !(md->mp4 || md->webm) ? md->png : NULL;
+    if (still) {
+        sbuf_puts(h, "<img");
+        media_attr(h, nv, l->id, "src", still);
+        sbuf_printf(h, " width=\"%d\" height=\"%d\"%s", md->width, md->height,
+                    lazy && md->gif ? " loading=\"lazy\"" : "");
         attr(h, "alt", alt.buf ? alt.buf : "");
         sbuf_puts(h, ">");
     }
@@ -374,6 +377,18 @@ static void player(struct sbuf *h, const struct nav *nv, const struct book_lesso
         sbuf_puts(h, "</video>");
     sbuf_puts(h, "</div>\n");
     sbuf_release(&alt);
+}
+
+/* One position of a variants slider: its value and animation's files. */
+static void variant_item(struct sbuf *h, const struct nav *nv, const char *id, const char *value,
+                         const char *mp4, const char *gif, const char *png)
+{
+    sbuf_puts(h, "<li");
+    attr(h, "data-value", value);
+    media_attr(h, nv, id, "data-mp4", mp4);
+    media_attr(h, nv, id, "data-gif", gif);
+    media_attr(h, nv, id, "data-poster", png);
+    sbuf_puts(h, "></li>");
 }
 
 /* The scene's own value at a dotted path ("trainer.learning_rate"), as
@@ -418,48 +433,14 @@ static void variants(struct sbuf *h, const struct nav *nv, const struct book_les
     attr(h, "aria-label", optname ? optname : "variant");
     sbuf_puts(h, "></label><ul class=\"variant-list\" hidden>");
     /* the scene's own first, then each value */
-    sbuf_puts(h, "<li");
-    attr(h, "data-value", own ? own : "the script's value");
-    if (md->mp4) {
-        sbuf_puts(h, " data-mp4=\"");
-        media_src(h, nv, l->id, md->mp4);
-        sbuf_puts(h, "\"");
-    }
-    if (md->gif) {
-        sbuf_puts(h, " data-gif=\"");
-        media_src(h, nv, l->id, md->gif);
-        sbuf_puts(h, "\"");
-    }
-    if (md->png) {
-        sbuf_puts(h, " data-poster=\"");
-        media_src(h, nv, l->id, md->png);
-        sbuf_puts(h, "\"");
-    }
-    sbuf_puts(h, "></li>");
+    variant_item(h, nv, l->id, own ? own : "the script's value", md->mp4, md->gif, md->png);
     size_t i;
     json_t *v;
     json_array_foreach(vars, i, v) {
         json_t *outs = json_object_get(v, "outputs");
         const char *mp4 = output_file(outs, "mp4"), *gif = output_file(outs, "gif"),
                    *png = output_file(outs, "png");
-        sbuf_puts(h, "<li");
-        attr(h, "data-value", json_string_value(json_object_get(v, "value")));
-        if (mp4) {
-            sbuf_puts(h, " data-mp4=\"");
-            media_src(h, nv, l->id, mp4);
-            sbuf_puts(h, "\"");
-        }
-        if (gif) {
-            sbuf_puts(h, " data-gif=\"");
-            media_src(h, nv, l->id, gif);
-            sbuf_puts(h, "\"");
-        }
-        if (png) {
-            sbuf_puts(h, " data-poster=\"");
-            media_src(h, nv, l->id, png);
-            sbuf_puts(h, "\"");
-        }
-        sbuf_puts(h, "></li>");
+        variant_item(h, nv, l->id, json_string_value(json_object_get(v, "value")), mp4, gif, png);
     }
     sbuf_puts(h, "</ul></div>\n");
 }
@@ -762,24 +743,14 @@ static int index_page(const struct book *b, const char *dir)
         sbuf_puts(&h, "</ol>\n");
     }
     sbuf_puts(&h, "</div>\n</article>\n");
-    page_end(&h, &nv, NULL, NULL, b->nchapters ? "" : NULL, NULL);
     /* the pager's next is the first chapter */
-    struct sbuf fixed = {0};
-    const char *pager = strstr(h.buf, "<a class=\"next\" rel=\"next\" href=\"\">");
-    if (pager && b->nchapters) {
-        sbuf_add(&fixed, h.buf, (size_t)(pager - h.buf));
-        sbuf_printf(&fixed, "<a class=\"next\" rel=\"next\" href=\"%s.html\">", b->chapters[0].id);
-        book_escape(&fixed, b->chapters[0].title);
-        sbuf_puts(&fixed, " →</a>");
-        const char *rest = strstr(pager, "</a>") + 4;
-        /* drop the empty title and arrow written for the placeholder */
-        sbuf_puts(&fixed, rest);
-    } else {
-        sbuf_puts(&fixed, h.buf);
-    }
-    int rc = write_sbuf(dir, "index.html", &fixed);
+    char first[160];
+    if (b->nchapters)
+        snprintf(first, sizeof first, "%s.html", b->chapters[0].id);
+    page_end(&h, &nv, NULL, NULL, b->nchapters ? first : NULL,
+             b->nchapters ? b->chapters[0].title : NULL);
+    int rc = write_sbuf(dir, "index.html", &h);
     sbuf_release(&h);
-    sbuf_release(&fixed);
     return rc;
 }
 
