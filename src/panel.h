@@ -84,6 +84,11 @@ struct panel_kind {
     int draws_rows;     /* draws every data row in every frame: its cost is rows x frames,
                            bounded by the points-drawn limit */
     int all_runs;       /* accepts run: all and draws every run (a legend names them) */
+    /* Seconds after a step (or beat) is first shown during which the panel
+     * moves marks by the frame's time (a card gliding, a packet going
+     * round; INFINITY: all the step): those frames are pictures of their
+     * own, not one picture drawn once for the frames of a step. 0: none. */
+    double moves_for;
     /* Checks that need the scene's shape (options against the number of
      * beats, say); reports located errors under node and returns -1, or 0.
      * May be NULL. */

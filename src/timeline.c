@@ -291,7 +291,19 @@ int timeline_same(const struct scene *s, const struct timeline *tl, int a, int b
         return memcmp(&tl->clip_frame[(size_t)a * n], &tl->clip_frame[(size_t)b * n],
                       sizeof(int) * (size_t)n) == 0;
     }
-    return memcmp(&tl->f[a], &tl->f[b], sizeof(struct tl_frame)) == 0;
+    if (memcmp(&tl->f[a], &tl->f[b], sizeof(struct tl_frame)) != 0)
+        return 0;
+    /* A panel that moves with the time inside a step makes the frames of
+     * the step's first moves_for seconds pictures of their own. */
+    double moving = 0;
+    for (int i = 0; i < s->npanels; i++)
+        if (s->panels[i].kind && s->panels[i].kind->moves_for > moving)
+            moving = s->panels[i].kind->moves_for;
+    int k = tl->f[b].step;
+    if (moving <= 0 || tl->f[b].kf >= 0 || !tl->step_time || k < 0 || k > tl->last_step)
+        return 1;
+    double age = b / fps_of(s) - tl->step_time[k];
+    return !(age < moving + 1e-9);
 }
 
 /* The record of a run for a clock step: trainers record every step from

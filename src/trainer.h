@@ -92,6 +92,10 @@ struct trainer_kind {
      * to > from); reports located errors under node (the trainer mapping)
      * and returns -1, or 0. May be NULL. */
     int (*check)(const void *opts, const struct snode *node);
+    /* Checks of options against the run's data (column names a trainer
+     * option picks, say): the same contract, called only when the data
+     * loaded. May be NULL. */
+    int (*check_data)(const void *opts, const struct snode *node, const struct dataset *d);
 };
 
 const struct trainer_kind *trainer_find(const char *name);
