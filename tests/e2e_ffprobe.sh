@@ -6,8 +6,9 @@
 #
 # Every scenes/*.yaml is rendered on its own with
 #     mlanim render -q --scale 0.5 -f gif,mp4,webm,png -o SCRATCH
-# which must exit 0 and write exactly one file of each kind. Then, for each
-# of those files:
+# which must exit 0 and write one file of each kind for the scene itself and
+# one for each of its variants (OUT/<id>/<id>@<option>=<value>.<ext>), no
+# more. Then, for each of those files:
 #   - `ffmpeg -v warning -nostdin -i FILE -f null -` decodes all of it and
 #     must exit 0 with nothing on stderr: not an error, not even a warning
 #     (a broken index, a wrong timestamp, a bad colour tag all show up here);
@@ -110,13 +111,16 @@ for yaml in "${scenes[@]}"; do
         continue
     fi
 
+    # The scene's own animation and one per variant (the manifest lists them).
+    nvariants=$(grep -c '^      "name": ' "$out/$name/manifest.json" 2>/dev/null)
+    nvariants=${nvariants:-0}
     for fmt in "${formats[@]}"; do
         files=("$out"/*/*."$fmt")
-        if [ ${#files[@]} -ne 1 ]; then
-            report "$name.$fmt" "expected one .$fmt file under the output folder, found ${#files[@]}"
+        if [ ! -f "$out/$name/$name.$fmt" ] || [ ${#files[@]} -ne $((1 + nvariants)) ]; then
+            report "$name.$fmt" "expected $name.$fmt and $nvariants variant(s) under the output folder, found ${#files[@]} .$fmt files"
             continue
         fi
-        file=${files[0]}
+        for file in "${files[@]}"; do
         problems=()
 
         ${runner[@]+"${runner[@]}"} ffmpeg -v warning -nostdin -i "$file" -f null - \
@@ -138,7 +142,8 @@ for yaml in "${scenes[@]}"; do
             problems+=("ffprobe says codec '$got', expected '${codec[$fmt]}'" \
                        "$(head -c 500 "$scratch/probe.err")")
         fi
-        report "$name.$fmt" ${problems[@]+"${problems[@]}"}
+        report "$(basename "$file")" ${problems[@]+"${problems[@]}"}
+        done
     done
     rm -rf -- "$out"
 done

@@ -1,13 +1,21 @@
-/* The table of model kinds, sorted by name. */
+/* The table of model kinds, sorted by name: one row per kind. */
 #include "model.h"
 
-extern const struct model_kind model_activation, model_linear_features, model_logistic,
-    model_parabola;
+extern const struct model_kind model_activation;
+extern const struct model_kind model_linear_features;
+extern const struct model_kind model_parabola;
+extern const struct model_kind model_polynomial;
 
-const struct kind_head *const model_kinds[] = {&model_activation.head, &model_centroids.head,
-                                               &model_linear.head, &model_linear_features.head,
-                                               &model_logistic.head,
-                                               &model_parabola.head, NULL};
+const struct kind_head *const model_kinds[] = {
+    &model_activation.head,
+    &model_centroids.head,
+    &model_linear.head,
+    &model_linear_features.head,
+    &model_logistic.head,
+    &model_parabola.head,
+    &model_polynomial.head,
+    NULL,
+};
 
 const struct model_kind *model_find(const char *name)
 {

@@ -1,17 +1,45 @@
-/* The table of panel kinds, sorted by name. */
+/* The table of panel kinds, sorted by name: one row per kind. */
 #include "panel.h"
 
-extern const struct panel_kind panel_cards, panel_clusters, panel_curve_point, panel_data,
-    panel_data_fit, panel_decision_boundary, panel_descent, panel_feature_table, panel_hud,
-    panel_loop, panel_loss_curve, panel_loss_surface, panel_network, panel_series, panel_sort,
-    panel_table, panel_text;
+extern const struct panel_kind panel_cards;
+extern const struct panel_kind panel_clusters;
+extern const struct panel_kind panel_curve_point;
+extern const struct panel_kind panel_data;
+extern const struct panel_kind panel_data_fit;
+extern const struct panel_kind panel_decision_boundary;
+extern const struct panel_kind panel_descent;
+extern const struct panel_kind panel_feature_table;
+extern const struct panel_kind panel_hud;
+extern const struct panel_kind panel_loop;
+extern const struct panel_kind panel_loss_curve;
+extern const struct panel_kind panel_loss_surface;
+extern const struct panel_kind panel_network;
+extern const struct panel_kind panel_series;
+extern const struct panel_kind panel_sort;
+extern const struct panel_kind panel_table;
+extern const struct panel_kind panel_text;
+extern const struct panel_kind panel_train_test;
 
 const struct kind_head *const panel_kinds[] = {
-    &panel_cards.head, &panel_clusters.head, &panel_curve_point.head, &panel_data.head,
-    &panel_data_fit.head, &panel_decision_boundary.head, &panel_descent.head,
-    &panel_feature_table.head, &panel_hud.head, &panel_loop.head, &panel_loss_curve.head,
-    &panel_loss_surface.head, &panel_network.head, &panel_series.head, &panel_sort.head,
-    &panel_table.head, &panel_text.head, NULL,
+    &panel_cards.head,
+    &panel_clusters.head,
+    &panel_curve_point.head,
+    &panel_data.head,
+    &panel_data_fit.head,
+    &panel_decision_boundary.head,
+    &panel_descent.head,
+    &panel_feature_table.head,
+    &panel_hud.head,
+    &panel_loop.head,
+    &panel_loss_curve.head,
+    &panel_loss_surface.head,
+    &panel_network.head,
+    &panel_series.head,
+    &panel_sort.head,
+    &panel_table.head,
+    &panel_text.head,
+    &panel_train_test.head,
+    NULL,
 };
 
 const struct panel_kind *panel_find(const char *name)

@@ -8,11 +8,21 @@
 #include "ease.h"
 #include "util.h"
 
-extern const struct trainer_kind trainer_gd, trainer_kmeans, trainer_scan, trainer_subsets;
+extern const struct trainer_kind trainer_gd;
+extern const struct trainer_kind trainer_kmeans;
+extern const struct trainer_kind trainer_scan;
+extern const struct trainer_kind trainer_solve;
+extern const struct trainer_kind trainer_subsets;
 
-const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head,
-                                                 &trainer_scan.head, &trainer_subsets.head,
-                                                 NULL};
+/* One row per kind, sorted by name. */
+const struct kind_head *const trainer_kinds[] = {
+    &trainer_gd.head,
+    &trainer_kmeans.head,
+    &trainer_scan.head,
+    &trainer_solve.head,
+    &trainer_subsets.head,
+    NULL,
+};
 
 const struct trainer_kind *trainer_find(const char *name)
 {
