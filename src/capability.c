@@ -7,6 +7,7 @@ const struct capability capabilities[] = {
     {"board", "an environment that is a grid of cells"},
     {"centroids", "a model of k centroids in the plane"},
     {"classify", "a model that gives class probabilities for a point"},
+    {"darts", "retrainings on fresh samples, each a dart: its errors at two query points"},
     {"data", "a dataset"},
     {"data-1d", "data with one feature x and a target y"},
     {"env", "an environment to act in"},
@@ -18,7 +19,9 @@ const struct capability capabilities[] = {
     {"neuron-1d", "a model that is one neuron y = w x + b (a weight w and a bias b)"},
     {"objective-1d", "a model that is a curve y = f(x) to descend"},
     {"points", "data that are points in the plane (two features, or x and y)"},
+    {"polynomial-fit", "a polynomial regression model fitted in one solve"},
     {"predict-1d", "a model that predicts y from x"},
+    {"train-test-split", "a fit on the training part of a train/test split of the data"},
     {0},
 };
 

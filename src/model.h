@@ -76,6 +76,11 @@ int centroids_k(const void *opts);
  * ties go to the lowest index. *d2 (may be NULL) gets the squared distance. */
 int centroids_nearest(const double *theta, int k, double x, double y, double *d2);
 
+/* ---- the polynomial regression model (trainer 'solve' fits it) ----
+ * The fit its options describe, for regress_fit (regress.h). */
+struct regress_spec;
+void polynomial_regress_spec(const void *opts, struct regress_spec *s);
+
 /* ---- mean squared error of a line from the data's moments ----
  * MSE(w, b) = mean((w x + b - y)^2) is a quadratic form in (w, b):
  *   w^2 xx + 2 w b x + b^2 - 2 w xy - 2 b y + yy

@@ -114,4 +114,11 @@ int run_simulate(const struct run *r, const struct trainer_input *in, struct tra
  * event in t. Call it before the update that leaves record `step`. */
 void run_schedule_apply(const struct run *r, int step, void *opts, struct trace *t);
 
+/* ---- trainer 'solve' ----
+ * The train/test split solve fits run r with (r->trainer must be solve's):
+ * is_test[i] (room for d->n) becomes 1 for the test rows and 0 for the
+ * training rows. Returns the number of test rows (0 when test_fraction is
+ * 0: everything is training), or -1. */
+int solve_split(const struct run *r, const struct dataset *d, unsigned char *is_test);
+
 #endif

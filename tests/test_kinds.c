@@ -82,6 +82,7 @@ static char *scene_with(const char *model, const char *panel)
         {"linear", "data: {kind: line, n: 20}\n", "gd"},
         {"logistic", "data: {kind: gaussian-classes, n: 20}\n", "gd"},
         {"parabola", "", "gd"},
+        {"polynomial", "data: {kind: polynomial, n: 20}\n", "solve"},
     };
     for (size_t i = 0; i < sizeof(homes) / sizeof(*homes); i++)
         if (strcmp(homes[i].model, model) == 0) {

@@ -8,10 +8,13 @@
 #include "ease.h"
 #include "util.h"
 
-extern const struct trainer_kind trainer_gd, trainer_kmeans, trainer_scan;
+extern const struct trainer_kind trainer_bias_variance, trainer_gd, trainer_kmeans,
+    trainer_learning_curve, trainer_scan, trainer_solve;
 
-const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head,
-                                                 &trainer_scan.head, NULL};
+const struct kind_head *const trainer_kinds[] = {&trainer_bias_variance.head, &trainer_gd.head,
+                                                 &trainer_kmeans.head,
+                                                 &trainer_learning_curve.head, &trainer_scan.head,
+                                                 &trainer_solve.head, NULL};
 
 const struct trainer_kind *trainer_find(const char *name)
 {
