@@ -7,6 +7,7 @@ const struct capability capabilities[] = {
     {"board", "an environment that is a grid of cells"},
     {"centroids", "a model of k centroids in the plane"},
     {"classify", "a model that gives class probabilities for a point"},
+    {"darts", "retrainings on fresh samples, each a dart: its errors at two query points"},
     {"data", "a dataset"},
     {"data-1d", "data with one feature x and a target y"},
     {"env", "an environment to act in"},

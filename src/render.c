@@ -30,6 +30,11 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
     const struct theme *th = s->theme;
     char msg[96];
     const char *why = t->stop_reason ? t->stop_reason : "";
+    /* "end": a trainer that measures a fixed set of things (a learning
+     * curve, a set of retrainings) finished them; there is nothing to
+     * explain. */
+    if (strcmp(why, "end") == 0)
+        return;
     if (strcmp(why, "converged") == 0)
         snprintf(msg, sizeof msg, "converged at step %d", t->stop_step);
     else if (strcmp(why, "diverged") == 0)

@@ -6,6 +6,7 @@ extern const struct model_kind model_linear_features;
 extern const struct model_kind model_parabola;
 extern const struct model_kind model_polynomial;
 
+/* One row per kind, sorted by name. */
 const struct kind_head *const model_kinds[] = {
     &model_activation.head,
     &model_centroids.head,

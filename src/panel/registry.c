@@ -4,6 +4,8 @@
 extern const struct panel_kind panel_cards;
 extern const struct panel_kind panel_clusters;
 extern const struct panel_kind panel_curve_point;
+extern const struct panel_kind panel_curves;
+extern const struct panel_kind panel_dartboard;
 extern const struct panel_kind panel_data;
 extern const struct panel_kind panel_data_fit;
 extern const struct panel_kind panel_decision_boundary;
@@ -20,10 +22,13 @@ extern const struct panel_kind panel_table;
 extern const struct panel_kind panel_text;
 extern const struct panel_kind panel_train_test;
 
+/* One row per kind, sorted by name. */
 const struct kind_head *const panel_kinds[] = {
     &panel_cards.head,
     &panel_clusters.head,
     &panel_curve_point.head,
+    &panel_curves.head,
+    &panel_dartboard.head,
     &panel_data.head,
     &panel_data_fit.head,
     &panel_decision_boundary.head,
