@@ -19,6 +19,8 @@ const struct capability capabilities[] = {
     {"objective-1d", "a model that is a curve y = f(x) to descend"},
     {"points", "data that are points in the plane (two features, or x and y)"},
     {"predict-1d", "a model that predicts y from x"},
+    {"softmax", "a softmax layer: scores x, temperature T, exponentials ex, their sum and "
+                "probabilities p"},
     {0},
 };
 

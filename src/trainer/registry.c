@@ -8,10 +8,12 @@
 #include "ease.h"
 #include "util.h"
 
-extern const struct trainer_kind trainer_gd, trainer_kmeans, trainer_scan;
+extern const struct trainer_kind trainer_adam, trainer_gd, trainer_kmeans, trainer_momentum,
+    trainer_scan, trainer_sgd;
 
-const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head,
-                                                 &trainer_scan.head, NULL};
+const struct kind_head *const trainer_kinds[] = {&trainer_adam.head, &trainer_gd.head,
+                                                 &trainer_kmeans.head, &trainer_momentum.head,
+                                                 &trainer_scan.head, &trainer_sgd.head, NULL};
 
 const struct trainer_kind *trainer_find(const char *name)
 {
