@@ -24,6 +24,8 @@ const struct capability capabilities[] = {
     {"points", "data that are points in the plane (two features, or x and y)"},
     {"polynomial-fit", "a polynomial regression model fitted in one solve"},
     {"predict-1d", "a model that predicts y from x"},
+    {"softmax", "a softmax layer: scores x, temperature T, exponentials ex, their sum and "
+                "probabilities p"},
     {"train-test-split", "a fit on the training part of a train/test split of the data"},
     {0},
 };

@@ -6,9 +6,9 @@
 #
 # Every scenes/*.yaml is rendered on its own with
 #     mlanim render -q --scale 0.5 -f gif,mp4,webm,png -o SCRATCH
-# which must exit 0 and write one file of each kind for the scene itself and
-# one for each of its variants (OUT/<id>/<id>@<option>=<value>.<ext>), no
-# more. Then, for each of those files:
+# which must exit 0 and write exactly one file of each kind for the scene
+# and one for each of its variants (as many as its manifest.json lists).
+# Then, for each of those files:
 #   - `ffmpeg -v warning -nostdin -i FILE -f null -` decodes all of it and
 #     must exit 0 with nothing on stderr: not an error, not even a warning
 #     (a broken index, a wrong timestamp, a bad colour tag all show up here);
@@ -111,38 +111,41 @@ for yaml in "${scenes[@]}"; do
         continue
     fi
 
-    # The scene's own animation and one per variant (the manifest lists them).
-    nvariants=$(grep -c '^      "name": ' "$out/$name/manifest.json" 2>/dev/null)
-    nvariants=${nvariants:-0}
+    # The scene's own animation and one per variant.
+    want=$(/usr/bin/python3 -c 'import json, sys
+print(1 + len(json.load(open(sys.argv[1])).get("variants", [])))' "$out"/*/manifest.json 2>/dev/null)
+    [ -n "$want" ] || want=1
     for fmt in "${formats[@]}"; do
         files=("$out"/*/*."$fmt")
-        if [ ! -f "$out/$name/$name.$fmt" ] || [ ${#files[@]} -ne $((1 + nvariants)) ]; then
-            report "$name.$fmt" "expected $name.$fmt and $nvariants variant(s) under the output folder, found ${#files[@]} .$fmt files"
+        if [ ${#files[@]} -ne "$want" ] || [ ! -e "${files[0]}" ]; then
+            report "$name.$fmt" "expected $want .$fmt file(s) under the output folder, found ${#files[@]}"
             continue
         fi
         for file in "${files[@]}"; do
-        problems=()
+            problems=()
 
-        ${runner[@]+"${runner[@]}"} ffmpeg -v warning -nostdin -i "$file" -f null - \
-            >/dev/null 2>"$scratch/decode.err"
-        rc=$?
-        if [ "$rc" -ne 0 ]; then
-            problems+=("ffmpeg could not decode it (exit status $rc)")
-        fi
-        if [ -s "$scratch/decode.err" ]; then
-            problems+=("ffmpeg -v warning printed:")
-            while IFS= read -r line; do
-                problems+=("  $line")
-            done < <(head -n 20 "$scratch/decode.err")
-        fi
+            ${runner[@]+"${runner[@]}"} ffmpeg -v warning -nostdin -i "$file" -f null - \
+                >/dev/null 2>"$scratch/decode.err"
+            rc=$?
+            if [ "$rc" -ne 0 ]; then
+                problems+=("ffmpeg could not decode it (exit status $rc)")
+            fi
+            if [ -s "$scratch/decode.err" ]; then
+                problems+=("ffmpeg -v warning printed:")
+                while IFS= read -r line; do
+                    problems+=("  $line")
+                done < <(head -n 20 "$scratch/decode.err")
+            fi
 
-        got=$(ffprobe -v error -select_streams v:0 -show_entries stream=codec_name \
-                  -of default=noprint_wrappers=1:nokey=1 "$file" 2>"$scratch/probe.err")
-        if [ "$got" != "${codec[$fmt]}" ]; then
-            problems+=("ffprobe says codec '$got', expected '${codec[$fmt]}'" \
-                       "$(head -c 500 "$scratch/probe.err")")
-        fi
-        report "$(basename "$file")" ${problems[@]+"${problems[@]}"}
+            got=$(ffprobe -v error -select_streams v:0 -show_entries stream=codec_name \
+                      -of default=noprint_wrappers=1:nokey=1 "$file" 2>"$scratch/probe.err")
+            if [ "$got" != "${codec[$fmt]}" ]; then
+                problems+=("ffprobe says codec '$got', expected '${codec[$fmt]}'" \
+                           "$(head -c 500 "$scratch/probe.err")")
+            fi
+            label="$name.$fmt"
+            [ ${#files[@]} -eq 1 ] || label=$(basename "$file")
+            report "$label" ${problems[@]+"${problems[@]}"}
         done
     done
     rm -rf -- "$out"

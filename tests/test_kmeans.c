@@ -299,7 +299,8 @@ static void kmeans_with_a_linear_model_is_a_located_error(void)
         "panels: [{kind: loss-curve}]\n");
     CHECK(has_error(out, 4, 17, "trainer 'kmeans' needs a model of k centroids in the plane "
                                 "(centroids), which model 'linear' does not provide (kinds that "
-                                "do: model 'centroids'); use trainer 'gd'"));
+                                "do: model 'centroids'); use trainer 'adam', 'gd', "
+                                "'momentum', 'sgd'"));
     free(out);
 }
 

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stddef.h>
 #include "model.h"
+#include "nn.h"
 
 enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_LEAKY_RELU, ACT_IDENTITY };
 
@@ -30,17 +31,6 @@ static const struct param_spec activation_params[] = {
     {0},
 };
 
-/* 1/(1 + e^-x), numpy's formula bit for bit, as long as e^-x is finite
- * (x >= -708). Below that 1 + e^x rounds to 1, so sigmoid(x) is e^x itself:
- * sigmoid(-800) is 0 by underflow, never 1/(1 + inf), and no overflow is
- * raised on the way; sigmoid(800) is 1. */
-static double sigmoid(double x)
-{
-    if (x >= -708)
-        return 1 / (1 + exp(-x));
-    return exp(x);
-}
-
 static double activation_objective(const void *o, double x)
 {
     const struct activation_opts *p = o;
@@ -48,7 +38,7 @@ static double activation_objective(const void *o, double x)
     case ACT_RELU:
         return x > 0 ? x : 0;
     case ACT_SIGMOID:
-        return sigmoid(x);
+        return nn_sigmoid(x);   /* overflow-free: nn.h */
     case ACT_TANH:
         return tanh(x);
     case ACT_LEAKY_RELU:

@@ -3,8 +3,10 @@
 
 extern const struct model_kind model_activation;
 extern const struct model_kind model_linear_features;
+extern const struct model_kind model_mlp;
 extern const struct model_kind model_parabola;
 extern const struct model_kind model_polynomial;
+extern const struct model_kind model_softmax;
 
 /* One row per kind, sorted by name. */
 const struct kind_head *const model_kinds[] = {
@@ -13,8 +15,10 @@ const struct kind_head *const model_kinds[] = {
     &model_linear.head,
     &model_linear_features.head,
     &model_logistic.head,
+    &model_mlp.head,
     &model_parabola.head,
     &model_polynomial.head,
+    &model_softmax.head,
     NULL,
 };
 

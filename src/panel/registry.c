@@ -17,6 +17,7 @@ extern const struct panel_kind panel_loss_curve;
 extern const struct panel_kind panel_loss_surface;
 extern const struct panel_kind panel_network;
 extern const struct panel_kind panel_series;
+extern const struct panel_kind panel_softmax;
 extern const struct panel_kind panel_sort;
 extern const struct panel_kind panel_table;
 extern const struct panel_kind panel_text;
@@ -40,6 +41,7 @@ const struct kind_head *const panel_kinds[] = {
     &panel_loss_surface.head,
     &panel_network.head,
     &panel_series.head,
+    &panel_softmax.head,
     &panel_sort.head,
     &panel_table.head,
     &panel_text.head,

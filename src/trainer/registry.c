@@ -8,21 +8,27 @@
 #include "ease.h"
 #include "util.h"
 
+extern const struct trainer_kind trainer_adam;
 extern const struct trainer_kind trainer_bias_variance;
 extern const struct trainer_kind trainer_gd;
 extern const struct trainer_kind trainer_kmeans;
 extern const struct trainer_kind trainer_learning_curve;
+extern const struct trainer_kind trainer_momentum;
 extern const struct trainer_kind trainer_scan;
+extern const struct trainer_kind trainer_sgd;
 extern const struct trainer_kind trainer_solve;
 extern const struct trainer_kind trainer_subsets;
 
 /* One row per kind, sorted by name. */
 const struct kind_head *const trainer_kinds[] = {
+    &trainer_adam.head,
     &trainer_bias_variance.head,
     &trainer_gd.head,
     &trainer_kmeans.head,
     &trainer_learning_curve.head,
+    &trainer_momentum.head,
     &trainer_scan.head,
+    &trainer_sgd.head,
     &trainer_solve.head,
     &trainer_subsets.head,
     NULL,
