@@ -81,6 +81,7 @@ static char *scene_with(const char *model, const char *panel)
         {"centroids", "data: {kind: blobs, n: 20}\n", "kmeans"},
         {"linear", "data: {kind: line, n: 20}\n", "gd"},
         {"logistic", "data: {kind: gaussian-classes, n: 20}\n", "gd"},
+        {"loss-function", "", "scan"},
         {"parabola", "", "gd"},
     };
     for (size_t i = 0; i < sizeof(homes) / sizeof(*homes); i++)

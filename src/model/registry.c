@@ -1,11 +1,13 @@
 /* The table of model kinds, sorted by name. */
 #include "model.h"
 
-extern const struct model_kind model_activation, model_logistic, model_parabola;
+extern const struct model_kind model_activation, model_logistic, model_loss_function,
+    model_parabola;
 
 const struct kind_head *const model_kinds[] = {&model_activation.head, &model_centroids.head,
                                                &model_linear.head, &model_logistic.head,
-                                               &model_parabola.head, NULL};
+                                               &model_loss_function.head, &model_parabola.head,
+                                               NULL};
 
 const struct model_kind *model_find(const char *name)
 {

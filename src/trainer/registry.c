@@ -8,9 +8,11 @@
 #include "ease.h"
 #include "util.h"
 
-extern const struct trainer_kind trainer_gd, trainer_kmeans, trainer_scan;
+extern const struct trainer_kind trainer_directional_search, trainer_gd, trainer_grid_search,
+    trainer_kmeans, trainer_scan;
 
-const struct kind_head *const trainer_kinds[] = {&trainer_gd.head, &trainer_kmeans.head,
+const struct kind_head *const trainer_kinds[] = {&trainer_directional_search.head, &trainer_gd.head,
+                                                 &trainer_grid_search.head, &trainer_kmeans.head,
                                                  &trainer_scan.head, NULL};
 
 const struct trainer_kind *trainer_find(const char *name)
