@@ -1011,6 +1011,12 @@ static void draw_log_minor(cairo_t *cr, const struct viewport *v, int is_y, doub
 void draw_axes(cairo_t *cr, const struct theme *th, double x, double y, double w, double h,
                struct viewport *v, const struct axes_style *st)
 {
+    draw_axes_flags(cr, th, x, y, w, h, v, st, 0);
+}
+
+void draw_axes_flags(cairo_t *cr, const struct theme *th, double x, double y, double w, double h,
+                     struct viewport *v, const struct axes_style *st, int flags)
+{
     static const struct axes_style no_style;
     if (!st)
         st = &no_style;
@@ -1053,6 +1059,8 @@ void draw_axes(cairo_t *cr, const struct theme *th, double x, double y, double w
 
     draw_font(cr, 0, fs);
     axis_ticks_make(yt, v->y0, v->y1, v->ylog, clampi((int)lround(v->ph / 50), 2, 9));
+    if (flags & DRAW_AXES_NO_YSCALE)
+        yt->n = 0;
     double max_yw = 0;
     for (int i = 0; i < yt->n; i++) {
         yt->t[i].w = draw_text_width(cr, yt->t[i].label);

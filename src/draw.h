@@ -103,6 +103,11 @@ struct axes_style {
 };
 void draw_axes(cairo_t *cr, const struct theme *th, double x, double y, double w, double h,
                struct viewport *v, const struct axes_style *st);
+/* The same with flags: DRAW_AXES_NO_YSCALE leaves out the y ticks, their
+ * labels and grid lines (a view along one line, where y measures nothing). */
+enum { DRAW_AXES_NO_YSCALE = 1 };
+void draw_axes_flags(cairo_t *cr, const struct theme *th, double x, double y, double w, double h,
+                     struct viewport *v, const struct axes_style *st, int flags);
 
 /* Line patterns, for the `dashed` argument of draw_polyline and draw_line:
  * 0 and 1 are the solid and dashed of the flag it started as; dotted is

@@ -53,8 +53,13 @@ struct gif_opts {
     int max_colors;             /* 2..256 */
     int dither;                 /* index into gif_dithers: none, ordered, diffusion */
     int max_kb;                 /* size budget, 0 = none (the renderer applies it) */
+    int delays;                 /* index into gif_delays: exact, even */
 };
 extern const char *const gif_dithers[];
+extern const char *const gif_delays[];
+/* Seconds the GIF of these options plays: the clock's time, or with even
+ * delays nframes times the frame time rounded to whole centiseconds. */
+double gif_duration(const struct enc_options *opt);
 
 struct mp4_opts {
     int crf;                    /* 0..51 */

@@ -163,8 +163,13 @@ static void write_outputs(struct json *j, const struct manifest_output *outs, in
         json_int(j, "height", o->height);
         json_int(j, "frames", o->kind->still ? 1 : o->eo->nframes);
         json_number(j, "fps", (double)o->eo->fps_num / o->eo->fps_den);
-        json_number(j, "duration", o->kind->still ? 0
-                                   : (double)o->eo->nframes * o->eo->fps_den / o->eo->fps_num);
+        /* A GIF plays in whole centiseconds: with even delays it runs a
+         * little off the clock, and says how long. */
+        double seconds = o->kind == &encoder_gif && o->eo->kind_opts &&
+                                 ((const struct gif_opts *)o->eo->kind_opts)->delays
+                             ? gif_duration(o->eo)
+                             : (double)o->eo->nframes * o->eo->fps_den / o->eo->fps_num;
+        json_number(j, "duration", o->kind->still ? 0 : seconds);
         if (o->budget_note && o->budget_note[0])
             json_string(j, "budget", o->budget_note);
         json_string(j, "sha256", o->sha256);

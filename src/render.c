@@ -41,6 +41,8 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
         snprintf(msg, sizeof msg, "diverged at step %d", t->stop_step);
     else if (strcmp(why, "max_steps") == 0)
         snprintf(msg, sizeof msg, "not converged after %d steps", t->stop_step);
+    else if (strcmp(why, "searched") == 0)
+        snprintf(msg, sizeof msg, "all %d points tried", t->stop_step + 1);
     else
         snprintf(msg, sizeof msg, "stopped at step %d", t->stop_step);
     /* Centred just under the title row, where plots keep their top
@@ -51,6 +53,13 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
     draw_box(cr, bx, by, tw + 14, bh, 4, (s->background & 0x00ffffffu) | 0xe8000000u, th->axis, 1);
     draw_set_color(cr, th->text);
     draw_text(cr, bx + 7, by + bh / 2, 0, 0.5, msg);
+}
+
+/* A run that simply came to its end (a scan's table, a scene's beats) has
+ * nothing to say about why. */
+static int ended_plainly(const struct trace *t)
+{
+    return t->stop_reason && strcmp(t->stop_reason, "end") == 0;
 }
 
 /* The panels of a scene (not a composite) for one frame, in layout units. */
@@ -117,7 +126,7 @@ static int draw_panels(const struct stage *st, const struct tl_frame *f, double 
         p->kind->draw(p->opts, &c, cr);
         /* A run that stopped before the clock holds, and says why. */
         if (s->nruns > 1 && p->run >= 0 && f->kf < 0 && !s->sweep.n &&
-            trace_get(t, t->nrec - 1, 0) <= f->step)
+            trace_get(t, t->nrec - 1, 0) <= f->step && !ended_plainly(t))
             ended_tag(cr, s, t, c.x, c.y, c.w);
         cairo_restore(cr);
     }
@@ -751,7 +760,8 @@ static void warn_gif_timing(const struct scene *s)
         diag_warning(at, "%g fps is faster than GIF can show (browsers slow frames under 2 cs "
                      "to 10 cs); the GIF merges frames to keep the total time",
                      (double)r->num / r->den);
-    else if ((100LL * r->den) % r->num != 0)
+    else if ((100LL * r->den) % r->num != 0 &&
+             ((const struct gif_opts *)scene_encoder_opts(s, &encoder_gif))->delays == 0)
         diag_warning(at, "%g fps cannot be shown exactly in a GIF (delays are whole "
                      "centiseconds): frames last %lld or %lld cs, and the total time stays exact",
                      (double)r->num / r->den, 100LL * r->den / r->num, 100LL * r->den / r->num + 1);

@@ -1451,7 +1451,12 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
     const struct snode *model_sec = snode_get(root, "model"), *trainer_sec = snode_get(root, "trainer");
     if (!beats && !model_sec && !snode_get(root, "sweep"))
         diag_error(&root->loc, "scene is missing required key 'model'");
-    if (!beats && !trainer_sec && !snode_get(root, "sweep"))
+    /* Runs that each give their own trainer (of different kinds, say) need
+     * none at the top. */
+    int runs_train = snode_get(root, "runs") != NULL;
+    for (int i = 0; i < nruns && runs_train; i++)
+        runs_train = srcs[i].trainer != NULL;
+    if (!beats && !trainer_sec && !runs_train && !snode_get(root, "sweep"))
         diag_error(&root->loc, "scene is missing required key 'trainer' (a scene of beats "
                    "needs none: see 'beats')");
     if (beats && trainer_sec)

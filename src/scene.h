@@ -50,6 +50,7 @@ struct frames_opts {
     int nrules;
     struct thin_rule rules[SCENE_MAX_RULES];  /* replaces every when given */
     int last;                   /* always include the last N records */
+    int first;                  /* the first step shown; thinning counts from it */
     struct param_duration per_step;   /* how long each selected step is shown */
     struct param_duration hold;       /* how long the final frame is held */
     struct param_duration hold_start; /* how long the first frame is held */

@@ -12,6 +12,9 @@
 const struct param_spec scene_frames_params[] = {
     {.name = "every", .type = PARAM_INT, .offset = offsetof(struct frames_opts, every), .def = "1",
      .ranged = 1, .lo = 1, .hi = 1000000, .doc = "a frame every N recorded steps"},
+    {.name = "first", .type = PARAM_INT, .offset = offsetof(struct frames_opts, first), .def = "0",
+     .ranged = 1, .lo = 0, .hi = 1000000,
+     .doc = "the first step shown (1: never the starting point); thinning rules count from it"},
     {.name = "last", .type = PARAM_INT, .offset = offsetof(struct frames_opts, last), .def = "1",
      .ranged = 1, .lo = 0, .hi = 1000000, .doc = "always show the last N recorded steps"},
     {.name = "per_step", .type = PARAM_DURATION, .offset = offsetof(struct frames_opts, per_step),

@@ -17,6 +17,7 @@ struct field {
     const char *digits[2];      /* the index as written, for messages */
     int ndigits[2];
     char fmt[16];
+    int sign;                   /* ':+...': the sign as an operator, "+ 0.97" / "- 0.01" */
 };
 
 /* Parses "[digits]" at s + *i into f's next index, with overflow checking
@@ -63,6 +64,7 @@ static int parse_field(const char *s, struct field *f, const char **why)
     f->nidx = 0;
     f->idx[0] = f->idx[1] = -1;
     fmt[0] = '\0';
+    f->sign = 0;
     while (s[i] && s[i] != '}' && s[i] != ':' && s[i] != '{' && s[i] != '[') {
         if (i + 1 >= nn) {
             *why = "name too long";
@@ -93,6 +95,12 @@ static int parse_field(const char *s, struct field *f, const char **why)
     }
     if (s[i] == ':') {
         i++;
+        if (s[i] == '+') {
+            f->sign = 1;
+            i++;
+            if (s[i] == '}')    /* "{b:+}": the sign with the plain format */
+                return (int)i + 1;
+        }
         int prec = -1;
         if (s[i] == '.') {
             i++;
@@ -113,7 +121,8 @@ static int parse_field(const char *s, struct field *f, const char **why)
         }
         char conv = s[i];
         if (conv != 'f' && conv != 'e' && conv != 'g' && conv != 'd') {
-            *why = "the format after ':' must be .Nf, .Ne, .Ng or d";
+            *why = "the format after ':' must be .Nf, .Ne, .Ng or d, with an optional '+' "
+                   "before it (the sign spaced as an operator)";
             return -1;
         }
         if (conv == 'd' && prec >= 0) {
@@ -406,17 +415,27 @@ void template_expand(const char *text, const struct trace *t, int rec, char *buf
         int ok = off >= 0 && off < trace_size(t, c) && rec >= 0 && rec < t->nrec;
         double v = ok ? trace_row(t, rec, c)[off] : NAN;
         const char *fmt = fld.fmt;
+        /* A signed field formats the size and writes the sign apart. */
+        double shown = fld.sign && !isnan(v) ? fabs(v) : v;
         /* Past 1e15 fixed notation is a wall of digits: a diverging run
          * reads as 1.2e+150, not as 150 digits. */
         if (!ok)
             snprintf(val, sizeof(val), "?");
-        else if (!isfinite(v) || !fmt[0] || fabs(v) >= 1e15)
-            template_format_value(v, val, sizeof(val));
+        else if (!isfinite(shown) || !fmt[0] || fabs(shown) >= 1e15)
+            template_format_value(shown, val, sizeof(val));
         else
-            snprintf(val, sizeof(val), fmt, v);
+            snprintf(val, sizeof(val), fmt, shown);
         /* "-0.00" reads as a glitch on screen. */
         if (strspn(val, "-0.") == strlen(val) && val[0] == '-')
             memmove(val, val + 1, strlen(val));
+        /* The sign: "-" only for a value that does not round to zero
+         * ("- 0.00" would be the same glitch); spaced outside formulas,
+         * where TeX spaces a binary operator itself. */
+        char sign[4] = "";
+        if (fld.sign && ok) {
+            int negative = v < 0 && strspn(val, "0.") != strlen(val);
+            snprintf(sign, sizeof sign, "%c%s", negative ? '-' : '+', st.math ? "" : " ");
+        }
         if (st.math) {
             /* Inside a formula a value is one group, so "x^ {w}" raises all
              * of it; a number as TeX sets it, anything else ("inf", "nan",
@@ -424,8 +443,14 @@ void template_expand(const char *text, const struct trace *t, int rec, char *buf
             int number = val[0] && strspn(val + (val[0] == '-'), "0123456789.") ==
                                        strlen(val + (val[0] == '-'));
             char wrapped[96];
-            snprintf(wrapped, sizeof wrapped, number ? "{%s}" : "{\\text{%s}}", val);
+            snprintf(wrapped, sizeof wrapped, number ? "%s{%s}" : "%s{\\text{%s}}", sign, val);
             snprintf(val, sizeof val, "%s", wrapped);
+        } else if (sign[0]) {
+            size_t sl = strlen(sign), l = strlen(val);
+            if (sl + l < sizeof val) {
+                memmove(val + sl, val, l + 1);
+                memcpy(val, sign, sl);
+            }
         }
         size_t vl = strlen(val);
         if (o + vl >= n)

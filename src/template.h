@@ -2,7 +2,9 @@
  *
  * "step {step}: w={w:.2f} MSE={loss:.3g}" — a name in braces is a trace
  * channel; after a colon comes a printf-like precision and conversion
- * (.Nf, .Ne, .Ng or d). Without one, integers print as integers and other
+ * (.Nf, .Ne, .Ng or d), optionally after a '+' that writes the sign as an
+ * operator, spaced ("{b:+.2f}": "+ 0.97", "- 0.01"; inside a formula
+ * "+{0.97}", TeX spacing it). Without one, integers print as integers and other
  * values with up to four significant digits. "{{" and "}}" are literal
  * braces. Non-finite values print as "inf", "-inf" or "nan", and values of
  * 1e15 or more in e notation, so a diverging run reads as one.

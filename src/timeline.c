@@ -19,8 +19,12 @@ static double fps_of(const struct scene *s)
     return (double)s->canvas.fps.num / s->canvas.fps.den;
 }
 
+/* Thinning rules count steps from frames.first: with first 1, {below: 10}
+ * and {every: 40} pick steps 1-10 and 41, 81, ..., the source lessons'
+ * "i < 10 or i % 40 == 0" where frame i shows step i + 1. */
 static int rule_of(const struct frames_opts *f, long long step)
 {
+    step -= f->first;
     for (int i = 0; i < f->nrules; i++)
         if (!f->rules[i].below || step < f->rules[i].below)
             return i;
@@ -29,10 +33,12 @@ static int rule_of(const struct frames_opts *f, long long step)
 
 static int selected(const struct frames_opts *f, long long step)
 {
+    if (step < f->first)
+        return 0;
     if (!f->nrules)
-        return step % f->every == 0;
+        return (step - f->first) % f->every == 0;
     int r = rule_of(f, step);
-    return r >= 0 && step % f->rules[r].every == 0;
+    return r >= 0 && (step - f->first) % f->rules[r].every == 0;
 }
 
 static double seconds_of(const struct param_duration *d, double fps)
@@ -59,6 +65,9 @@ static int shown(const struct scene *s, long long step, long long last)
 {
     if (s->beats.n || s->sweep.n)
         return 1;
+    /* Steps before frames.first are never shown, unless the run ends there. */
+    if (step < s->frames.first && step != last)
+        return 0;
     return selected(&s->frames, step) || step > last - s->frames.last || step == last;
 }
 
@@ -95,7 +104,10 @@ static void build(const struct scene *s, long long last, int kf_frames, struct b
     const struct frames_opts *f = &s->frames;
     double fps = fps_of(s);
     int tween = s->beats.n || s->sweep.n ? 0 : f->tween;
-    struct tl_frame first = {kf_frames > 0 ? 0 : -1, 0, 0, 0, 1};     /* kf, step, from, sub, nsub */
+    /* The held first picture is the first step shown. */
+    int step0 = s->beats.n || s->sweep.n ? 0 : (int)(f->first < last ? f->first : last);
+    struct tl_frame first = {kf_frames > 0 ? 0 : -1, kf_frames > 0 ? 0 : step0,
+                             kf_frames > 0 ? 0 : step0, 0, 1};     /* kf, step, from, sub, nsub */
     emit(b, &first, (long long)ceil(f->hold_start.seconds * fps - 1e-9));
     for (int j = 0; j < kf_frames; j++) {
         struct tl_frame k = {j, 0, 0, 0, 1};

@@ -15,8 +15,10 @@ check() {   # description, then a command that must succeed
 }
 
 # The same lesson id twice: a quick render, then a long one to interrupt.
-sed 's/^frames: {every: 100, per_step: 0.1s, hold: 2}/frames: {every: 50, per_step: 0.1s, hold: 0}/' scenes/neuron-celsius.yaml > "$work/quick.yaml"
-sed 's/^frames: {every: 100, per_step: 0.1s, hold: 2}/frames: {every: 1, per_step: 0.1s, hold: 0}/' scenes/neuron-celsius.yaml > "$work/long.yaml"
+sed 's/^frames: {first: 100, every: 100, per_step: 1, hold: 0}/frames: {every: 50, per_step: 0.1s, hold: 0}/' scenes/neuron-celsius.yaml > "$work/quick.yaml"
+sed 's/^frames: {first: 100, every: 100, per_step: 1, hold: 0}/frames: {every: 1, per_step: 0.1s, hold: 0}/' scenes/neuron-celsius.yaml > "$work/long.yaml"
+grep -q '^frames: {every: 50,' "$work/quick.yaml" && grep -q '^frames: {every: 1,' "$work/long.yaml" ||
+    { echo "FAIL the frames line of scenes/neuron-celsius.yaml changed: update the seds"; echo "0 passed, 1 failed"; exit 1; }
 out="$work/out"
 "$mlanim" render -q --scale 0.5 -o "$out" "$work/quick.yaml" || { echo "FAIL first render"; echo "0 passed, 1 failed"; exit 1; }
 before=$(cd "$out/neuron-celsius" && sha256sum -- *)

@@ -120,7 +120,7 @@ static void scan_walks_linspace_exactly_and_records_f_of_x(void)
         struct trace t;
         CHECK(scene_simulate(s, &t) == 0);
         CHECK(t.nrec == 31);
-        CHECK_STR(t.stop_reason, "max_steps");
+        CHECK_STR(t.stop_reason, "end");
         CHECK(t.stop_step == 30);
         CHECK(trace_channel(&t, "x") == TRACE_THETA_CHANNEL);
         for (int k = 0; k < t.nrec; k++) {
@@ -209,7 +209,7 @@ static void activation_is_refused_by_gd_and_warns_about_a_stray_slope(void)
                                       "panels: [{kind: curve-point}]\n");
     CHECK(s == NULL);
     CHECK(strstr(capture_text(), "which model 'activation' does not provide") != NULL);
-    CHECK(strstr(capture_text(), "use trainer 'scan'") != NULL);
+    CHECK(strstr(capture_text(), "use trainer 'grid-search', 'scan'") != NULL);
     capture_end();
     scene_free(s);
 

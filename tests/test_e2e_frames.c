@@ -47,9 +47,26 @@ static int same_pixels(const char *a, const char *b)
     return ok;
 }
 
+/* gd-1d-moderate paced slowly (three frames a step, a held end), so that
+ * frames repeat: the lesson itself has one frame per step. */
+static char paced[512];
+
+static int write_paced(void)
+{
+    char cmd[2048];
+    snprintf(paced, sizeof(paced), "%s/paced.yaml", dir);
+    snprintf(cmd, sizeof(cmd),
+             "sed -e 's/^frames: .*/frames: {every: 1, per_step: 0.3s, hold: 2}/' "
+             "-e 's/^canvas: .*/canvas: {width: 800, height: 600, fps: 10}/' "
+             "scenes/gd-1d-moderate.yaml > '%s' && grep -q '^frames: {every: 1, per_step: 0.3s' '%s'",
+             paced, paced);
+    return system(cmd);
+}
+
 static void frames_are_numbered_from_zero_one_per_frame(void)
 {
-    CHECK(render("scenes/gd-1d-moderate.yaml", "frames,png") == 0);
+    CHECK(write_paced() == 0);
+    CHECK(render(paced, "frames,png") == 0);
     CHECK(count_frames("gd-1d-moderate") == 113);   /* 31 steps x 3 + 2 s at 10 fps */
     char path[512];
     snprintf(path, sizeof(path), "%s/gd-1d-moderate/frames/00113.png", dir);
@@ -84,11 +101,14 @@ static void a_shorter_render_leaves_no_stale_frames(void)
     char scene[512], cmd[1024];
     snprintf(scene, sizeof(scene), "%s/short.yaml", dir);
     snprintf(cmd, sizeof(cmd),
-             "sed 's/^frames: {every: 1, per_step: 0.3s, hold: 2}/frames: {every: 1, per_step: 1, hold: 0}/' "
+             "sed 's/^frames: .*/frames: {every: 1, per_step: 1, hold: 0}/' "
              "scenes/gd-1d-moderate.yaml > '%s'", scene);
     CHECK(system(cmd) == 0);
     CHECK(render(scene, "frames") == 0);
     CHECK(count_frames("gd-1d-moderate") == 31);
+    /* And the lesson itself: the original's 30 frames, steps 1 to 30. */
+    CHECK(render("scenes/gd-1d-moderate.yaml", "frames") == 0);
+    CHECK(count_frames("gd-1d-moderate") == 30);
     snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s/gd-1d-moderate' | grep '^\\.')\"", dir);
     CHECK(system(cmd) == 0);        /* no temporaries or backups left */
 }

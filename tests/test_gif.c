@@ -205,6 +205,7 @@ struct clip {
     int max_colors;
     int analyze;        /* pass every frame to analyze() first */
     int dither;         /* gif_opts.dither */
+    int delays;         /* gif_opts.delays */
 };
 
 static cairo_surface_t *render(const struct clip *c, int index)
@@ -232,7 +233,8 @@ static struct frame frame_of(cairo_surface_t *s, int index)
 /* The options for c; go holds the GIF kind's own options they point to. */
 static struct enc_options options_of(const struct clip *c, struct gif_opts *go)
 {
-    *go = (struct gif_opts){.max_colors = c->max_colors ? c->max_colors : 256, .dither = c->dither};
+    *go = (struct gif_opts){.max_colors = c->max_colors ? c->max_colors : 256, .dither = c->dither,
+                            .delays = c->delays};
     return (struct enc_options){
         .width = c->width, .height = c->height,
         .fps_num = c->fps_num ? c->fps_num : 20,
@@ -471,6 +473,39 @@ static void gif_delays_sum_to_duration(void)
             frame++;
     }
     free_gif(gif);
+}
+
+/* At 6 fps exact timing alternates 17 and 16 cs to keep the total; even
+ * delays give every image 17 cs, as the source lessons' GIFs have. */
+static void gif_even_delays_are_all_the_rounded_frame_time(void)
+{
+    for (int even = 0; even < 2; even++) {
+        struct clip c = {.draw = draw_every_frame, .width = 64, .height = 48, .nframes = 12,
+                         .fps_num = 6, .fps_den = 1, .delays = even};
+        char path[256];
+        tmp_path(path, sizeof path, even ? "even.gif" : "exact.gif");
+        CHECK(encode_clip(&c, path, NULL) == 0);
+        GifFileType *gif = load_gif(path);
+        CHECK(gif != NULL);
+        if (!gif)
+            continue;
+        CHECK(gif->ImageCount == 12);
+        int n16 = 0, n17 = 0, min_delay;
+        for (int i = 0; i < gif->ImageCount; i++) {
+            int d = gcb_of(gif, i).DelayTime;
+            n16 += d == 16;
+            n17 += d == 17;
+        }
+        CHECK(n16 + n17 == gif->ImageCount);
+        if (even) {
+            CHECK(n17 == 12);
+            CHECK(delay_total(gif, &min_delay) == 204);
+        } else {
+            CHECK(n16 > 0 && n17 > 0);
+            CHECK(delay_total(gif, &min_delay) == 200);
+        }
+        free_gif(gif);
+    }
 }
 
 static void gif_short_delays_are_raised_and_paid_back(void)
@@ -1199,6 +1234,7 @@ int main(void)
     RUN(gif_merges_identical_consecutive_frames);
     RUN(gif_delays_sum_to_duration);
     RUN(gif_short_delays_are_raised_and_paid_back);
+    RUN(gif_even_delays_are_all_the_rounded_frame_time);
     RUN(gif_stores_only_changed_rectangles);
     RUN(gif_round_trip_is_exact_with_few_colours);
     RUN(gif_round_trip_is_close_with_antialiasing);

@@ -82,6 +82,7 @@ static char *scene_with(const char *model, const char *panel)
         {"linear", "data: {kind: line, n: 20}\n", "gd"},
         {"linear-features", "data: {kind: line, n: 20}\n", "gd"},
         {"logistic", "data: {kind: gaussian-classes, n: 20}\n", "gd"},
+        {"loss-function", "", "scan"},
         {"mlp", "data: {kind: function, n: 20}\n", "adam"},
         {"parabola", "", "gd"},
         {"polynomial", "data: {kind: polynomial, n: 20}\n", "solve"},

@@ -327,12 +327,13 @@ static const char descent_yaml[] =
     "model: {kind: parabola, x0: 9, center: 2}\n"
     "trainer: {kind: gd, learning_rate: 0.1, steps: 30}\n"
     "panels: [{kind: descent, x_range: [-10, 10], y_range: [-5, 105], callout: \"\",\n"
-    "          info: \"\", grid: false}]\n";
+    "          info: \"\", grid: false, guide_color: \"#7f7f7f\", status: false}]\n";
 
-/* The current point (the only red mark once the callout is off) sits at the
- * record's x and y: at x = 9, y = 49 at the start, near the minimum at the
- * end; the path arrows (green) appear once steps have been taken; the curve
- * (blue) passes through y = (x - 2)^2 at x = -4. */
+/* The current point (the only red mark once the callout and the status
+ * are off and the guides are grey) sits at the record's x and y: at x = 9,
+ * y = 49 at the start, near the minimum at the end; the path arrows (green)
+ * appear once steps have been taken; the curve (blue) passes through
+ * y = (x - 2)^2 at x = -4. */
 static void descent_marker_moves_from_the_start_to_the_minimum(void)
 {
     struct shot sh;
@@ -349,7 +350,7 @@ static void descent_marker_moves_from_the_start_to_the_minimum(void)
         double x = trace_value(sh.t, rec, "x"), y = trace_value(sh.t, rec, "loss");
         struct box m = find_all(&sh, is_red);
         CHECK(m.n > 40);
-        CHECK(m.x1 - m.x0 < 18 && m.y1 - m.y0 < 18);        /* one disc of radius 6 */
+        CHECK(m.x1 - m.x0 < 20 && m.y1 - m.y0 < 20);        /* one disc of radius 8 */
         CHECK_NEAR(m.cx, vp_x(&v, x), 2);
         CHECK_NEAR(m.cy, vp_y(&v, y), 2);
         cx[k] = m.cx;

@@ -8,7 +8,10 @@
 /* The record of the (first) run frame f shows. */
 #define REC(k) timeline_rec(s, &t, &tl.f[(k)], 0, NULL)
 
-static void thinning_rule_keeps_early_steps_every_40th_and_last_4(void)
+/* gd-1d-small as the web book has it: frame i shows step i + 1 where
+ * i < 10, i % 40 == 0 or i is among the last three: steps 1-10, 41, 81,
+ * ..., 1961, 1998-2000, 62 frames of one frame each. */
+static void thinning_from_step_1_gives_the_originals_62_frames(void)
 {
     struct scene *s = scene_load("scenes/gd-1d-small.yaml");
     CHECK(s != NULL);
@@ -17,21 +20,61 @@ static void thinning_rule_keeps_early_steps_every_40th_and_last_4(void)
     scene_simulate(s, &t);
     struct timeline tl;
     CHECK(timeline_build(s, &t, &tl) == 0);
-    /* Records shown: 0..9, 40, 80, ..., 1960, 1997..2000. */
     int expect[80], n = 0;
-    for (int k = 0; k < 10; k++) expect[n++] = k;
-    for (int k = 40; k < 1997; k += 40) expect[n++] = k;
-    for (int k = 1997; k <= 2000; k++) expect[n++] = k;
+    for (int k = 1; k <= 10; k++) expect[n++] = k;
+    for (int k = 41; k <= 1961; k += 40) expect[n++] = k;
+    for (int k = 1998; k <= 2000; k++) expect[n++] = k;
+    CHECK(n == 62);
     CHECK(tl.nselected == n);
-    int per = s->frames.per_step.frames ? s->frames.per_step.frames
-              : (int)lround(s->frames.per_step.seconds * s->canvas.fps.num / s->canvas.fps.den);
-    int hold = (int)ceil(s->frames.hold.seconds * s->canvas.fps.num / s->canvas.fps.den);
-    CHECK(tl.nframes == n * per + hold);
-    int idx = 0, ok = 1;
-    for (int f = 0; f < tl.nframes && idx < n; f += per, idx++)
-        ok &= (int)trace_get(&t, REC(f), 0) == expect[idx];
+    CHECK(tl.nframes == 62);
+    int ok = 1;
+    for (int f = 0; f < tl.nframes && f < n; f++)
+        ok &= (int)trace_get(&t, REC(f), 0) == expect[f];
     CHECK(ok);
     CHECK(REC(tl.nframes - 1) == t.nrec - 1);
+    /* x after 2000 steps, not converged: the original's 7.36083. */
+    CHECK(fabs(trace_get(&t, t.nrec - 1, TRACE_THETA_CHANNEL) - 7.36083) < 5e-6);
+    CHECK_STR(t.stop_reason, "max_steps");
+    timeline_release(&tl);
+    trace_release(&t);
+    scene_free(s);
+}
+
+/* frames.first: the start is never shown, the held first picture is the
+ * first step, and rules count from it. */
+static void frames_first_skips_the_start_and_shifts_the_rules(void)
+{
+    struct scene *s = scene_from_text(
+        "id: t\nmodel: {kind: parabola, x0: 3}\n"
+        "trainer: {kind: gd, learning_rate: 0.01, steps: 25}\n"
+        "frames: {first: 1, every: 10, per_step: 1, last: 1, hold: 0, hold_start: 0}\n"
+        "panels: [{kind: descent}]\n");
+    CHECK(s != NULL);
+    if (!s) return;
+    struct trace t;
+    scene_simulate(s, &t);
+    struct timeline tl;
+    timeline_build(s, &t, &tl);
+    CHECK(tl.nframes == 4);     /* 1, 11, 21, and 25 */
+    CHECK(tl.nframes == 4 && REC(0) == 1 && REC(1) == 11 && REC(2) == 21 && REC(3) == 25);
+    timeline_release(&tl);
+    trace_release(&t);
+    scene_free(s);
+    /* With a held start, the held picture is step 1, not the start. */
+    s = scene_from_text(
+        "id: t\ncanvas: {fps: 10}\nmodel: {kind: parabola, x0: 3}\n"
+        "trainer: {kind: gd, learning_rate: 0.01, steps: 5}\n"
+        "frames: {first: 1, per_step: 1, hold: 0, hold_start: 0.5s}\n"
+        "panels: [{kind: descent}]\n");
+    CHECK(s != NULL);
+    if (!s) return;
+    scene_simulate(s, &t);
+    timeline_build(s, &t, &tl);
+    CHECK(tl.nframes == 10);    /* 5 held + steps 1..5 */
+    int ok = 1;
+    for (int f = 0; f < 5 && f < tl.nframes; f++)
+        ok &= REC(f) == 1;
+    CHECK(ok);
     timeline_release(&tl);
     trace_release(&t);
     scene_free(s);
@@ -382,9 +425,45 @@ static void template_precision_with_many_digits_is_refused(void)
     trace_release(&t);
 }
 
+/* "{b:+.2f}" writes the sign as an operator: "y = 2x - 0.01", never
+ * "+ -0.01", and never "- 0.00" for a value that rounds to zero. */
+static void template_plus_writes_the_sign_as_an_operator(void)
+{
+    struct trace t = {0};
+    trace_channel_add(&t, "b");
+    double vals[] = {0.97, -0.01, -0.001, 0, -3, 1e20, -INFINITY, NAN};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        trace_append(&t)[0] = vals[i];
+    const char *want[] = {"x + 0.97", "x - 0.01", "x + 0.00", "x + 0.00", "x - 3.00",
+                          "x + 1e+20", "x - inf", "x + nan"};
+    char buf[64];
+    for (int r = 0; r < 8; r++) {
+        template_expand("x {b:+.2f}", &t, r, buf, sizeof buf);
+        CHECK_STR(buf, want[r]);
+    }
+    template_expand("{b:+}|{b:+d}", &t, 4, buf, sizeof buf);
+    CHECK_STR(buf, "- 3|- 3");
+    /* Inside a formula the sign is TeX's, outside the group. */
+    template_expand("$x {b:+.2f}$", &t, 1, buf, sizeof buf);
+    CHECK_STR(buf, "$x -{0.01}$");
+    template_expand("$x {b:+.1f}$", &t, 6, buf, sizeof buf);
+    CHECK_STR(buf, "$x -{\\text{inf}}$");
+    /* The check accepts it, and still refuses what follows a bad '+'. */
+    FILE *f = tmpfile();
+    diag_set_stream(f);
+    struct diag_loc loc = {"x.yaml", 1, 1};
+    CHECK(template_check("{b:+.2f} {b:+} {b:+d}", &loc, 0, &t, "title") == 0);
+    CHECK(template_check("{b:+x}", &loc, 0, &t, "title") == -1);
+    CHECK(template_check("{b:++.2f}", &loc, 0, &t, "title") == -1);
+    diag_set_stream(NULL);
+    fclose(f);
+    trace_release(&t);
+}
+
 int main(void)
 {
-    RUN(thinning_rule_keeps_early_steps_every_40th_and_last_4);
+    RUN(thinning_from_step_1_gives_the_originals_62_frames);
+    RUN(frames_first_skips_the_start_and_shifts_the_rules);
     RUN(every_n_always_includes_the_final_record);
     RUN(hold_adds_frames_of_the_last_record);
     RUN(layout_cells_tile_the_canvas_inside_the_margin);
@@ -397,6 +476,7 @@ int main(void)
     RUN(templates_index_vector_and_table_channels);
     RUN(templates_show_huge_values_in_e_notation);
     RUN(template_precision_with_many_digits_is_refused);
+    RUN(template_plus_writes_the_sign_as_an_operator);
     RUN(template_indices_past_2_to_the_32_do_not_wrap);
     RUN(template_index_on_a_scalar_is_refused);
     RUN(template_index_count_must_match_the_shape);

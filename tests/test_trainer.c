@@ -161,7 +161,7 @@ static void gd_1d_lessons_stop_where_the_closed_form_says(void)
 {
     const char *files[] = {"scenes/gd-1d-moderate.yaml", "scenes/gd-1d-large.yaml",
                            "scenes/gd-1d-small.yaml"};
-    double lrs[] = {0.1, 0.95, 0.001};
+    double lrs[] = {0.1, 0.95, 0.0003};
     const char *reasons[] = {"converged", "converged", "max_steps"};
     for (int i = 0; i < 3; i++) {
         struct scene *s = scene_load(files[i]);

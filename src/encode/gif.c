@@ -54,6 +54,7 @@
 #include "param.h"
 
 const char *const gif_dithers[] = {"none", "ordered", "diffusion", NULL};
+const char *const gif_delays[] = {"exact", "even", NULL};
 
 static const struct param_spec gif_params[] = {
     {.name = "max_colors", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_colors),
@@ -61,6 +62,10 @@ static const struct param_spec gif_params[] = {
     {.name = "dither", .type = PARAM_ENUM, .offset = offsetof(struct gif_opts, dither),
      .def = "none", .choices = gif_dithers,
      .doc = "none for flat plots; ordered or diffusion for photo-like content"},
+    {.name = "delays", .type = PARAM_ENUM, .offset = offsetof(struct gif_opts, delays),
+     .def = "exact", .choices = gif_delays,
+     .doc = "exact: delays follow the clock (6 fps: 17, 16, 17 cs ...); even: every frame the "
+            "frame time rounded to whole cs (6 fps: 17 cs each, as imageio writes; drifts)"},
     {.name = "max_kb", .type = PARAM_INT, .offset = offsetof(struct gif_opts, max_kb), .def = "0",
      .ranged = 1, .lo = 0, .hi = 1e7,
      .doc = "size budget in KiB (0: none): fewer colours, then fps, then scale until it fits"},
@@ -87,11 +92,22 @@ static int check_written(const struct gif_priv *p)
     return 0;
 }
 
-/* Round(100 * t) for the start of frame i, t = i * fps_den / fps_num. */
+/* Round(100 * t) for the start of frame i, t = i * fps_den / fps_num; with
+ * even delays, i times the rounded frame time instead (every frame alike,
+ * as the source lessons' GIFs, at the cost of drifting from the clock). */
 static int64_t frame_start_cs(const struct enc_options *opt, int i)
 {
     int64_t num = opt->fps_num, den = opt->fps_den;
+    const struct gif_opts *go = opt->kind_opts;
+    if (go && go->delays == 1)
+        return (int64_t)i * ((200 * den + num) / (2 * num));
     return (200 * (int64_t)i * den + num) / (2 * num);
+}
+
+double gif_duration(const struct enc_options *opt)
+{
+    /* The last frame ends where a frame after it would start. */
+    return (double)frame_start_cs(opt, opt->nframes) / 100;
 }
 
 /* Writes the pending image, shown until frame end starts; returns the

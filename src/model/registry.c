@@ -3,6 +3,7 @@
 
 extern const struct model_kind model_activation;
 extern const struct model_kind model_linear_features;
+extern const struct model_kind model_loss_function;
 extern const struct model_kind model_mlp;
 extern const struct model_kind model_parabola;
 extern const struct model_kind model_polynomial;
@@ -15,6 +16,7 @@ const struct kind_head *const model_kinds[] = {
     &model_linear.head,
     &model_linear_features.head,
     &model_logistic.head,
+    &model_loss_function.head,
     &model_mlp.head,
     &model_parabola.head,
     &model_polynomial.head,

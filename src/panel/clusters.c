@@ -133,6 +133,34 @@ static void ranges(const struct clusters_opts *opt, const struct panel_ctx *c, s
     v->y1 = opt->y_range.n == 2 ? opt->y_range.v[1] : yhi;
 }
 
+/* Whether every point and every centroid ever recorded lies on one
+ * horizontal line (numbers on a line, k-means in 1-D): then the y axis
+ * measures nothing and has no scale. */
+static int flat_view(const struct panel_ctx *c)
+{
+    const struct dataset *d = c->data;
+    const struct trace *t = c->trace;
+    double y0 = NAN;
+    for (int i = 0; i < d->n; i++) {
+        double px, py;
+        dataset_point(d, i, &px, &py);
+        if (!isfinite(py))
+            continue;
+        if (isnan(y0))
+            y0 = py;
+        else if (py != y0)
+            return 0;
+    }
+    double th[2 * CENTROIDS_MAX];
+    for (int r = 0; r < t->nrec; r++) {
+        int k = centroids_at(t, r, th);
+        for (int j = 0; j < k; j++)
+            if (isfinite(th[2 * j + 1]) && th[2 * j + 1] != y0)
+                return 0;
+    }
+    return !isnan(y0);
+}
+
 /* Widens one range (about its middle) so a data unit is as long on screen
  * on both axes. */
 static void equalize(struct viewport *v)
@@ -266,17 +294,20 @@ static void clusters_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     /* Validation guarantees a centroid model trained by kmeans. */
     assert(k > 0);
     panel_expand(c, opt->title, NULL, title, sizeof(title));
-    struct axes_style st = {title[0] ? title : NULL, opt->x_label, opt->y_label, opt->grid};
+    int flat = flat_view(c);
+    struct axes_style st = {title[0] ? title : NULL, opt->x_label, flat ? NULL : opt->y_label,
+                            opt->grid};
+    int flags = flat ? DRAW_AXES_NO_YSCALE : 0;
     double axes_h = c->h - status_height(th);
     if (opt->equal) {
         /* The plot area depends on the tick labels, which depend on the
          * ranges: lay out once without drawing, equalise, then draw. */
         cairo_push_group(cr);
-        draw_axes(cr, th, c->x, c->y, c->w, axes_h, &v, &st);
+        draw_axes_flags(cr, th, c->x, c->y, c->w, axes_h, &v, &st, flags);
         cairo_pattern_destroy(cairo_pop_group(cr));
         equalize(&v);
     }
-    draw_axes(cr, th, c->x, c->y, c->w, axes_h, &v, &st);
+    draw_axes_flags(cr, th, c->x, c->y, c->w, axes_h, &v, &st, flags);
 
     /* Whose points are whose: see the file comment. */
     int assigned = phase != PHASE_START && c->rec > 0;

@@ -12,7 +12,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
-#include "common.h"
+#include "textbox.h"
 
 enum { LEGEND_UPPER_LEFT, LEGEND_UPPER_RIGHT, LEGEND_LOWER_LEFT, LEGEND_LOWER_RIGHT };
 
@@ -64,140 +64,28 @@ static const struct param_spec curve_point_params[] = {
 
 static const char *const curve_point_templates[] = {"title", "label", NULL};
 
-#define CP_MAX_LINES 8
-
-struct rect {
-    double x, y, w, h;
-};
-
 static double objective_at(double x, const void *ctx)
 {
     const struct run *s = ctx;
     return s->model->objective(s->model_opts, x);
 }
 
-/* Splits text at its newlines in place: up to max lines into line[]. */
-static int split_lines(char *text, char **line, int max)
-{
-    int n = 0;
-    for (char *s = text; n < max;) {
-        line[n++] = s;
-        char *nl = strchr(s, '\n');
-        if (!nl)
-            break;
-        *nl = '\0';
-        s = nl + 1;
-    }
-    return n;
-}
-
-/* A box of text lines, padded, for the current font. */
-/* A line's height: lh, or more where a formula in it is taller. */
-static double line_height(cairo_t *cr, const char *line, double lh, double *above)
-{
-    double up, down;
-    draw_text_reach(cr, line, &up, &down);
-    *above = lh / 2 + up;               /* from the line's top to its centre */
-    return lh + up + down;
-}
-
-static struct rect text_box(cairo_t *cr, char **line, int n, double lh, double pad, double extra)
-{
-    double w = 0, h = 0, above;
-    for (int i = 0; i < n; i++) {
-        w = fmax(w, draw_text_width(cr, line[i]));
-        h += line_height(cr, line[i], lh, &above);
-    }
-    return (struct rect){0, 0, w + extra + 2 * pad, h + 2 * pad};
-}
-
-static void draw_lines(cairo_t *cr, const struct theme *th, double x, double y, char **line, int n,
-                       double lh)
-{
-    draw_set_color(cr, th->text);
-    for (int i = 0; i < n; i++) {
-        double above, h = line_height(cr, line[i], lh, &above);
-        draw_text(cr, x, y + above, 0, 0.5, line[i]);
-        y += h;
-    }
-}
-
-static int overlaps(const struct rect *b, double cx, double cy, double r)
-{
-    /* The circle's distance from the rectangle. */
-    double dx = fmax(fmax(b->x - cx, 0), cx - (b->x + b->w));
-    double dy = fmax(fmax(b->y - cy, 0), cy - (b->y + b->h));
-    return hypot(dx, dy) < r;
-}
-
-/* Moves b inside the plot area (as far as it fits). */
-static void keep_inside(struct rect *b, const struct viewport *v)
-{
-    b->x = fmax(v->px + 2, fmin(b->x, v->px + v->pw - b->w - 2));
-    b->y = fmax(v->py + 2, fmin(b->y, v->py + v->ph - b->h - 2));
-}
-
-/* Where the label box goes: at label_at, or mirrored, or beside the dot
- * (px, py), whichever first keeps clear of the dot by `clear` pixels. */
-static struct rect place_label(const struct curve_point_opts *opt, const struct viewport *v,
-                               struct rect b, double px, double py, double clear)
-{
-    struct rect at = b;
-    at.x = v->px + opt->label_at.v[0] * v->pw;
-    at.y = v->py + (1 - opt->label_at.v[1]) * v->ph - b.h;
-    keep_inside(&at, v);
-    double mx = 2 * v->px + v->pw - at.x - at.w, my = 2 * v->py + v->ph - at.y - at.h;
-    struct rect cand[6] = {at, at, at, at, at, at};
-    cand[1].x = mx;
-    cand[2].y = my;
-    cand[3].x = mx;
-    cand[3].y = my;
-    cand[4].x = px - b.w / 2;
-    cand[4].y = py - clear - b.h - 24;
-    cand[5].x = px - b.w / 2;
-    cand[5].y = py + clear + 24;
-    for (int i = 0; i < 6; i++) {
-        keep_inside(&cand[i], v);
-        if (!overlaps(&cand[i], px, py, clear))
-            return cand[i];
-    }
-    return at;
-}
-
-/* Where the ray from the centre of b towards (x, y) leaves b. */
-static void box_exit(const struct rect *b, double x, double y, double *ex, double *ey)
-{
-    double cx = b->x + b->w / 2, cy = b->y + b->h / 2, dx = x - cx, dy = y - cy;
-    double t = 1;
-    if (fabs(dx) > 1e-9)
-        t = fmin(t, b->w / 2 / fabs(dx));
-    if (fabs(dy) > 1e-9)
-        t = fmin(t, b->h / 2 / fabs(dy));
-    *ex = cx + dx * t;
-    *ey = cy + dy * t;
-}
-
 static void draw_legend(cairo_t *cr, const struct curve_point_opts *opt, const struct theme *th,
                         const struct viewport *v)
 {
-    char text[4096], *line[CP_MAX_LINES];
-    snprintf(text, sizeof(text), "%s", opt->legend);
+    struct textbox b;
     draw_font(cr, 0, th->font_size);
-    cairo_font_extents_t fe;
-    cairo_font_extents(cr, &fe);
-    const double pad = 8, sample = 28, gap = 8, lh = fe.height;
-    int n = split_lines(text, line, CP_MAX_LINES);
-    struct rect b = text_box(cr, line, n, lh, pad, sample + gap);
+    const double pad = 8, sample = 28, gap = 8;
+    textbox_layout(cr, &b, opt->legend, pad, sample + gap);
     int right = opt->legend_loc == LEGEND_UPPER_RIGHT || opt->legend_loc == LEGEND_LOWER_RIGHT;
     int lower = opt->legend_loc == LEGEND_LOWER_LEFT || opt->legend_loc == LEGEND_LOWER_RIGHT;
-    b.x = right ? v->px + v->pw - 10 - b.w : v->px + 10;
-    b.y = lower ? v->py + v->ph - 10 - b.h : v->py + 10;
-    draw_box(cr, b.x, b.y, b.w, b.h, 4, th->background, th->axis, 1);
-    double above;
-    line_height(cr, line[0], lh, &above);
-    double sy = b.y + pad + above;
-    draw_line(cr, b.x + pad, sy, b.x + pad + sample, sy, th->line_width, opt->curve_color, 0);
-    draw_lines(cr, th, b.x + pad + sample + gap, b.y + pad, line, n, lh);
+    b.r.x = right ? v->px + v->pw - 10 - b.r.w : v->px + 10;
+    b.r.y = lower ? v->py + v->ph - 10 - b.r.h : v->py + 10;
+    double up, down;
+    draw_text_reach(cr, b.line[0], &up, &down);
+    double sy = b.r.y + pad + b.lh / 2 + up;
+    textbox_draw(cr, th, &b, pad + sample + gap, 4, th->background, th->axis, 1);
+    draw_line(cr, b.r.x + pad, sy, b.r.x + pad + sample, sy, th->line_width, opt->curve_color, 0);
 }
 
 static void curve_point_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
@@ -229,25 +117,15 @@ static void curve_point_draw(const void *o, const struct panel_ctx *c, cairo_t *
      * beyond the axes is not drawn at all. */
     int shown = px >= v.px - r && px <= v.px + v.pw + r && py >= v.py - r && py <= v.py + v.ph + r;
 
-    char *line[CP_MAX_LINES];
     panel_expand(c, opt->label, NULL, text, sizeof(text));
     if (text[0]) {
+        struct textbox b;
         draw_font(cr, 0, th->font_size);
-        cairo_font_extents_t fe;
-        cairo_font_extents(cr, &fe);
-        const double pad = 8, lh = fe.height;
-        int n = split_lines(text, line, CP_MAX_LINES);
-        struct rect b = place_label(opt, &v, text_box(cr, line, n, lh, pad, 0), px, py, r + 6);
-        draw_box(cr, b.x, b.y, b.w, b.h, 5, th->background, opt->arrow_color, 1.2);
-        draw_lines(cr, th, b.x + pad, b.y + pad, line, n, lh);
-        if (shown) {
-            double ex, ey;
-            box_exit(&b, px, py, &ex, &ey);
-            double len = hypot(px - ex, py - ey), stop = r + 3;
-            if (len > stop + 6)
-                draw_arrow(cr, ex, ey, px + (ex - px) * stop / len, py + (ey - py) * stop / len,
-                           1.6, 10, opt->arrow_color);
-        }
+        textbox_layout(cr, &b, text, 8, 0);
+        textbox_place(&b, &v, opt->label_at.v, px, py, r + 6);
+        textbox_draw(cr, th, &b, b.pad, 5, th->background, opt->arrow_color, 1.2);
+        if (shown)
+            textbox_arrow(cr, &b.r, px, py, r + 3, 1.6, opt->arrow_color);
     }
     if (shown)
         draw_circle(cr, px, py, r, opt->point_color, 0, 0);

@@ -1,14 +1,17 @@
 /* panel network: a single neuron drawn as a diagram, input node X and a
  * bias node feeding the output node through edges labelled with the current
- * weight and bias, with lines of text (epoch, loss) under it. */
+ * weight and bias, with lines of text (epoch, loss) under it: the footer
+ * is a template whose newlines start lines, as the source's
+ * "epoch=...\nloss=..." block. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
-#include "common.h"
+#include "textbox.h"
 
 struct network_opts {
     const char *title, *input_label, *output_label, *weight_label, *bias_label, *footer;
-    uint32_t node_color, edge_color;
+    uint32_t node_color, edge_color, footer_color;
+    double footer_size;
 };
 
 static const struct param_spec network_params[] = {
@@ -23,7 +26,12 @@ static const struct param_spec network_params[] = {
     {.name = "bias_label", .type = PARAM_STRING, .offset = offsetof(struct network_opts, bias_label),
      .def = "b = {b:.4f}", .doc = "template on the bias edge"},
     {.name = "footer", .type = PARAM_STRING, .offset = offsetof(struct network_opts, footer),
-     .def = "loss = {loss:.4f}", .doc = "template under the diagram"},
+     .def = "loss = {loss:.4f}", .doc = "template under the diagram; a newline starts a line"},
+    {.name = "footer_color", .type = PARAM_COLOR, .offset = offsetof(struct network_opts, footer_color),
+     .doc = "colour of the footer's text (default: the theme's)"},
+    {.name = "footer_size", .type = PARAM_DOUBLE, .offset = offsetof(struct network_opts, footer_size),
+     .def = "0", .ranged = 1, .lo = 0, .hi = 200,
+     .doc = "font size of the footer in pixels (0: a little over the theme's)"},
     {.name = "node_color", .type = PARAM_COLOR, .offset = offsetof(struct network_opts, node_color),
      .def = "#1f77b4", .doc = "colour of the nodes"},
     {.name = "edge_color", .type = PARAM_COLOR, .offset = offsetof(struct network_opts, edge_color),
@@ -65,7 +73,11 @@ static void network_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     double top = panel_title(c, cr, opt->title);
     /* The diagram and its footer form one block, centred in what is left
      * under the title, so a tall cell does not leave a hole between them. */
-    double footer_h = th->font_size * 2.6;
+    struct textbox foot;
+    panel_expand(c, opt->footer, NULL, text, sizeof(text));
+    draw_font(cr, 1, opt->footer_size > 0 ? opt->footer_size : th->font_size * 1.1);
+    textbox_layout(cr, &foot, text, 8, 16);
+    double footer_h = text[0] ? fmax(th->font_size * 2.6, foot.r.h + th->font_size * 0.6) : 0;
     double avail = c->y + c->h - top;
     double dh = fmin(avail - footer_h, c->w * 0.62);
     double r = fmin(c->w * 0.09, dh * 0.17);
@@ -87,14 +99,14 @@ static void network_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     draw_text(cr, bias_x, bias_y - r * 0.6 - 4, 0.5, 1, "bias");
     draw_text(cr, out_x, in_y + r * 1.15 + 6, 0.5, 0, "Ŷ = w·X + b");
 
-    panel_expand(c, opt->footer, NULL, text, sizeof(text));
-    if (text[0]) {
-        draw_font(cr, 1, th->font_size * 1.1);
-        double tw = draw_text_width(cr, text), bh = th->font_size * 2;
-        double fy = y0 + dh + (footer_h - bh) / 2;
-        draw_box(cr, c->x + c->w / 2 - tw / 2 - 12, fy, tw + 24, bh, 5, th->panel, 0, 0);
-        draw_set_color(cr, th->text);
-        draw_text(cr, c->x + c->w / 2, fy + bh / 2, 0.5, 0.5, text);
+    if (foot.buf[0]) {
+        foot.r.x = c->x + c->w / 2 - foot.r.w / 2;
+        foot.r.y = y0 + dh + (footer_h - foot.r.h) / 2;
+        draw_font(cr, 1, opt->footer_size > 0 ? opt->footer_size : th->font_size * 1.1);
+        struct theme tt = *th;
+        if (opt->footer_color)
+            tt.text = opt->footer_color;
+        textbox_draw(cr, &tt, &foot, foot.pad + 8, 5, th->panel, 0, 0);
     }
 }
 

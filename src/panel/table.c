@@ -21,18 +21,28 @@ static const struct param_spec table_params[] = {
     {.name = "y_header", .type = PARAM_STRING, .offset = offsetof(struct table_opts, y_header),
      .def = "Y", .doc = "header of the target column"},
     {.name = "decimals", .type = PARAM_INT, .offset = offsetof(struct table_opts, decimals),
-     .def = "2", .ranged = 1, .lo = 0, .hi = 8, .doc = "decimals of the numbers shown"},
+     .def = "2", .ranged = 1, .lo = 0, .hi = 8,
+     .doc = "decimals of the predictions (X and Y show at most as many, without trailing zeros)"},
     {0},
 };
 
 static const char *const table_templates[] = {"title", NULL};
 
-static void cell(char *buf, size_t n, double v, int decimals)
+/* v with `decimals` decimals; trim: without the trailing zeros (the data's
+ * X and Y, often whole numbers, read as written: -40, not -40.000). */
+static void cell(char *buf, size_t n, double v, int decimals, int trim)
 {
     if (!isfinite(v))
         template_format_value(v, buf, n);
     else
         snprintf(buf, n, "%.*f", decimals, v);
+    if (trim && isfinite(v) && strchr(buf, '.')) {
+        size_t l = strlen(buf);
+        while (l > 0 && buf[l - 1] == '0')
+            buf[--l] = '\0';
+        if (l > 0 && buf[l - 1] == '.')
+            buf[--l] = '\0';
+    }
     if (buf[0] == '-' && strspn(buf, "-0.") == strlen(buf))
         memmove(buf, buf + 1, strlen(buf));
 }
@@ -95,7 +105,7 @@ static void table_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
             if (k == 3)
                 cell_err(text, sizeof(text), vals[k]);
             else
-                cell(text, sizeof(text), vals[k], opt->decimals);
+                cell(text, sizeof(text), vals[k], opt->decimals, k < 2);
             draw_set_color(cr, k >= 2 ? th->series[k == 2 ? 0 : 1] : th->text);
             draw_text(cr, c->x + colw * (k + 1) - 10, ry + rh / 2, 1, 0.5, text);
         }

@@ -10,7 +10,9 @@
 
 extern const struct trainer_kind trainer_adam;
 extern const struct trainer_kind trainer_bias_variance;
+extern const struct trainer_kind trainer_directional_search;
 extern const struct trainer_kind trainer_gd;
+extern const struct trainer_kind trainer_grid_search;
 extern const struct trainer_kind trainer_kmeans;
 extern const struct trainer_kind trainer_learning_curve;
 extern const struct trainer_kind trainer_momentum;
@@ -23,7 +25,9 @@ extern const struct trainer_kind trainer_subsets;
 const struct kind_head *const trainer_kinds[] = {
     &trainer_adam.head,
     &trainer_bias_variance.head,
+    &trainer_directional_search.head,
     &trainer_gd.head,
+    &trainer_grid_search.head,
     &trainer_kmeans.head,
     &trainer_learning_curve.head,
     &trainer_momentum.head,

@@ -5,9 +5,10 @@
  *
  * Record k (k = 0 .. n-1) has step k and x = from + k * step, with step =
  * (to - from) / (n - 1), except the last, which is `to` exactly: numpy's
- * linspace, bit for bit, so the lesson's x values are the source's. Like
- * every trainer it stops ("diverged") at the first value the model cannot
- * evaluate to a finite number. */
+ * linspace, bit for bit, so the lesson's x values are the source's. The
+ * walk ends "end" (it is a table, not a search that could fail to
+ * converge); like every trainer it stops ("diverged") at the first value
+ * the model cannot evaluate to a finite number. */
 #include <math.h>
 #include <stddef.h>
 #include "trainer.h"
@@ -59,7 +60,7 @@ static int scan_run(const void *o, const struct run *run, const struct trainer_i
     int c_theta = t->chan[TRACE_THETA_CHANNEL].offset, c_loss = trace_offset(t, "loss");
 
     m->init(mopts, d, theta);
-    trace_stop(t, "max_steps", opt->n - 1);
+    trace_stop(t, "end", opt->n - 1);
     for (int k = 0; k < opt->n; k++) {
         theta[0] = scan_value(opt, k);
         double loss = m->loss(mopts, theta, d);
