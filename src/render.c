@@ -30,11 +30,6 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
     const struct theme *th = s->theme;
     char msg[96];
     const char *why = t->stop_reason ? t->stop_reason : "";
-    /* "end": a trainer that measures a fixed set of things (a learning
-     * curve, a set of retrainings) finished them; there is nothing to
-     * explain. */
-    if (strcmp(why, "end") == 0)
-        return;
     if (strcmp(why, "converged") == 0)
         snprintf(msg, sizeof msg, "converged at step %d", t->stop_step);
     else if (strcmp(why, "diverged") == 0)
@@ -55,8 +50,9 @@ static void ended_tag(cairo_t *cr, const struct scene *s, const struct trace *t,
     draw_text(cr, bx + 7, by + bh / 2, 0, 0.5, msg);
 }
 
-/* A run that simply came to its end (a scan's table, a scene's beats) has
- * nothing to say about why. */
+/* A run that simply came to its end (a scan's table, a scene's beats, a
+ * learning curve's sizes, a set of retrainings) has nothing to say about
+ * why. */
 static int ended_plainly(const struct trace *t)
 {
     return t->stop_reason && strcmp(t->stop_reason, "end") == 0;
