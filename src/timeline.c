@@ -94,7 +94,7 @@ static void build(const struct scene *s, long long last, int kf_frames, struct b
 {
     const struct frames_opts *f = &s->frames;
     double fps = fps_of(s);
-    int tween = s->beats.n || s->sweep.n ? 0 : f->tween;
+    int tween = s->sweep.n ? 0 : f->tween;
     struct tl_frame first = {kf_frames > 0 ? 0 : -1, 0, 0, 0, 1};     /* kf, step, from, sub, nsub */
     emit(b, &first, (long long)ceil(f->hold_start.seconds * fps - 1e-9));
     for (int j = 0; j < kf_frames; j++) {
