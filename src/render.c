@@ -90,8 +90,11 @@ static int draw_panels(const struct stage *st, const struct tl_frame *f, double 
         /* A tween: the parameters on their way from the step before to
          * this one. */
         c.theta = trace_row(t, c.rec, TRACE_THETA_CHANNEL);
-        if (f->nsub > 1 && c.rec_from != c.rec && run->model) {
+        if (f->nsub > 1 && c.rec_from != c.rec)
             c.frac = (double)(f->sub + 1) / f->nsub;
+        /* Without a model (a scene of beats) there are no parameters to
+         * move, but the frac still glides a chart's marks. */
+        if (c.frac > 0 && run->model) {
             /* theta is the model's blocks one after the other in a record
              * (trainer_theta): np values from the first block's channel. */
             int np = model_nparams(run->model, run->model_opts, c.data);

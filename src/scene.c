@@ -1421,14 +1421,16 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
                    "scene's clock is its beats or its swept values");
     else if (beats)
         scene_load_beats(s, beats, data_failed ? -1 : s->data.n);
-    /* A beat or a swept value lasts its own seconds and has no next step
-     * to glide to: pacing for steps would be silently ignored. */
+    /* A beat or a swept value lasts its own seconds: pacing for steps
+     * would be silently ignored. A beat may glide from the one before
+     * (tween: a chart's bars move to their new places); a swept value is
+     * a fresh run, with nothing to glide from. */
     const struct snode *fsec = snode_get(root, "frames");
     if (fsec && (beats || snode_get(root, "sweep")))
         for (int i = 0; i < fsec->n; i++) {
             static const char *const steps_only[] = {"tween", "duration", "per_step", "thin",
                                                      "every", "last"};
-            for (size_t k = 0; k < ARRAY_LEN(steps_only); k++)
+            for (size_t k = beats ? 1 : 0; k < ARRAY_LEN(steps_only); k++)
                 if (strcmp(fsec->keys[i], steps_only[k]) == 0)
                     diag_error(&fsec->key_locs[i], "'%s' in frames paces training steps; a "
                                "scene of %s sets its own times (%s)", fsec->keys[i],
@@ -1489,6 +1491,7 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
         if (beats) {
             r->nbeats = s->beats.n;
             r->beat_rows = s->beats.rows;
+            r->beat_first_row = s->beats.first_row;
         }
         /* What the model and trainer require of each other and of the
          * data, then the model's checks of its options against each

@@ -63,6 +63,7 @@ struct beats_opts {
     int n;
     double *seconds;
     int rows;                   /* one beat per data row */
+    int first_row;              /* with rows: beat k shows data row first_row + k */
 };
 
 /* A sweep: one fresh run per value of one option. */

@@ -94,7 +94,7 @@ int scene_load_frames(struct scene *s, const struct snode *sec, const struct dia
 /* ---- beats ------------------------------------------------------------------ */
 
 struct beats_raw {
-    int count, rows;
+    int count, rows, first_row, last_row;
 };
 
 const struct param_spec scene_beats_params[] = {
@@ -102,6 +102,12 @@ const struct param_spec scene_beats_params[] = {
      .ranged = 1, .lo = 1, .hi = 100000, .doc = "number of beats (or a list of seconds, or rows)"},
     {.name = "rows", .type = PARAM_BOOL, .offset = offsetof(struct beats_raw, rows), .def = "false",
      .doc = "one beat per data row; each beat's record holds the row's values"},
+    {.name = "first_row", .type = PARAM_INT, .offset = offsetof(struct beats_raw, first_row),
+     .def = "0", .ranged = 1, .lo = 0, .hi = 1e9,
+     .doc = "with rows: the data row of the first beat, counted from 0"},
+    {.name = "last_row", .type = PARAM_INT, .offset = offsetof(struct beats_raw, last_row),
+     .ranged = 1, .lo = 0, .hi = 1e9,
+     .doc = "with rows: the data row of the last beat, counted from 0 (default: the last row)"},
     {0},
 };
 
@@ -126,13 +132,19 @@ int scene_load_beats(struct scene *s, const struct snode *sec, int data_rows)
         return -1;
     }
     static const char *const extra[] = {"seconds", NULL};
-    struct beats_raw raw = {0, 0};
+    struct beats_raw raw = {0, 0, 0, 0};
     int errors = param_apply(scene_beats_params, &raw, sec, "beats", extra, &sec->loc,
                              &s->arena) != 0;
     const struct snode *cnt = snode_get(sec, "count"), *rows = snode_get(sec, "rows");
     const struct snode *secs = snode_get(sec, "seconds");
+    const struct snode *first = snode_get(sec, "first_row"), *lastr = snode_get(sec, "last_row");
     if (errors)
         return -1;
+    if (!raw.rows && (first || lastr)) {
+        diag_error(first ? &first->loc : &lastr->loc, "'%s' in beats picks data rows: it needs "
+                   "'rows: true'", first ? "first_row" : "last_row");
+        return -1;
+    }
     int n = 0;
     if (cnt && raw.rows) {
         diag_error(&rows->loc, "'count' and 'rows: true' in beats exclude each other: use one");
@@ -145,7 +157,19 @@ int scene_load_beats(struct scene *s, const struct snode *sec, int data_rows)
             diag_error(&rows->loc, "'rows: true' in beats needs a 'data' section");
             return -1;
         }
-        n = data_rows;
+        /* A range of rows (the years a chart covers), each row once. */
+        int last = lastr ? raw.last_row : data_rows - 1;
+        if (last > data_rows - 1) {
+            diag_error(&lastr->loc, "'last_row' in beats is %d, but the data's rows are 0 to %d",
+                       last, data_rows - 1);
+            return -1;
+        }
+        if (raw.first_row > last) {
+            diag_error(&first->loc, "'first_row' in beats is %d, after the last row shown (%d)",
+                       raw.first_row, last);
+            return -1;
+        }
+        n = last - raw.first_row + 1;
     } else if (cnt) {
         n = raw.count;
     }
@@ -177,6 +201,7 @@ int scene_load_beats(struct scene *s, const struct snode *sec, int data_rows)
     }
     s->beats.n = n;
     s->beats.rows = raw.rows;
+    s->beats.first_row = raw.rows ? raw.first_row : 0;
     s->beats.seconds = arena_alloc(&s->arena, sizeof(double) * (size_t)n);
     for (int i = 0; i < n; i++) {
         const struct snode *v = secs->type == SNODE_SEQ ? secs->vals[i] : secs;

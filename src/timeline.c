@@ -103,7 +103,7 @@ static void build(const struct scene *s, long long last, int kf_frames, struct b
 {
     const struct frames_opts *f = &s->frames;
     double fps = fps_of(s);
-    int tween = s->beats.n || s->sweep.n ? 0 : f->tween;
+    int tween = s->sweep.n ? 0 : f->tween;
     /* The held first picture is the first step shown. */
     int step0 = s->beats.n || s->sweep.n ? 0 : (int)(f->first < last ? f->first : last);
     struct tl_frame first = {kf_frames > 0 ? 0 : -1, kf_frames > 0 ? 0 : step0,

@@ -74,9 +74,11 @@ struct run {
     double value;
     /* A scene of beats: one record per beat (nbeats > 0, no trainer); with
      * beat_rows, each record also holds the data row of its beat in
-     * channels named after the data's columns. */
+     * channels named after the data's columns: beat k holds row
+     * beat_first_row + k. */
     int nbeats;
     int beat_rows;
+    int beat_first_row;
 };
 
 struct trainer_kind {

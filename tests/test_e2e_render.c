@@ -471,14 +471,34 @@ static void scene_time_lessons_show_what_they_are_about(void)
         CHECK_NEAR(manifest_value(r, "duration"), 31 * 0.1667, 0.21);
     }
     if ((r = scene_named("charts-line-race"))) {
-        /* A beat per row: 51 years of 0.2 s, and the 2 s hold. */
-        CHECK_NEAR(manifest_value(r, "duration"), 51 * 0.2 + 2, 0.11);
+        /* A beat per row from the second: 1971..2020, 50 years of 0.2 s
+         * (the first frame already draws 1970 to 1971), and the 2 s hold. */
+        CHECK_NEAR(manifest_value(r, "duration"), 50 * 0.2 + 2, 0.11);
         const char *fin = json_at(r->manifest, NULL, "final");
         double year = 0, usa = 0;
         CHECK(json_num(fin, NULL, "year", &year) == 0 && json_num(fin, NULL, "USA", &usa) == 0);
         CHECK_NEAR(year, 2020, 0);
         CHECK_NEAR(usa, 20.953, 1e-3);
     }
+    /* The other charts: the original's year ranges (1970..2019, or
+     * 1971..2019 side by side), 0.2 s a year and a 2 s hold, ending in
+     * 2019. The bar race has 4 frames a year (3 of them gliding). */
+    static const struct {
+        const char *id;
+        int years;
+    } charts[] = {{"charts-bar-race", 50}, {"charts-pie", 50}, {"charts-combined", 49},
+                  {"charts-combined-pie", 49}};
+    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+        if (!(r = scene_named(charts[i].id)))
+            continue;
+        CHECK_NEAR(manifest_value(r, "duration"), charts[i].years * 0.2 + 2, 0.11);
+        const char *fin = json_at(r->manifest, NULL, "final");
+        double year = 0;
+        CHECK(json_num(fin, NULL, "year", &year) == 0);
+        CHECK_NEAR(year, 2019, 0);
+    }
+    if ((r = scene_named("charts-bar-race")))
+        CHECK_NEAR(manifest_value(r, "frames"), (50 * 0.2 + 2) * 20, 0);
     if ((r = scene_named("rules-or-learn")))    /* 5 x (2.5 s guess + answer), the hold */
         CHECK_NEAR(manifest_value(r, "duration"), 5 * 2.5 + 5 + 5 + 6 + 5 + 5 + 2, 0.11);
     if ((r = scene_named("fit-the-line"))) {

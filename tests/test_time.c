@@ -720,10 +720,14 @@ static void beats_with_a_list_of_seconds_last_each_its_own(void)
 
 static void beats_refuse_the_pacing_of_steps(void)
 {
-    /* A beat lasts its own seconds: tween and duration, which pace
+    /* A beat lasts its own seconds: duration and per_step, which pace
      * training steps, are errors rather than silently ignored. */
     struct fx x;
-    fx_load(&x, "id: t\nbeats: {count: 2, seconds: 1}\nframes: {tween: 4, duration: 10s, hold: 0}\n"
+    fx_load(&x, "id: t\nbeats: {count: 2, seconds: 1}\nframes: {duration: 10s, hold: 0}\n"
+                "panels: [{kind: text, text: \"{beat}\"}]\n");
+    CHECK(!x.ok);
+    fx_free(&x);
+    fx_load(&x, "id: t\nbeats: {count: 2, seconds: 1}\nframes: {per_step: 2, hold: 0}\n"
                 "panels: [{kind: text, text: \"{beat}\"}]\n");
     CHECK(!x.ok);
     fx_free(&x);
@@ -733,6 +737,27 @@ static void beats_refuse_the_pacing_of_steps(void)
     if (x.ok) {
         CHECK(x.tl.nframes == 40);
         CHECK(x.tl.f[0].nsub == 1);
+    }
+    fx_free(&x);
+}
+
+static void beats_glide_from_the_beat_before_when_tweened(void)
+{
+    /* tween 3 at 20 fps, 1 s a beat: 20 frames a beat in 4 pictures, the
+     * first three gliding from the beat before, the last the beat itself.
+     * The first beat comes from nowhere and does not glide. */
+    struct fx x;
+    fx_load(&x, "id: t\nbeats: {count: 3, seconds: 1}\nframes: {tween: 3, hold: 0}\n"
+                "panels: [{kind: text, text: \"{beat}\"}]\n");
+    CHECK(x.ok);
+    if (x.ok) {
+        CHECK(x.tl.nframes == 60);
+        CHECK(x.tl.f[0].nsub == 1 && x.tl.f[19].nsub == 1);
+        CHECK(x.tl.f[20].step == 1 && x.tl.f[20].from == 0 && x.tl.f[20].nsub == 4 &&
+              x.tl.f[20].sub == 0);
+        CHECK(x.tl.f[34].sub == 2 && x.tl.f[34].nsub == 4);
+        CHECK(x.tl.f[39].step == 1 && x.tl.f[39].nsub == 1);
+        CHECK(x.tl.f[40].from == 1 && x.tl.f[40].nsub == 4);
     }
     fx_free(&x);
 }
@@ -822,6 +847,44 @@ static void beats_over_csv_rows_put_each_row_in_its_record(void)
     }
     CHECK(x.tl.nframes == 30);      /* 3 x 0.5 s at 20 fps */
     fx_free(&x);
+}
+
+static void beats_over_a_range_of_rows_start_at_first_row(void)
+{
+    write_file("range.csv", "year,v\n1970,1\n1971,2\n1972,3\n1973,4\n");
+    write_file("range.yaml",
+               "id: t\ndata: {kind: csv, file: range.csv, features: [year, v]}\n"
+               "beats: {rows: true, first_row: 1, last_row: 2, seconds: 1}\nframes: {hold: 0}\n"
+               "panels: [{kind: text, text: \"{year}\"}]\n");
+    struct fx x;
+    fx_from_scene(&x, load_in_dir("range.yaml"));
+    CHECK(x.ok);
+    if (x.ok) {
+        CHECK(x.s->beats.n == 2 && x.t[0].nrec == 2);
+        CHECK_NEAR(trace_value(&x.t[0], 0, "year"), 1971, 0);
+        CHECK_NEAR(trace_value(&x.t[0], 1, "year"), 1972, 0);
+        CHECK_NEAR(trace_value(&x.t[0], 1, "beat"), 1, 0);
+        CHECK(x.s->runs[0].beat_first_row == 1);
+    }
+    fx_free(&x);
+    /* Past the data, backwards, or without rows: located errors. */
+    static const char *const bad[] = {"{rows: true, last_row: 4, seconds: 1}",
+                                      "{rows: true, first_row: 3, last_row: 2, seconds: 1}",
+                                      "{count: 2, first_row: 1, seconds: 1}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml, "id: t\ndata: {kind: csv, file: range.csv, features: [year, v]}\n"
+                 "beats: %s\npanels: [{kind: text, text: \"{beat}\"}]\n", bad[i]);
+        write_file("range-bad.yaml", yaml);
+        char path[256];
+        snprintf(path, sizeof path, "%s/range-bad.yaml", tmpdir);
+        capture_start();
+        struct scene *s = scene_load(path);
+        CHECK(s == NULL);
+        CHECK(strstr(capture_text(), "range-bad.yaml:3:") != NULL);
+        capture_end();
+        scene_free(s);
+    }
 }
 
 static void beats_over_generated_rows_hold_each_rows_target(void)
@@ -1285,9 +1348,11 @@ int main(void)
     RUN(beats_with_a_count_last_equally_and_record_step_and_beat);
     RUN(beats_with_a_list_of_seconds_last_each_its_own);
     RUN(beats_refuse_the_pacing_of_steps);
+    RUN(beats_glide_from_the_beat_before_when_tweened);
     RUN(beats_frames_show_their_own_beat_even_with_keyframes);
     RUN(beats_with_a_model_record_its_parameters_or_are_refused);
     RUN(beats_over_csv_rows_put_each_row_in_its_record);
+    RUN(beats_over_a_range_of_rows_start_at_first_row);
     RUN(beats_over_generated_rows_hold_each_rows_target);
     RUN(keyframes_make_one_record_per_frame_along_the_easing);
     RUN(keyframes_ease_an_option_across_keyframes_that_leave_it_out);

@@ -52,6 +52,15 @@ void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallb
         snprintf(buf, n, "%s", fallback ? fallback : "");
 }
 
+int panel_row(const struct panel_ctx *c, int rec)
+{
+    const struct run *r = c->run ? c->run : c->runs;
+    int first = r && r->nbeats && r->beat_rows ? r->beat_first_row : 0;
+    double step = c->trace && rec >= 0 && rec < c->trace->nrec ? trace_get(c->trace, rec, 0)
+                                                             : c->step;
+    return first + (isfinite(step) && step >= 0 ? (int)step : 0);
+}
+
 void panel_diverged_tag(cairo_t *cr, const struct panel_ctx *c, const struct viewport *v)
 {
     const struct theme *th = c->th;

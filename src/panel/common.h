@@ -23,6 +23,11 @@ void panel_expand(const struct panel_ctx *c, const char *tmpl, const char *fallb
 /* Draws the expanded title template centred at the top of the cell (if it
  * expands to anything) and returns the y where the panel's content starts. */
 double panel_title(const struct panel_ctx *c, cairo_t *cr, const char *tmpl);
+/* The data row a record shows, for panels that draw a row per step (a
+ * chart race): in a scene of beats over rows, the beat's row (beats:
+ * first_row + k); otherwise the record's step. May be past the data:
+ * callers clamp. */
+int panel_row(const struct panel_ctx *c, int rec);
 /* A red "diverged at step k" tag in the plot area's top left corner. */
 void panel_diverged_tag(cairo_t *cr, const struct panel_ctx *c, const struct viewport *v);
 

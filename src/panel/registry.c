@@ -1,6 +1,7 @@
 /* The table of panel kinds, sorted by name: one row per kind. */
 #include "panel.h"
 
+extern const struct panel_kind panel_bar_race;
 extern const struct panel_kind panel_cards;
 extern const struct panel_kind panel_clusters;
 extern const struct panel_kind panel_curve_point;
@@ -16,6 +17,7 @@ extern const struct panel_kind panel_loop;
 extern const struct panel_kind panel_loss_curve;
 extern const struct panel_kind panel_loss_surface;
 extern const struct panel_kind panel_network;
+extern const struct panel_kind panel_pie;
 extern const struct panel_kind panel_series;
 extern const struct panel_kind panel_softmax;
 extern const struct panel_kind panel_sort;
@@ -25,6 +27,7 @@ extern const struct panel_kind panel_train_test;
 
 /* One row per kind, sorted by name. */
 const struct kind_head *const panel_kinds[] = {
+    &panel_bar_race.head,
     &panel_cards.head,
     &panel_clusters.head,
     &panel_curve_point.head,
@@ -40,6 +43,7 @@ const struct kind_head *const panel_kinds[] = {
     &panel_loss_curve.head,
     &panel_loss_surface.head,
     &panel_network.head,
+    &panel_pie.head,
     &panel_series.head,
     &panel_softmax.head,
     &panel_sort.head,

@@ -1,6 +1,7 @@
 /* panel series: a line chart of several data columns against one (GDP by
  * year, say) that grows one data row per clock step: the frame of step s
- * draws rows 0..s, so in a scene of beats each beat adds a row. The axes
+ * draws rows 0..s, so in a scene of beats each beat adds a row (from
+ * beats' first_row on: a race that opens with two years drawn). The axes
  * cover the whole data from the first frame (or the ranges given), so
  * they never jump as the lines grow. Columns are named by the data
  * (feature_names); the names are checked against it when the scene is
@@ -10,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "common.h"
+#include "chart.h"
 #include "util.h"
 
-#define SERIES_MAX 32
+#define SERIES_MAX CHART_MAX
 
 struct series_opts {
     const char *x;
@@ -61,116 +62,14 @@ static const struct param_spec series_params[] = {
 
 static const char *const series_templates[] = {"title", NULL};
 
-/* The column called name, or -1. */
-static int column(const struct dataset *d, const char *name)
-{
-    for (int j = 0; d->feature_names && name && j < d->d; j++)
-        if (d->feature_names[j] && strcmp(d->feature_names[j], name) == 0)
-            return j;
-    return -1;
-}
-
-/* The x column and the series' columns (cols[0..return)), the names that
- * are not columns left out. */
-static int series_columns(const struct series_opts *opt, const struct dataset *d, int *xcol,
-                          int *cols)
-{
-    *xcol = opt->x ? column(d, opt->x) : 0;
-    int n = 0;
-    if (opt->series.n) {
-        for (int i = 0; i < opt->series.n && n < SERIES_MAX; i++) {
-            int j = column(d, opt->series.v[i]);
-            if (j >= 0)
-                cols[n++] = j;
-        }
-    } else {
-        for (int j = 0; j < d->d && n < SERIES_MAX; j++)
-            if (j != *xcol)
-                cols[n++] = j;
-    }
-    return n;
-}
-
-static void unknown_column(const struct snode *at, const char *what, const char *name,
-                           const struct dataset *d)
-{
-    const char *cand[256];
-    char names[512];
-    size_t used = 0;
-    int nc = 0;
-    names[0] = '\0';
-    for (int j = 0; j < d->d && nc < (int)ARRAY_LEN(cand); j++) {
-        if (!d->feature_names[j])
-            continue;
-        cand[nc++] = d->feature_names[j];
-        if (used < sizeof(names))
-            used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
-                                     d->feature_names[j]);
-    }
-    const char *s = diag_suggest(name, cand, nc);
-    if (s)
-        diag_error(&at->loc, "%s '%s' of panel 'series' is not a column of the data (did you "
-                   "mean '%s'?)", what, name, s);
-    else
-        diag_error(&at->loc, "%s '%s' of panel 'series' is not a column of the data (its "
-                   "columns: %s)", what, name, names);
-}
-
-/* A list given with a count other than the series'. */
-static int count_error(const struct snode *node, const char *key, int got, int want)
-{
-    const struct snode *v = snode_get(node, key);
-    diag_error(v ? &v->loc : &node->loc, "'%s' of panel 'series' has %d item%s for %d series: "
-               "give one per series, in the order of 'series'", key, got, got == 1 ? "" : "s",
-               want);
-    return 1;
-}
-
 static int series_check(void *o, const struct snode *node, const struct panel_check *pc)
 {
     const struct series_opts *opt = o;
     const struct dataset *d = pc->data;
-    if (!d || d->n <= 0 || d->d < 1 || !d->feature_names) {
-        diag_error(&node->loc, "panel 'series' draws columns of the data by name: it needs data "
-                   "with named columns, such as data 'csv' with 'features: [year, ...]'");
-        return -1;
-    }
-    int errors = 0;
-    if (opt->x && column(d, opt->x) < 0) {
-        unknown_column(snode_get(node, "x"), "x column", opt->x, d);
-        errors++;
-    }
-    const struct snode *sv = snode_get(node, "series");
-    for (int i = 0; i < opt->series.n; i++)
-        if (column(d, opt->series.v[i]) < 0) {
-            unknown_column(sv && sv->type == SNODE_SEQ && i < sv->n ? sv->vals[i] : node,
-                           "series", opt->series.v[i], d);
-            errors++;
-        }
-    int nseries = opt->series.n ? opt->series.n : d->d - 1;
-    if (nseries < 1) {
-        diag_error(&node->loc, "panel 'series' has no column to draw: the data's only column "
-                   "is the x axis");
-        errors++;
-    } else if (nseries > SERIES_MAX) {
-        diag_error(sv ? &sv->loc : &node->loc, "panel 'series' draws at most %d series (got %d)%s",
-                   SERIES_MAX, nseries, sv ? "" : ": list the columns to draw in 'series'");
-        errors++;
-    }
+    int nseries;
+    int errors = chart_check("series", node, d, opt->x, &opt->series, &opt->colors, 1, &nseries);
     if (opt->styles.n && nseries >= 1 && opt->styles.n != nseries)
-        errors += count_error(node, "styles", opt->styles.n, nseries);
-    if (opt->colors.n && nseries >= 1 && opt->colors.n != nseries)
-        errors += count_error(node, "colors", opt->colors.n, nseries);
-    const struct snode *cv = snode_get(node, "colors");
-    for (int i = 0; i < opt->colors.n; i++) {
-        uint32_t col;
-        if (param_parse_color(opt->colors.v[i], &col) != 0) {
-            const struct snode *at = cv && cv->type == SNODE_SEQ && i < cv->n ? cv->vals[i] : node;
-            diag_error(&at->loc, "item %d of 'colors' in panel 'series' must be a colour such "
-                       "as \"#1f77b4\", not '%s'", i + 1, opt->colors.v[i]);
-            errors++;
-        }
-    }
+        errors += chart_count_error("series", node, "styles", opt->styles.n, nseries);
     return errors ? -1 : 0;
 }
 
@@ -181,10 +80,10 @@ static void series_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct theme *th = c->th;
     if (!d || d->n <= 0 || d->d < 1)
         return;
-    int xcol, cols[SERIES_MAX];
-    int ns = series_columns(opt, d, &xcol, cols);
+    int xcol = opt->x ? chart_column(d, opt->x) : 0, cols[SERIES_MAX];
     if (xcol < 0)
         return;
+    int ns = chart_columns(&opt->series, d, xcol, cols);
 
     /* Axes over the whole data, whatever the step, so they never jump. */
     struct viewport v = {0};
@@ -226,19 +125,27 @@ static void series_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     struct axes_style st = {title[0] ? title : NULL, xl, opt->y_label, opt->grid};
     draw_axes(cr, th, c->x, c->y, c->w, c->h, &v, &st);
 
-    /* Rows 0..step, and while tweening towards the next step a part of
-     * the segment to the next row, so the lines grow smoothly. */
-    int last = c->step < d->n ? c->step : d->n - 1;
+    /* Rows 0..row (the record's: beats may start at a later row), and
+     * while tweening from the step before a part of the way from its row,
+     * so the lines grow smoothly and the step's last picture ends at its
+     * row exactly. */
+    int row = panel_row(c, c->rec);
+    if (row > d->n - 1)
+        row = d->n - 1;
+    double reach = row;
+    if (c->frac > 0 && c->frac < 1 && c->rec_from != c->rec) {
+        int from = panel_row(c, c->rec_from);
+        if (from < row)
+            reach = from + (row - from) * c->frac;
+    }
+    int last = (int)floor(reach);
+    double glide = reach - last;
     double lw = opt->line_width > 0 ? opt->line_width : th->line_width;
-    double glide = c->frac > 0 && c->frac < 1 && c->rec_from != c->rec && last + 1 < d->n
-                 ? c->frac : 0;
     struct panel_legend_item items[SERIES_MAX];
     double *xs = xmalloc(sizeof(double) * (size_t)(d->n + 1));
     double *ys = xmalloc(sizeof(double) * (size_t)(d->n + 1));
     for (int k = 0; k < ns; k++) {
-        uint32_t color = th->series[k % 6];
-        if (k < opt->colors.n)
-            param_parse_color(opt->colors.v[k], &color);
+        uint32_t color = chart_color(&opt->colors, k, th->series, 6);
         int dash = DRAW_SOLID;
         for (int s = 0; k < opt->styles.n && draw_dash_names[s]; s++)
             if (strcmp(draw_dash_names[s], opt->styles.v[k]) == 0)
@@ -250,7 +157,7 @@ static void series_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
             xs[m] = dataset_x(d, i, xcol);
             ys[m++] = dataset_x(d, i, cols[k]);
         }
-        if (glide > 0 && last >= 0) {
+        if (glide > 0 && last >= 0 && last + 1 < d->n) {
             double x0 = dataset_x(d, last, xcol), y0 = dataset_x(d, last, cols[k]);
             xs[m] = x0 + (dataset_x(d, last + 1, xcol) - x0) * glide;
             ys[m++] = y0 + (dataset_x(d, last + 1, cols[k]) - y0) * glide;

@@ -178,16 +178,17 @@ static void beat_records(const struct run *r, const struct trainer_input *in, st
         row[0] = k;
         row[c_beat] = k;
         initial_state(r, in, t, row);
-        if (!r->beat_rows || k >= d->n)
+        int i = r->beat_first_row + k;
+        if (!r->beat_rows || i < 0 || i >= d->n)
             continue;
         for (int j = 0; d->feature_names && j < d->d; j++) {
             int c = trace_channel(t, d->feature_names[j]);
             if (c >= 0 && t->chan[c].rows * t->chan[c].cols == 1)
-                row[t->chan[c].offset] = dataset_x(d, k, j);
+                row[t->chan[c].offset] = dataset_x(d, i, j);
         }
         int cy = trace_offset(t, "y");
         if (cy >= 0 && d->y)
-            row[cy] = d->y[k];
+            row[cy] = d->y[i];
     }
     trace_stop(t, "end", r->nbeats - 1);
 }
