@@ -192,7 +192,7 @@ static void every_minibatch_trainer_lowers_the_loss_of_a_small_network(void)
             continue;
         struct trace t = simulate(s);
         CHECK(t.nrec == 61);
-        CHECK_STR(t.stop_reason, "max_steps");
+        CHECK_STR(t.stop_reason, "end");
         double first = trace_value(&t, 0, "loss"), end = trace_value(&t, t.nrec - 1, "loss");
         if (!(end < 0.25 * first))
             fprintf(stderr, "%s: loss %g -> %g\n", trainers[i], first, end);

@@ -82,7 +82,9 @@ int minibatch_run(const struct minibatch_rule *rule, const void *o, const struct
     m->init(mopts, d, theta);
     long updates = 0;
     int rc = 0;
-    trace_stop(t, "max_steps", cur.epochs);
+    /* A fixed number of epochs and no convergence test (Keras' fit):
+     * running them all is the plan, not a failure to converge. */
+    trace_stop(t, "end", cur.epochs);
     for (int k = 0; k <= cur.epochs; k++) {
         run_schedule_apply(run, k, &cur, t);
         double loss = m->loss(mopts, theta, d);
