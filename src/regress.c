@@ -565,16 +565,7 @@ int regress_split(struct rng *r, int n, double test_fraction, int *train, int *n
     int *perm = malloc(sizeof *perm * (size_t)n);
     if (!perm)
         return diag_fail("regress: out of memory");
-    for (int i = 0; i < n; i++)
-        perm[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)(rng_uniform(r) * (i + 1));
-        if (j > i)
-            j = i;
-        int t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
+    rng_permutation(r, perm, n);
     memcpy(test, perm, sizeof *test * (size_t)nt);
     memcpy(train, perm + nt, sizeof *train * (size_t)(n - nt));
     *n_test = nt;

@@ -64,3 +64,17 @@ double rng_normal(struct rng *r, double mean, double sd)
     r->have_spare = 1;
     return mean + sd * rad * cos(ang);
 }
+
+void rng_permutation(struct rng *r, int *perm, int n)
+{
+    for (int i = 0; i < n; i++)
+        perm[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(rng_uniform(r) * (i + 1));
+        if (j > i)      /* rounding can give 1.0 * (i + 1) */
+            j = i;
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+}

@@ -19,5 +19,8 @@ uint64_t rng_next(struct rng *r);
 double rng_uniform(struct rng *r);                  /* [0, 1) */
 double rng_range(struct rng *r, double lo, double hi);
 double rng_normal(struct rng *r, double mean, double sd);
+/* perm[0..n) becomes a uniformly random permutation of 0..n-1 (Fisher-Yates
+ * from the last position down, one rng_uniform per position). */
+void rng_permutation(struct rng *r, int *perm, int n);
 
 #endif

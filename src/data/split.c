@@ -13,21 +13,6 @@
 #include "data.h"
 #include "util.h"
 
-/* perm[0..n) becomes a uniform random permutation of 0..n-1 (Fisher-Yates). */
-static void split_permutation(int *perm, int n, struct rng *r)
-{
-    for (int i = 0; i < n; i++)
-        perm[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)(rng_uniform(r) * (i + 1));
-        if (j > i)
-            j = i;
-        int t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
-}
-
 /* How many of each class go to the test set: quota[c], summing to ntest. */
 static void split_quotas(const struct dataset *s, double f, int ntest, int *quota)
 {
@@ -118,7 +103,7 @@ int dataset_split(const struct dataset *s, double test_fraction, uint64_t seed, 
     rng_seed(&r, seed);
     int *perm = xmalloc(sizeof(int) * (size_t)s->n);
     unsigned char *is_test = xcalloc((size_t)s->n, 1);
-    split_permutation(perm, s->n, &r);
+    rng_permutation(&r, perm, s->n);
     if (stratify && s->label && s->nclasses > 0 && s->nclasses <= DATA_MAX_CLASSES) {
         int quota[DATA_MAX_CLASSES];
         for (int i = 0; i < s->n; i++)
