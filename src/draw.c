@@ -1568,3 +1568,13 @@ cairo_surface_t *draw_viewport_surface(cairo_t *cr, const struct viewport *v)
     }
     return img;
 }
+
+uint32_t draw_mix(uint32_t a, uint32_t b, double u)
+{
+    uint32_t out = 0;
+    for (int s = 0; s < 32; s += 8) {
+        double ca = (a >> s) & 0xff, cb = (b >> s) & 0xff;
+        out |= (uint32_t)lround(ca + (cb - ca) * u) << s;
+    }
+    return out;
+}

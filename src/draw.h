@@ -135,6 +135,9 @@ enum draw_colormap { DRAW_CMAP_VIRIDIS, DRAW_CMAP_MAGMA, DRAW_CMAP_JET, DRAW_CMA
 extern const char *const draw_colormap_names[];     /* by enum value, NULL-terminated */
 /* NaN gives transparent (0). */
 uint32_t draw_colormap(int map, double t);
+/* The colour a fraction u of the way from a to b, every channel (alpha
+ * too) rounded to the nearest step. */
+uint32_t draw_mix(uint32_t a, uint32_t b, double u);
 
 /* An image surface with one pixel per device pixel of the plot area (so
  * --scale keeps heat maps sharp), for the caller to fill and hand to

@@ -98,16 +98,6 @@ static int column_on(const struct trace *t, int rec, int j)
     return isfinite(m) && m >= 0 && (((unsigned long)m >> j) & 1u);
 }
 
-/* A colour a fraction u of the way from a to b (alpha included). */
-static uint32_t mix(uint32_t a, uint32_t b, double u)
-{
-    uint32_t out = 0;
-    for (int s = 0; s < 32; s += 8) {
-        double ca = (a >> s) & 0xff, cb = (b >> s) & 0xff;
-        out |= (uint32_t)lround(ca + (cb - ca) * u) << s;
-    }
-    return out;
-}
 
 /* v with three significant digits, never in e notation (weights of a
  * table's units). */
@@ -206,8 +196,8 @@ static void ft_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         int on = column_on(c->trace, c->rec, j), was = column_on(c->trace, prev, j);
         double p = was == on ? on : (on ? u : 1 - u);      /* 0 off .. 1 on */
         double w = fs * 3.6, h = sw_h, sx = cx[j] + (cw[j] - w) / 2, sy = y;
-        uint32_t fill = mix(th->grid, opt->on_color, p);
-        draw_box(cr, sx, sy, w, h, h / 2, fill, mix(th->axis, opt->on_color, p), 1);
+        uint32_t fill = draw_mix(th->grid, opt->on_color, p);
+        draw_box(cr, sx, sy, w, h, h / 2, fill, draw_mix(th->axis, opt->on_color, p), 1);
         draw_circle(cr, sx + h / 2 + p * (w - h), sy + h / 2, h / 2 - 2, 0xffffffffu, th->axis, 1);
         if (p == 0 || p == 1) {     /* the word once the knob has come to rest */
             draw_font(cr, 1, fs * 0.7);
@@ -224,12 +214,12 @@ static void ft_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     /* Header and rows. */
     double ty = y;
     draw_box(cr, cx[0], ty, cx[nc - 1] + cw[nc - 1] - cx[0], rh, 4, th->panel, th->grid, 1);
-    draw_box(cr, cx[nc], ty, cw[nc], rh, 4, mix(th->panel, opt->meter_color, 0.18), th->grid, 1);
+    draw_box(cr, cx[nc], ty, cw[nc], rh, 4, draw_mix(th->panel, opt->meter_color, 0.18), th->grid, 1);
     for (int j = 0; j <= nc; j++) {
         int on = j == nc || column_on(c->trace, c->rec, j);
         int was = j == nc || column_on(c->trace, prev, j);
         double p = was == on ? on : (on ? u : 1 - u);
-        uint32_t col = mix(mix(th->background, th->muted, 0.55), th->text, p);
+        uint32_t col = draw_mix(draw_mix(th->background, th->muted, 0.55), th->text, p);
         draw_font(cr, 1, fs);
         draw_set_color(cr, col);
         draw_text(cr, cx[j] + cw[j] / 2, ty + rh / 2, 0.5, 0.5, head[j]);
@@ -250,7 +240,7 @@ static void ft_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
                 if (ry > reach)
                     break;
                 draw_line(cr, lx - fs * 1.3, ry, lx + fs * 1.3, ry, 1.5,
-                          mix(th->background, th->muted, 0.7), 0);
+                          draw_mix(th->background, th->muted, 0.7), 0);
             }
         }
     }

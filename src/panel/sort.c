@@ -301,16 +301,6 @@ void sort_score(const void *o, int beat, char *buf, size_t size)
         snprintf(buf, size, "sorted %d of %d", revealed, opt->nitems);
 }
 
-/* A colour a fraction u of the way from a to b. */
-static uint32_t mix(uint32_t a, uint32_t b, double u)
-{
-    uint32_t out = 0;
-    for (int s = 0; s < 32; s += 8) {
-        double ca = (a >> s) & 0xff, cb = (b >> s) & 0xff;
-        out |= (uint32_t)lround(ca + (cb - ca) * u) << s;
-    }
-    return out;
-}
 
 /* Item k's chip, its top left at (x, y). */
 static void draw_chip(cairo_t *cr, const struct sort_opts *opt, const struct sort_geom *g,
@@ -319,7 +309,7 @@ static void draw_chip(cairo_t *cr, const struct sort_opts *opt, const struct sor
     const struct sort_item *it = &opt->items[k];
     uint32_t stroke = it->guess >= 0 && it->guess != it->bin ? opt->wrong_color : th->axis;
     draw_box(cr, x, y, w, g->chip_h, g->chip_h / 2,
-             fresh ? mix(th->background, opt->right_color, 0.25) : th->background, stroke,
+             fresh ? draw_mix(th->background, opt->right_color, 0.25) : th->background, stroke,
              fresh ? 2 : 1);
     struct text_style ls = style(g->small * 0.9, 1, 1);
     ls.color = th->text;
@@ -364,7 +354,7 @@ static void sort_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         double bx = g.bx0 + b * (g.bw + g.bgap);
         int right = reveal && b == it->bin, wrong = reveal && b == it->guess && b != it->bin;
         int picked = !reveal && b == it->guess;
-        uint32_t fill = right && lit ? mix(th->panel, opt->right_color, 0.22) : th->panel;
+        uint32_t fill = right && lit ? draw_mix(th->panel, opt->right_color, 0.22) : th->panel;
         uint32_t stroke = right ? opt->right_color : wrong ? opt->wrong_color
                         : picked ? th->series[0] : th->grid;
         draw_box(cr, bx, g.by, g.bw, g.bh, 10, fill, stroke, right || wrong || picked ? 3 : 1.5);
