@@ -6,13 +6,15 @@
  * In a scene of beats each beat shows a stage (stages: [1, 2, 3, 4] by
  * default, one per beat): 1 the scores, 2 adds the exponentials, 3 the sum
  * and the division into probabilities, 4 the percentages and the stacked
- * bar that sums to one. A stage appears whole at its beat: the timeline
- * draws one picture per beat. Every number drawn is the record's (the
- * softmax model's channels x, T, ex, sum and p). */
+ * bar that sums to one. The bars a stage brings in grow to their values over
+ * the first SOFTMAX_GROW seconds of its beat (moves_for), while the values
+ * printed are the final ones throughout. Every number drawn is the
+ * record's (the softmax model's channels x, T, ex, sum and p). */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "common.h"
+#include "story.h"
 
 #define SOFTMAX_PANEL_MAX_BEATS 64
 #define SOFTMAX_PANEL_MAX 16
@@ -58,6 +60,7 @@ struct group {
     int k;
     double lo, hi;
     const char *head;           /* heading, may hold a formula */
+    double grow;                /* how far the bars have grown to their values, 0..1 */
     char labels[SOFTMAX_PANEL_MAX][48];
     char values[SOFTMAX_PANEL_MAX][32];
 };
@@ -76,7 +79,7 @@ static void draw_group(cairo_t *cr, const struct theme *th, const struct group *
     for (int i = 0; i < gr->k; i++) {
         double v = gr->v[i], cx = x + slot * (i + 0.5);
         double vv = isfinite(v) ? fmin(fmax(v, gr->lo), gr->hi) : v > 0 ? gr->hi : gr->lo;
-        double yv = y0 - vv / span * (bottom - top);
+        double yv = y0 - gr->grow * vv / span * (bottom - top);
         uint32_t col = th->series[i % 6];
         if (fabs(yv - y0) > 0.5)
             draw_box(cr, cx - bw / 2, fmin(yv, y0), bw, fabs(yv - y0), 0, col, 0, 0);
@@ -87,6 +90,16 @@ static void draw_group(cairo_t *cr, const struct theme *th, const struct group *
         draw_set_color(cr, th->muted);
         draw_text(cr, cx, bottom + fs * 0.5, 0.5, 0, gr->labels[i]);
     }
+}
+
+/* Seconds the bars a beat brings in take to grow to their values. */
+#define SOFTMAX_GROW 1.2
+
+/* How far the bars of stage s have grown, when the beat shown brings in
+ * the stages after prev up to stage and the beat's growth is at g. */
+static double grown(int s, int prev, int stage, double g)
+{
+    return s > prev && s <= stage ? g : 1.0;
 }
 
 static void softmax_panel_draw(const void *opts, const struct panel_ctx *c, cairo_t *cr)
@@ -111,6 +124,11 @@ static void softmax_panel_draw(const void *opts, const struct panel_ctx *c, cair
         snprintf(tdiv, sizeof tdiv, "/T");
 
     int stage = stage_of(o, c->step);
+    /* The bars a beat brings in grow to their values over its first
+     * SOFTMAX_GROW seconds (the values printed are the final ones
+     * throughout); those of earlier stages stand. */
+    int prev = c->step > 0 ? stage_of(o, c->step - 1) : 0;
+    double g = story_ease(story_step_age(c, 1, NULL) / SOFTMAX_GROW);
     double ytop = panel_title(c, cr, o->title);
     double fs = th->font_size, pad = fs * 1.2;
     double x0 = c->x + pad, w = c->w - 2 * pad;
@@ -134,14 +152,14 @@ static void softmax_panel_draw(const void *opts, const struct panel_ctx *c, cair
     }
     if (hi - lo <= 0)
         hi = lo + 1;
-    *gx = (struct group){x, k, lo - 0.08 * (hi - lo) * (lo < 0), hi, "scores $x_i$", {{0}}, {{0}}};
+    *gx = (struct group){x, k, lo - 0.08 * (hi - lo) * (lo < 0), hi, "scores $x_i$", grown(1, prev, stage, g), {{0}}, {{0}}};
     char ehead[64];
     if (temp != 1)
         snprintf(ehead, sizeof ehead, "$e^{x_i/T}$, T = %g", temp);
     else
         snprintf(ehead, sizeof ehead, "exponentials $e^{x_i}$");
-    *ge = (struct group){ex, k, 0, emax > 0 ? emax : 1, ehead, {{0}}, {{0}}};
-    *gp = (struct group){p, k, 0, 1, "probabilities $y_i$", {{0}}, {{0}}};
+    *ge = (struct group){ex, k, 0, emax > 0 ? emax : 1, ehead, grown(2, prev, stage, g), {{0}}, {{0}}};
+    *gp = (struct group){p, k, 0, 1, "probabilities $y_i$", grown(3, prev, stage, g), {{0}}, {{0}}};
     for (int i = 0; i < k; i++) {
         snprintf(gx->labels[i], sizeof gx->labels[i], "$x_{%d}$", i + 1);
         snprintf(ge->labels[i], sizeof ge->labels[i], "$e^{x_{%d}%s}$", i + 1, tdiv);
@@ -199,7 +217,7 @@ static void softmax_panel_draw(const void *opts, const struct panel_ctx *c, cair
          * it exactly because they sum to one. */
         double by = gy + h + fs * 0.6, bh = fs * 1.6, acc = 0, ps = 0;
         for (int i = 0; i < k; i++) {
-            double wi = w * p[i];
+            double wi = w * p[i] * grown(4, prev, stage, g);
             if (wi > 0.2)
                 draw_box(cr, x0 + acc, by, wi, bh, 0, th->series[i % 6], 0, 0);
             if (wi > fs * 3.5) {
@@ -257,4 +275,5 @@ const struct panel_kind panel_softmax = {
     .templates = softmax_panel_templates,
     .draw = softmax_panel_draw,
     .check = softmax_panel_check,
+    .moves_for = SOFTMAX_GROW,
 };
