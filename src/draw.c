@@ -846,8 +846,9 @@ static void axis_ticks_make(struct axis_ticks *at, double lo, double hi, int log
         /* Typeset a true minus sign (U+2212), as a hyphen looks too short
          * and thin next to digits. */
         if (lab[0] == '-') {
-            memmove(lab + 3, lab + 1, strlen(lab + 1) + 1);
-            memcpy(lab, "\xE2\x88\x92", 3);
+            char minus[sizeof at->t[i].label];
+            snprintf(minus, sizeof minus, "\xE2\x88\x92%s", lab + 1);
+            memcpy(lab, minus, sizeof minus);
         }
     }
 }
