@@ -705,7 +705,22 @@ static long long gif_trial_pass(const struct stage *st, struct output *gif,
  * first, so a budget nothing can meet costs one extra pass, not 35; then
  * the mildest setting that fits is found by bisection (the sizes fall along
  * the list), about six passes. -1 (reported) if nothing fits. */
+static int fit_gif_budget_trials(const struct stage *st, struct output *gif, int jobs,
+                                 int verbose);
+
+/* The trial passes point the GIF's options at a copy on the stack; once
+ * they are done they point back at the scene's (which the manifest reads
+ * later: the trials change only the colours, frame rate and size, and
+ * those are in eo itself). */
 static int fit_gif_budget(const struct stage *st, struct output *gif, int jobs, int verbose)
+{
+    int rc = fit_gif_budget_trials(st, gif, jobs, verbose);
+    gif->eo.kind_opts = scene_encoder_opts(st->s, &encoder_gif);
+    return rc;
+}
+
+static int fit_gif_budget_trials(const struct stage *st, struct output *gif, int jobs,
+                                 int verbose)
 {
     const struct scene *s = st->s;
     const struct gif_opts *go = scene_encoder_opts(s, &encoder_gif);
