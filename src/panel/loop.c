@@ -186,7 +186,7 @@ static void loop_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     /* The loop on the left, the error bar on the right. */
     double bar_w = opt->error_bar ? fmin(c->w * 0.26, fs * 15) : 0;
     double lw = c->w - bar_w, h = c->y + c->h - top;
-    double bw = fmin(lw * 0.27, fs * 11.5), bh = nfs * 1.3 + fs * 2.9;
+    double bw = fmin(lw * 0.27, fs * 11.5), bh = nfs * 1.3 + fs * 3.5;
     /* Centres on an ellipse from the top stage (at -ry) to the bottom two
      * (at cos 36 deg * ry), filling the room. */
     double ry = (h - bh - 8) / (1 + cos(M_PI / 5)), rx = (lw - bw) / 2 - 6;
