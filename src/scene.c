@@ -1515,7 +1515,7 @@ static struct scene *scene_build(struct script *sc, const struct snode *root, co
         if (r->trainer && r->trainer_opts && r->trainer->check)
             r->trainer->check(r->trainer_opts, src->trainer);
         if (r->trainer && r->trainer_opts && r->trainer->check_data && !failed)
-            r->trainer->check_data(r->trainer_opts, src->trainer, r->data);
+            r->trainer->check_data(r->trainer_opts, src->trainer, r->data, r);
         if ((sec = snode_get(root, "schedule")) && r->trainer && r->trainer_opts)
             scene_load_schedule(s, sec, r);
         else if (sec && !r->trainer && i == 0)

@@ -96,8 +96,10 @@ struct trainer_kind {
     int (*check)(const void *opts, const struct snode *node);
     /* Checks of options against the run's data (column names a trainer
      * option picks, say): the same contract, called only when the data
-     * loaded. May be NULL. */
-    int (*check_data)(const void *opts, const struct snode *node, const struct dataset *d);
+     * loaded; r is the run, for options of its model the check depends on
+     * (solve's folds against its training rows). May be NULL. */
+    int (*check_data)(const void *opts, const struct snode *node, const struct dataset *d,
+                      const struct run *r);
 };
 
 const struct trainer_kind *trainer_find(const char *name);

@@ -5,6 +5,7 @@
  * are rows of assets/GDPs.csv (World Bank), so the cases are the lessons'
  * own: Japan passing Germany in 1972, China's thin slice beside the UK's. */
 #include <cairo.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,34 @@ static void pie_slices_run_counterclockwise_from_the_start_sorted_ascending(void
     CHECK(pie_slices(gdp2009, 5, 1, 0, NULL, s) == 5 && s[0].series == 4 && s[4].series == 2);
     static const double none[2] = {0, NAN};
     CHECK(pie_slices(none, 2, 0, 0, NULL, s) == 0);
+}
+
+static void bar_race_values_past_1e15_are_not_a_wall_of_digits(void)
+{
+    char buf[96];
+    bar_race_value_text(buf, sizeof buf, "$", 2, 1.5, "T");
+    CHECK_STR(buf, "$1.50T");
+    bar_race_value_text(buf, sizeof buf, NULL, 2, 1e308, NULL);
+    CHECK_STR(buf, "1e+308");
+    bar_race_value_text(buf, sizeof buf, NULL, 12, -2.5e20, " t");
+    CHECK_STR(buf, "-2.5e+20 t");
+    bar_race_value_text(buf, sizeof buf, NULL, 2, NAN, NULL);
+    CHECK_STR(buf, "n/a");
+}
+
+static void pie_slices_share_out_values_whose_sum_overflows(void)
+{
+    /* Five values near the largest double: their sum is inf, their shares
+     * are still a fifth each, not "nothing to share". */
+    static const double huge[5] = {1e308, 1e308, 1e308, 1e308, 1e308};
+    struct pie_slice s[5];
+    CHECK(pie_slices(huge, 5, 0, 0, NULL, s) == 5);
+    for (int k = 0; k < 5; k++)
+        CHECK_NEAR(s[k].share, 0.2, 1e-12);
+    CHECK_NEAR(s[4].a1, 2 * M_PI, 1e-9);
+    static const double mixed[3] = {DBL_MAX, DBL_MAX, 0};
+    CHECK(pie_slices(mixed, 3, 0, 0, NULL, s) == 2);
+    CHECK_NEAR(s[0].share, 0.5, 1e-12);
 }
 
 static void pie_labels_never_overlap_even_for_thin_slices(void)
@@ -323,6 +352,8 @@ int main(void)
     RUN(glide_runs_from_the_old_ranks_to_the_new_and_prints_the_new_values);
     RUN(crowded_labels_move_apart_and_never_overlap_through_a_swap);
     RUN(pie_slices_run_counterclockwise_from_the_start_sorted_ascending);
+    RUN(bar_race_values_past_1e15_are_not_a_wall_of_digits);
+    RUN(pie_slices_share_out_values_whose_sum_overflows);
     RUN(pie_labels_never_overlap_even_for_thin_slices);
     RUN(bar_race_puts_the_largest_on_top_in_its_own_colour);
     RUN(bar_race_tween_pictures_lie_between_the_years);

@@ -136,16 +136,18 @@ static void folds_the_rows_cannot_make_are_refused(void)
     CHECK(s == NULL);
     CHECK(strstr(capture_text(), ":3:52: error: model 'polynomial' cannot cross-validate 5 folds "
                                  "of 4 data rows") != NULL);
-    /* when the split leaves too few training rows: the run fails */
+    /* when the split leaves too few training rows: refused at load too,
+     * at 'test_fraction' (it used to fail only when the trainer ran) */
     s = scene_from_text(scene_yaml("method: ridge-cv, folds: 25", "test_fraction: 0.5", ""));
-    CHECK(s != NULL);
-    if (s) {
-        struct trace t[1];
-        CHECK(scene_simulate(s, t) != 0);
-        CHECK(strstr(capture_text(), "20 training rows cannot make 25 folds") != NULL);
-        trace_release(t);
-        scene_free(s);
-    }
+    CHECK(s == NULL);
+    CHECK(strstr(capture_text(), "error: trainer 'solve': 20 training rows cannot make 25 folds")
+          != NULL);
+    /* a test fraction that leaves no training rows at all */
+    s = scene_from_text("id: t\ndata: {kind: polynomial, n: 5}\nmodel: {kind: polynomial}\n"
+                        "trainer: {kind: solve, test_fraction: 0.9}\npanels:\n  - {kind: data-fit}\n");
+    CHECK(s == NULL);
+    CHECK(strstr(capture_text(), ":4:39: error: 'test_fraction' in trainer 'solve': 0.9 of 5 data "
+                                 "rows leaves no training rows") != NULL);
     /* a method the model does not know, with the choices */
     s = scene_from_text(scene_yaml("method: elastic-net", "", ""));
     CHECK(s == NULL);

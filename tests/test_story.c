@@ -328,6 +328,18 @@ static void sort_names_a_bin_that_does_not_exist(void)
                                  "'Unsupervisd'; did you mean 'Unsupervised'?)") != NULL);
     capture_end();
     free(y);
+    /* a bin named twice: refused at the second, not as items naming
+     * neither of two identical bins */
+    y = xstrdup(quiz);
+    at = strstr(y, "[Supervised, Unsupervised,");
+    memcpy(at, "[Supervised,   Supervised,", 26);
+    capture_start();
+    s = scene_from_text(y);
+    CHECK(s == NULL);
+    CHECK(strstr(capture_text(), ":6:26: error: bin 'Supervised' of panel 'sort' is listed twice")
+          != NULL);
+    capture_end();
+    free(y);
     /* two beats an item */
     y = xstrdup(quiz);
     memcpy(strstr(y, "count: 6"), "count: 5", 8);
@@ -472,6 +484,36 @@ static void loop_laps_shrink_the_error_by_one_factor(void)
     scene_free(s);
 }
 
+/* A learning rate that makes the error explode: its numbers are written as
+ * 5.12e+34, not as walls of digits that run off the canvas; so the picture's
+ * left and right edges stay the background. */
+static void loop_diverging_numbers_stay_inside_the_panel(void)
+{
+    struct scene *s = load("id: l\n"
+                           "canvas: {width: 1280, height: 720}\n"
+                           "data: {kind: csv, file: sold-house.csv, x: size_100m2, y: price_k}\n"
+                           "model: {kind: linear, w: 250, b: 0}\n"
+                           "trainer: {kind: gd, learning_rate: 1000000, steps: 5}\n"
+                           "panels: [{kind: loop, prefix: \"$\", suffix: k}]\n");
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    struct trace t;
+    CHECK(scene_simulate(s, &t) == 0);
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1280, 720);
+    CHECK(render_draw(s, &t, t.nrec - 1, surf) == 0);
+    uint32_t bg = surface_pixel(surf, 0, 0);
+    long ink = 0;
+    for (int y = 0; y < 720; y++)
+        for (int x = 0; x < 4; x++)
+            ink += !close_to(surface_pixel(surf, x, y), bg, 8) +
+                   !close_to(surface_pixel(surf, 1279 - x, y), bg, 8);
+    CHECK(ink == 0);
+    cairo_surface_destroy(surf);
+    trace_release(&t);
+    scene_free(s);
+}
+
 int main(void)
 {
     RUN(subsets_signal_is_held_out_error_against_the_average);
@@ -486,5 +528,6 @@ int main(void)
     RUN(sort_lights_the_right_bin);
     RUN(loop_refuses_a_sample_the_data_lacks);
     RUN(loop_laps_shrink_the_error_by_one_factor);
+    RUN(loop_diverging_numbers_stay_inside_the_panel);
     return CHECK_SUMMARY();
 }

@@ -202,11 +202,8 @@ static void bar_race_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
         double w = draw_text_width(cr, name);
         names[k] = (struct chart_rect){v.px - tick_len - tick_gap - w, cy - lh / 2, w, lh};
         order[k] = place[k].order;
-        if (isfinite(place[k].shown))
-            snprintf(vtext[k], sizeof vtext[k], "%s%.*f%s", opt->prefix ? opt->prefix : "",
-                     opt->decimals, place[k].shown, opt->suffix ? opt->suffix : "");
-        else
-            snprintf(vtext[k], sizeof vtext[k], "%s", "n/a");
+        bar_race_value_text(vtext[k], sizeof vtext[k], opt->prefix, opt->decimals,
+                            place[k].shown, opt->suffix);
         double vw = draw_text_width(cr, vtext[k]);
         /* Past a bar's end, or inside it where the plot ends first. */
         int neg = place[k].value < base;

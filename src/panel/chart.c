@@ -94,6 +94,16 @@ int chart_check(const char *kind, const struct snode *node, const struct dataset
             unknown_column(kind, sv && sv->type == SNODE_SEQ && i < sv->n ? sv->vals[i] : node,
                            "series", series->v[i], d);
             errors++;
+        } else {
+            /* The same column twice is two bars (or slices, or lines) that
+             * always move together: a slip, not a chart. */
+            for (int k = 0; k < i; k++)
+                if (chart_column(d, series->v[k]) == chart_column(d, series->v[i])) {
+                    diag_error(&(sv && sv->type == SNODE_SEQ && i < sv->n ? sv->vals[i] : node)->loc,
+                               "series '%s' of panel '%s' is listed twice", series->v[i], kind);
+                    errors++;
+                    break;
+                }
         }
     int n = series->n ? series->n : d->d - defaults_less;
     if (n < 1) {
@@ -250,6 +260,18 @@ void chart_spread_labels(double *y, const int *order, int n, double gap, double 
     }
 }
 
+void bar_race_value_text(char *buf, size_t n, const char *prefix, int decimals, double v,
+                         const char *suffix)
+{
+    const char *p = prefix ? prefix : "", *s = suffix ? suffix : "";
+    if (!isfinite(v))
+        snprintf(buf, n, "%s", "n/a");
+    else if (fabs(v) >= 1e15)     /* as templates write it: 1e+308, not 309 digits */
+        snprintf(buf, n, "%s%.4g%s", p, v, s);
+    else
+        snprintf(buf, n, "%s%.*f%s", p, decimals, v, s);
+}
+
 /* ---- the pie --------------------------------------------------------------- */
 
 int pie_slices(const double *values, int n, int order, double start, const double *explode,
@@ -257,10 +279,18 @@ int pie_slices(const double *values, int n, int order, double start, const doubl
 {
     if (n > CHART_MAX)
         n = CHART_MAX;
-    double total = 0, v[CHART_MAX];
+    double total = 0, most = 0, v[CHART_MAX];
     for (int i = 0; i < n; i++) {
         v[i] = isfinite(values[i]) && values[i] > 0 ? values[i] : 0;
         total += v[i];
+        most = fmax(most, v[i]);
+    }
+    /* Values near the largest double overflow their sum, not their shares:
+     * the same shares of the values over the largest of them. */
+    if (!isfinite(total)) {
+        total = 0;
+        for (int i = 0; i < n; i++)
+            total += v[i] /= most;
     }
     if (!(total > 0) || !isfinite(total))
         return 0;

@@ -57,6 +57,11 @@ struct bar_place {
     int order;                  /* drawing order: 0 first, under the others */
 };
 /* Ranks of values (0: the largest; ties keep the series' order). */
+/* A bar's printed value: prefix, the value with `decimals` decimals, suffix;
+ * past 1e15 in %.4g (a wall of digits otherwise), "n/a" when not finite. */
+void bar_race_value_text(char *buf, size_t n, const char *prefix, int decimals, double v,
+                         const char *suffix);
+
 void chart_ranks(const double *values, int n, int *rank);
 /* Places n bars for values a (the step before) and b (now) at eased
  * fraction e in [0, 1]. A non-finite value counts as 0 (drawn empty). */

@@ -91,6 +91,12 @@ static void number(const struct loop_opts *opt, double v, char *buf, size_t n)
         snprintf(buf, n, "%s", isnan(v) ? "nan" : "inf");
         return;
     }
+    /* Past 1e15 (a diverging run) fixed notation is a wall of digits that
+     * runs out of the boxes: 5.12e+33, as templates write it. */
+    if (fabs(v) >= 1e15) {
+        snprintf(buf, n, "%.4g", fabs(v));
+        return;
+    }
     snprintf(buf, n, "%.*f", opt->decimals, fabs(v));
     if (strchr(buf, '.')) {
         size_t len = strlen(buf);
@@ -340,7 +346,14 @@ static void loop_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     draw_text(cr, x0 + tw / 2, vy, 0.5, 0.5, v);
     if (known && rec > 0 && prev > 0 && isfinite(e)) {
         /* the share of the last lap's error this lap removed */
-        snprintf(v, sizeof v, "%.0f%% less than lap %d", 100 * (1 - fabs(e) / prev), rec);
+        /* ... or, when the error grew (too large a learning rate), how
+         * much it grew by: "-399999800% less" reads as a glitch. */
+        double grew = 100 * (fabs(e) / prev - 1);
+        if (grew <= 0)
+            snprintf(v, sizeof v, "%.0f%% less than lap %d", 100 * (1 - fabs(e) / prev), rec);
+        else
+            snprintf(v, sizeof v, grew < 1e6 ? "%.0f%% more than lap %d" : "%.3g%% more than lap %d",
+                     grew, rec);
         draw_font(cr, 0, fs * 0.9);
         draw_set_color(cr, th->muted);
         draw_text(cr, x0 + tw / 2, vy + nfs * 0.75 + fs * 0.4, 0.5, 0.5, v);

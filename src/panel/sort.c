@@ -180,6 +180,17 @@ static int sort_check(void *o, const struct snode *node, const struct panel_chec
                    "bins (got %d)", SORT_MAX_BINS, opt->bins.n);
         return -1;
     }
+    /* Two bins of one name: an item could not say which it belongs in. */
+    for (int i = 1; i < opt->bins.n; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(opt->bins.v[i], opt->bins.v[j]) == 0) {
+                const struct snode *at = snode_get(node, "bins");
+                if (at && at->type == SNODE_SEQ && i < at->n)
+                    at = at->vals[i];
+                diag_error(at ? &at->loc : &node->loc, "bin '%s' of panel 'sort' is listed "
+                           "twice", opt->bins.v[i]);
+                return -1;
+            }
     if (opt->hints.n && opt->hints.n != opt->bins.n) {
         diag_error(&snode_get(node, "hints")->loc, "'hints' in panel 'sort' must give one line "
                    "per bin: %d, not %d", opt->bins.n, opt->hints.n);

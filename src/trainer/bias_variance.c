@@ -66,6 +66,40 @@ static int bv_check(const void *o, const struct snode *node)
     return 0;
 }
 
+extern const struct model_kind model_polynomial;
+
+/* What bv_run would refuse about the data and the model, located before
+ * anything runs. */
+static int bv_check_data(const void *o, const struct snode *node, const struct dataset *d,
+                         const struct run *r)
+{
+    const struct bv_opts *opt = o;
+    const struct snode *v = snode_get(node, "sample");
+    const struct diag_loc *at = v ? &v->loc : &node->loc;
+    if (!d->truth) {
+        diag_error(&node->loc, "trainer 'bias-variance' measures errors against the curve the "
+                   "data was drawn around: it needs data that knows that curve (such as "
+                   "'polynomial' or 'line')");
+        return -1;
+    }
+    if (opt->sample > d->n) {
+        diag_error(at, "trainer 'bias-variance' draws samples of %d rows from data of %d: "
+                   "raise the data's n or lower 'sample'", opt->sample, d->n);
+        return -1;
+    }
+    if (r && r->model == &model_polynomial && r->model_opts) {
+        struct regress_spec spec;
+        polynomial_regress_spec(r->model_opts, &spec);
+        if ((spec.method == REGRESS_RIDGE_CV || spec.method == REGRESS_LASSO_CV) &&
+            spec.folds > opt->sample) {
+            diag_error(at, "trainer 'bias-variance': samples of %d rows cannot make %d folds",
+                       opt->sample, spec.folds);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int bv_run(const void *o, const struct run *run, const struct trainer_input *in,
                   struct trace *t)
 {
@@ -182,4 +216,5 @@ const struct trainer_kind trainer_bias_variance = {
     .run = bv_run,
     .max_steps = bv_max_steps,
     .check = bv_check,
+    .check_data = bv_check_data,
 };

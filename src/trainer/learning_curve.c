@@ -100,6 +100,44 @@ static double lc_combine(int average, double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+extern const struct model_kind model_polynomial;
+
+/* What lc_run would refuse about the data and the model, located before
+ * anything runs: enough rows for the validation set and the largest
+ * training set, and as many rows in the smallest as a CV model's folds. */
+static int lc_check_data(const void *o, const struct snode *node, const struct dataset *d,
+                         const struct run *r)
+{
+    const struct lc_opts *opt = o;
+    int ns = opt->sizes.n, nv = opt->validation;
+    if (ns < 1 || ns > LC_MAX_SIZES)
+        return 0;       /* the param table and lc_check report it */
+    const struct snode *sv = snode_get(node, "sizes"), *vv = snode_get(node, "validation");
+    int maxn = (int)opt->sizes.v[ns - 1];
+    if ((long long)d->n < (long long)nv + maxn) {
+        diag_error(vv ? &vv->loc : sv ? &sv->loc : &node->loc,
+                   "trainer 'learning-curve' holds %d rows out for validation and trains on up "
+                   "to %d: the data needs %lld rows, not %d (raise the data's n, or lower "
+                   "'validation' or 'sizes')", nv, maxn, (long long)nv + maxn, d->n);
+        return -1;
+    }
+    if (r && r->model == &model_polynomial && r->model_opts) {
+        struct regress_spec spec;
+        polynomial_regress_spec(r->model_opts, &spec);
+        if ((spec.method == REGRESS_RIDGE_CV || spec.method == REGRESS_LASSO_CV) &&
+            spec.folds > (int)opt->sizes.v[0]) {
+            const struct diag_loc *at = sv ? &sv->loc : &node->loc;
+            if (sv && sv->type == SNODE_SEQ && sv->n > 0)
+                at = &sv->vals[0]->loc;
+            diag_error(at, "trainer 'learning-curve': %g training rows cannot make %d folds "
+                       "(raise the first of 'sizes' or lower the model's folds)",
+                       opt->sizes.v[0], spec.folds);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int lc_run(const void *o, const struct run *run, const struct trainer_input *in,
                   struct trace *t)
 {
@@ -202,4 +240,5 @@ const struct trainer_kind trainer_learning_curve = {
     .run = lc_run,
     .max_steps = lc_max_steps,
     .check = lc_check,
+    .check_data = lc_check_data,
 };

@@ -46,6 +46,7 @@ static long long solve_max_steps(const void *o)
 }
 
 extern const struct trainer_kind trainer_solve;
+extern const struct model_kind model_polynomial;
 
 /* The split as index lists (train, test: room for d->n each). */
 static int split_rows(const struct solve_opts *opt, const struct dataset *d, int *train,
@@ -77,6 +78,39 @@ int solve_split(const struct run *r, const struct dataset *d, unsigned char *is_
     free(train);
     free(test);
     return rc < 0 ? -1 : ntest;
+}
+
+/* The split must leave rows on both sides, and a cross-validating model
+ * needs as many training rows as folds: refused where test_fraction is,
+ * before anything runs (regress_split and solve_run would only fail). */
+static int solve_check_data(const void *o, const struct snode *node, const struct dataset *d,
+                            const struct run *r)
+{
+    const struct solve_opts *opt = o;
+    const struct snode *v = snode_get(node, "test_fraction");
+    const struct diag_loc *loc = v ? &v->loc : &node->loc;
+    int n = d->n, ntest = opt->test_fraction > 0 ? (int)ceil(opt->test_fraction * n) : 0;
+    if (n < 2) {
+        diag_error(&node->loc, "trainer 'solve' needs at least 2 data rows, not %d", n);
+        return -1;
+    }
+    if (ntest >= n) {
+        diag_error(loc, "'test_fraction' in trainer 'solve': %g of %d data rows leaves no "
+                   "training rows (ceil(n * fraction) = %d are the test set)",
+                   opt->test_fraction, n, ntest);
+        return -1;
+    }
+    if (r && r->model == &model_polynomial && r->model_opts) {
+        struct regress_spec spec;
+        polynomial_regress_spec(r->model_opts, &spec);
+        if ((spec.method == REGRESS_RIDGE_CV || spec.method == REGRESS_LASSO_CV) &&
+            spec.folds > n - ntest && spec.folds <= n) {
+            diag_error(loc, "trainer 'solve': %d training rows cannot make %d folds (lower "
+                       "test_fraction or the model's folds)", n - ntest, spec.folds);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int solve_run(const void *o, const struct run *run, const struct trainer_input *in,
@@ -166,4 +200,5 @@ const struct trainer_kind trainer_solve = {
     .channels = solve_channels,
     .run = solve_run,
     .max_steps = solve_max_steps,
+    .check_data = solve_check_data,
 };

@@ -101,8 +101,10 @@ static int subset_mask(const char *s, const struct dataset *d, double *mask, int
     return 0;
 }
 
-static int subsets_check_data(const void *o, const struct snode *node, const struct dataset *d)
+static int subsets_check_data(const void *o, const struct snode *node, const struct dataset *d,
+                              const struct run *r)
 {
+    (void)r;
     const struct subsets_opts *opt = o;
     const struct snode *list = snode_get(node, "subsets");
     int errors = 0;
