@@ -75,24 +75,11 @@ static int bar_race_check(void *o, const struct snode *node, const struct panel_
          ? -1 : 0;
 }
 
-/* The values of row i of the series' columns. */
-static void row_values(const struct dataset *d, int i, const int *cols, int n, double *v)
-{
-    if (i > d->n - 1)
-        i = d->n - 1;
-    if (i < 0)
-        i = 0;
-    for (int k = 0; k < n; k++)
-        v[k] = dataset_x(d, i, cols[k]);
-}
-
 static void bar_race_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 {
     const struct bar_race_opts *opt = o;
     const struct dataset *d = c->data;
     const struct theme *th = c->th;
-    if (!d || d->n <= 0 || d->d < 1)
-        return;
     int cols[CHART_MAX];
     int n = chart_columns(&opt->series, d, 0, cols);
     if (n < 1)
@@ -121,10 +108,10 @@ static void bar_race_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
 
     /* The row now and the row glided from. */
     double a[CHART_MAX], b[CHART_MAX];
-    row_values(d, panel_row(c, c->rec), cols, n, b);
+    chart_row_values(d, panel_row(c, c->rec), cols, n, b);
     double e = 1;
     if (c->frac > 0 && c->frac < 1 && c->rec_from != c->rec) {
-        row_values(d, panel_row(c, c->rec_from), cols, n, a);
+        chart_row_values(d, panel_row(c, c->rec_from), cols, n, a);
         e = ease_apply(opt->ease, c->frac);
     } else {
         memcpy(a, b, sizeof(double) * (size_t)n);

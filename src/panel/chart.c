@@ -24,6 +24,8 @@ int chart_columns(const struct param_strings *series, const struct dataset *d, i
                   int *cols)
 {
     int n = 0;
+    if (!d || d->n <= 0 || d->d < 1)
+        return 0;
     if (series->n) {
         for (int i = 0; i < series->n && n < CHART_MAX; i++) {
             int j = chart_column(d, series->v[i]);
@@ -36,6 +38,13 @@ int chart_columns(const struct param_strings *series, const struct dataset *d, i
                 cols[n++] = j;
     }
     return n;
+}
+
+void chart_row_values(const struct dataset *d, int i, const int *cols, int n, double *v)
+{
+    i = i > d->n - 1 ? d->n - 1 : i < 0 ? 0 : i;
+    for (int k = 0; k < n; k++)
+        v[k] = dataset_x(d, i, cols[k]);
 }
 
 static void unknown_column(const char *kind, const struct snode *at, const char *what,

@@ -17,9 +17,13 @@
 int chart_column(const struct dataset *d, const char *name);
 /* The columns of series (names that are not columns left out), or, when
  * none are named, every column but skip (-1: none skipped). Returns how
- * many went into cols[0..CHART_MAX). */
+ * many went into cols[0..CHART_MAX): 0 when there is no data to draw (d
+ * NULL, no rows or no columns). */
 int chart_columns(const struct param_strings *series, const struct dataset *d, int skip,
                   int *cols);
+/* The values of the n columns cols of data row i (clamped to the rows)
+ * into v. */
+void chart_row_values(const struct dataset *d, int i, const int *cols, int n, double *v);
 
 /* Validation shared by the kinds: the data has named columns; x (may be
  * NULL) and every name in series are columns; the number of series is 1 to

@@ -80,19 +80,14 @@ static void pie_draw(const void *o, const struct panel_ctx *c, cairo_t *cr)
     const struct pie_opts *opt = o;
     const struct dataset *d = c->data;
     const struct theme *th = c->th;
-    if (!d || d->n <= 0 || d->d < 1)
-        return;
     int cols[CHART_MAX];
     int n = chart_columns(&opt->series, d, 0, cols);
     if (n < 1)
         return;
-    int row = panel_row(c, c->rec);
-    row = row > d->n - 1 ? d->n - 1 : row < 0 ? 0 : row;
     double v[CHART_MAX], explode[CHART_MAX];
-    for (int k = 0; k < n; k++) {
-        v[k] = dataset_x(d, row, cols[k]);
+    chart_row_values(d, panel_row(c, c->rec), cols, n, v);
+    for (int k = 0; k < n; k++)
         explode[k] = k < opt->explode.n ? opt->explode.v[k] : 0.01 * (k + 1);
-    }
     struct pie_slice sl[CHART_MAX];
     int ns = pie_slices(v, n, opt->order, opt->start_angle * M_PI / 180, explode, sl);
 
