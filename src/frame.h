@@ -14,6 +14,8 @@ struct frame {
     int width, height;
     int stride;         /* bytes between rows (a multiple of 4) */
     int index;          /* 0-based position in the animation */
+    int repeat;         /* 1: the same picture as the previous call's (a held
+                           frame), so an encoder may reuse what it made of it */
 };
 
 static inline uint32_t frame_pixel(const struct frame *f, int x, int y)

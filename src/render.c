@@ -470,9 +470,10 @@ static void *encode_worker(void *arg)
         if (!surf)
             break;
         struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width, p->height,
-                          cairo_image_surface_get_stride(surf), 0};
+                          cairo_image_surface_get_stride(surf), 0, 0};
         for (int k = 0; k < p->units[u].count && !job->rc; k++) {
             f.index = p->units[u].first_frame + k;
+            f.repeat = k > 0;
             job->rc = out->kind->add_frame(&out->enc, &f);
         }
         pool_release(p, job->index, u);
@@ -505,7 +506,7 @@ static int encode_all(struct pool *p, struct output *outs, int nout, struct prog
             int u = nsample == 1 ? 0 : (int)((long long)k * (p->nunits - 1) / (nsample - 1));
             rc = render_frame(p->st, p->units[u].src, surf);
             struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width,
-                              p->height, cairo_image_surface_get_stride(surf), p->units[u].first_frame};
+                              p->height, cairo_image_surface_get_stride(surf), p->units[u].first_frame, 0};
             for (int i = 0; i < nout && !rc; i++)
                 if (outs[i].kind->analyze)
                     rc = outs[i].kind->analyze(&outs[i].enc, &f);
