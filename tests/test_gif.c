@@ -997,6 +997,93 @@ static void lzw_run_alignment_round_trips_and_pays(void)
     free(val);
 }
 
+/* giflib's own encoder (EGifPutLine) writes plain data the textbook way,
+ * one dictionary lookup per pixel; ours jumps over runs of one symbol.
+ * On run-heavy data that fills the table many times, with several run
+ * symbols and runs longer than the strings learned so far, both streams
+ * must be the same bytes. */
+struct membuf {
+    uint8_t *data;
+    size_t len, cap;
+};
+
+static int membuf_write(GifFileType *gif, const GifByteType *b, int n)
+{
+    struct membuf *m = gif->UserData;
+    if (m->len + (size_t)n > m->cap) {
+        m->cap = (m->len + (size_t)n) * 2;
+        m->data = realloc(m->data, m->cap);
+    }
+    memcpy(m->data + m->len, b, (size_t)n);
+    m->len += (size_t)n;
+    return n;
+}
+
+/* giflib's LZW stream of w x h pixels (its sub-blocks joined), or -1. */
+static long giflib_stream(const uint8_t *val, int w, int h, int bits, uint8_t **out)
+{
+    struct membuf m = {0};
+    int err = 0;
+    GifFileType *gif = EGifOpen(&m, membuf_write, &err);
+    if (!gif)
+        return -1;
+    ColorMapObject *map = GifMakeMapObject(1 << bits, NULL);
+    long len = -1;
+    if (map && EGifPutScreenDesc(gif, w, h, bits, 0, map) == GIF_OK &&
+        EGifPutImageDesc(gif, 0, 0, w, h, false, NULL) == GIF_OK) {
+        int ok = 1;
+        for (int y = 0; y < h && ok; y++)
+            ok = EGifPutLine(gif, (GifPixelType *)val + (size_t)y * w, w) == GIF_OK;
+        if (ok && EGifCloseFile(gif, &err) == GIF_OK) {
+            gif = NULL;
+            /* header 6 + screen 7 + table 3 << bits, image descriptor 10,
+             * code size 1, then sub-blocks */
+            size_t at = 6 + 7 + 3 * ((size_t)1 << bits) + 10 + 1;
+            *out = malloc(m.len);
+            len = 0;
+            while (at < m.len && m.data[at]) {
+                memcpy(*out + len, m.data + at + 1, m.data[at]);
+                len += m.data[at];
+                at += 1 + (size_t)m.data[at];
+            }
+        }
+    }
+    if (gif)
+        EGifCloseFile(gif, &err);
+    GifFreeMapObject(map);
+    free(m.data);
+    return len;
+}
+
+static void lzw_matches_giflib_byte_for_byte_on_runs(void)
+{
+    enum { W = 640, H = 480 };
+    uint8_t *val = malloc(W * H);
+    lcg_state = 5;
+    /* Runs of a few symbols, mostly short, some up to a row and a half,
+     * with a few noisy pixels between them. */
+    for (int i = 0; i < W * H;) {
+        uint8_t s = (uint8_t)(lcg() % 6);
+        int r = 1 + (int)(lcg() % (lcg() % 4 ? 40 : W * 3 / 2));
+        for (int k = 0; k < r && i < W * H; k++)
+            val[i++] = s;
+        for (int k = (int)(lcg() % 4); k > 0 && i < W * H; k--)
+            val[i++] = (uint8_t)(lcg() % 64);
+    }
+    for (int bits = 6; bits <= 8; bits++) {
+        uint8_t *ref = NULL;
+        long n = giflib_stream(val, W, H, bits, &ref);
+        struct lzw z;
+        CHECK(n > 0 && lzw_init(&z) == 0);
+        CHECK(lzw_encode(&z, val, NULL, (size_t)W * H, bits, LZW_CLEAR_WHEN_FULL, -1) == 0);
+        CHECK(z.filled);
+        CHECK(n > 0 && (long)z.len == n && memcmp(z.out, ref, (size_t)n) == 0);
+        lzw_free(&z);
+        free(ref);
+    }
+    free(val);
+}
+
 static void lzw_either_pixels_decode_to_one_of_the_two(void)
 {
     enum { W = 320, H = 240 };
@@ -1251,6 +1338,7 @@ int main(void)
     RUN(lzw_round_trip_is_exact_on_random_data);
     RUN(lzw_round_trip_is_exact_on_flat_and_tiny_data);
     RUN(lzw_run_alignment_round_trips_and_pays);
+    RUN(lzw_matches_giflib_byte_for_byte_on_runs);
     RUN(lzw_either_pixels_decode_to_one_of_the_two);
     RUN(gif_dither_modes_make_valid_different_gifs);
     RUN(gif_rejects_an_unknown_dither_mode);

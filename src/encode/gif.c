@@ -166,7 +166,11 @@ static void release(struct gif_priv *p)
     free(c->trial.data);
     c->val = c->alt = c->hval = NULL;
     c->pending.data = c->trial.data = NULL;
+    gif_lane_stop(&c->lane);
     lzw_free(&c->lzw);
+    lzw_free(&c->lzw2);
+    free(c->chosen2);
+    c->chosen2 = NULL;
     gif_ties_free(&p->ties);
 }
 
@@ -191,6 +195,7 @@ static int alloc_buffers(struct gif_priv *p, enum gif_dither_mode dither)
     c->val = malloc(npx);
     c->alt = malloc(npx);
     c->hval = malloc(npx);
+    c->chosen2 = malloc(npx);
     t->sec = malloc(npx);
     t->win = malloc(npx);
     t->work = malloc(npx);
@@ -199,7 +204,8 @@ static int alloc_buffers(struct gif_priv *p, enum gif_dither_mode dither)
     int dither_rc = gif_dither_init(&p->dither, dither, p->width);
     if (dither_rc < 0 || !cv->prev_src || !cv->rgb || !cv->idx || !cv->next ||
         !c->val || !c->alt || !c->hval || !t->sec || !t->win || !t->work ||
-        !t->chosen || !t->cost || lzw_init(&c->lzw) < 0)
+        !t->chosen || !t->cost || !c->chosen2 || lzw_init(&c->lzw) < 0 ||
+        lzw_init(&c->lzw2) < 0)
         return -1;
     return 0;
 }

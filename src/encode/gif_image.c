@@ -31,23 +31,52 @@ static void take_output(struct lzw *z, struct gif_image *im)
     z->cap = cap;
 }
 
+/* One compression pass, as the lane runs it. */
+struct lzw_pass {
+    struct lzw *z;
+    const uint8_t *val, *alt;
+    size_t n;
+    int min_bits, run_sym;
+    enum lzw_clear clear;
+    int rc;
+};
+
+static void lzw_pass_run(void *arg)
+{
+    struct lzw_pass *j = arg;
+    j->rc = lzw_encode(j->z, j->val, j->alt, j->n, j->min_bits, j->clear, j->run_sym);
+}
+
 /* An image that fills the dictionary is also tried with adaptive clearing;
- * the smaller wins. */
+ * the smaller wins. Images big enough to fill it (whether they do is known
+ * only afterwards) run the adaptive pass on the lane at the same time; the
+ * result is the same either way. Each pass records its choices in its own
+ * buffer, so the winner's need not be encoded again. */
 int gif_encode(struct gif_coder *c, struct gif_image *im, const uint8_t *val,
                const uint8_t *alt, size_t n, int min_bits)
 {
-    if (lzw_encode(&c->lzw, val, alt, n, min_bits, LZW_CLEAR_WHEN_FULL, c->run_sym) < 0)
+    struct lzw *a = &c->lzw, *b = &c->lzw2;
+    b->chosen = a->chosen ? c->chosen2 : NULL;
+    struct lzw_pass second = {b, val, alt, n, min_bits, c->run_sym, LZW_CLEAR_ADAPTIVE, 0};
+    int ran = n >= GIF_LANE_MIN_PX && gif_lane_start(&c->lane, lzw_pass_run, &second);
+    int rc = lzw_encode(a, val, alt, n, min_bits, LZW_CLEAR_WHEN_FULL, c->run_sym);
+    if (ran)
+        gif_lane_wait(&c->lane);
+    if (rc < 0 || (ran && second.rc < 0))
         return diag_fail("gif: out of memory for the compressed image");
-    take_output(&c->lzw, im);
+    take_output(a, im);
     im->min_bits = min_bits;
-    if (c->lzw.filled) {
-        if (lzw_encode(&c->lzw, val, alt, n, min_bits, LZW_CLEAR_ADAPTIVE, c->run_sym) < 0)
+    if (!a->filled)
+        return 0;           /* the adaptive pass, if it ran, made the same */
+    if (!ran) {
+        lzw_pass_run(&second);
+        if (second.rc < 0)
             return diag_fail("gif: out of memory for the compressed image");
-        if (c->lzw.len < im->len)
-            take_output(&c->lzw, im);
-        else if (c->lzw.chosen &&   /* the choices made must be the winner's */
-                 lzw_encode(&c->lzw, val, alt, n, min_bits, LZW_CLEAR_WHEN_FULL, c->run_sym) < 0)
-            return diag_fail("gif: out of memory for the compressed image");
+    }
+    if (b->len < im->len) {
+        take_output(b, im);
+        if (a->chosen)
+            memcpy(a->chosen, c->chosen2, n);
     }
     return 0;
 }

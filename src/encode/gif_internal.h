@@ -24,6 +24,7 @@
 #ifndef ENCODE_GIF_INTERNAL_H
 #define ENCODE_GIF_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,10 @@
 /* The either-pixel variant and near ties are tried for images this big
  * (bytes) at least: on smaller ones they have not paid for their time. */
 #define GIF_EITHER_MIN_BYTES 2000
+
+/* Images of at least this many pixels run gif_encode's two passes at the
+ * same time (below it, handing work to the lane costs more than it saves). */
+#define GIF_LANE_MIN_PX 16384
 
 /* At most this many change sets (one per pair of analyzed frames) and this
  * many colours in each; a fuller set counts as needing every colour. */
@@ -116,8 +121,23 @@ struct gif_canvas {
                                    where unchanged */
 };
 
+/* A helper thread (gif_lane.c): fn(arg) runs on it between a start that
+ * returned 1 and the wait after it. */
+struct gif_lane {
+    int up, failed;             /* thread running; could not be started */
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    void (*fn)(void *);
+    void *arg;
+    int busy, quit;
+};
+
 struct gif_coder {
     struct lzw lzw;
+    struct lzw lzw2;            /* the second pass of gif_encode, on the lane */
+    uint8_t *chosen2;           /* its choices per pixel, when lzw.chosen is set */
+    struct gif_lane lane;
     int run_sym;                /* transparent index while encoding frames, else -1 */
     uint8_t *val, *alt;         /* the image being encoded, packed rows */
     uint8_t *hval;              /* val with one-colour runs kept opaque */
@@ -272,6 +292,16 @@ int gif_map_pixel(struct gif_dither *d, struct gif_palette *pal, uint32_t rgb,
  * (its error over the animation, as the first image). */
 int gif_map_frame(struct gif_priv *p, struct gif_palette *pal,
                   const struct frame *f, uint8_t *out, double *err);
+
+/* --- gif_lane.c: the helper thread ----------------------------------------- */
+
+/* Runs fn(arg) on the lane's thread (started on first use) and returns 1;
+ * 0 when there is no thread, and the caller runs it itself. */
+int gif_lane_start(struct gif_lane *l, void (*fn)(void *), void *arg);
+/* Waits for the function started last to return. */
+void gif_lane_wait(struct gif_lane *l);
+/* Stops the thread, if any; the lane may be started again. */
+void gif_lane_stop(struct gif_lane *l);
 
 /* --- gif_image.c: the images ----------------------------------------------- */
 

@@ -84,12 +84,39 @@ static inline void set_child(struct lzw *z, int code, int sym, int child)
     z->edges[h] = key << 12 | (uint32_t)child;
 }
 
+/* The runs table, (k, s) -> code of s^k for k >= 2, hashed the same way:
+ * each entry k << 20 | s << 12 | code (k < 4096, a code is never 0). */
+static inline int run_code(const struct lzw *z, int s, int k)
+{
+    if (k == 1)
+        return s;
+    uint32_t key = (uint32_t)k << 8 | (uint32_t)s;
+    for (uint32_t h = edge_slot(key);; h = (h + 1) & (LZW_HASH_SIZE - 1)) {
+        uint32_t e = z->runs[h];
+        if (!e)
+            return 0;
+        if (e >> 12 == key)
+            return (int)(e & 0xfff);
+    }
+}
+
+static inline void set_run(struct lzw *z, int s, int k, int code)
+{
+    uint32_t key = (uint32_t)k << 8 | (uint32_t)s;
+    uint32_t h = edge_slot(key);
+    while (z->runs[h])
+        h = (h + 1) & (LZW_HASH_SIZE - 1);
+    z->runs[h] = key << 12 | (uint32_t)code;
+    z->nruns++;
+}
+
 int lzw_init(struct lzw *z)
 {
     memset(z, 0, sizeof *z);
     z->edges = calloc(LZW_HASH_SIZE, sizeof *z->edges);
+    z->runs = calloc(LZW_HASH_SIZE, sizeof *z->runs);
     z->stack = malloc(2 * (size_t)LZW_MAX_CODES * sizeof *z->stack);
-    if (!z->edges || !z->stack) {
+    if (!z->edges || !z->runs || !z->stack) {
         lzw_free(z);
         return -1;
     }
@@ -99,6 +126,7 @@ int lzw_init(struct lzw *z)
 void lzw_free(struct lzw *z)
 {
     free(z->edges);
+    free(z->runs);
     free(z->stack);
     free(z->out);
     memset(z, 0, sizeof *z);
@@ -126,16 +154,17 @@ static void reset_dict(struct lzw *z, int min_bits)
     z->first_free = (1 << min_bits) + 2;
     z->next = z->first_free;
     z->width = min_bits + 1;
-    /* Run strings: only the run symbol itself, of length 1. */
+    /* Runs: each symbol itself, of length 1. */
+    if (z->nruns)
+        memset(z->runs, 0, LZW_HASH_SIZE * sizeof *z->runs);
+    z->nruns = 0;
     memset(z->run_len, 0, sizeof z->run_len);
-    memset(z->run_code, 0, sizeof z->run_code);
+    for (int s = 0; s < 1 << min_bits; s++)
+        z->run_len[s] = 1;
+    for (int s = 0; s < 256; s++)
+        z->run_max[s] = 1;
     memset(z->exit_head, 0, sizeof z->exit_head);
     z->nexits = 0;
-    z->run_max = 1;
-    if (z->run_sym >= 0) {
-        z->run_len[z->run_sym] = 1;
-        z->run_code[1] = (uint16_t)z->run_sym;
-    }
 }
 
 /* Adds prefix code + symbol as the next code (the decoder does the same).
@@ -146,20 +175,19 @@ static void add_string(struct lzw *z, int code, int sym)
     int c = z->next++;
     z->prefix[c] = (uint16_t)code;
     z->suffix[c] = (uint8_t)sym;
-    int dup = child_of(z, code, sym) != 0;
-    if (!dup)
-        set_child(z, code, sym, c);
-    if (z->run_sym < 0 || dup)
+    if (child_of(z, code, sym))
         return;
+    set_child(z, code, sym, c);
     int k = z->run_len[code];
     if (!k)
         return;
-    if (sym == z->run_sym) {
+    int s = code < z->first_free ? code : z->suffix[code];  /* code is s^k */
+    if (sym == s) {
         z->run_len[c] = (uint16_t)(k + 1);
-        z->run_code[k + 1] = (uint16_t)c;
-        if (k + 1 > z->run_max)
-            z->run_max = k + 1;
-    } else {
+        set_run(z, s, k + 1, c);
+        if (k + 1 > z->run_max[s])
+            z->run_max[s] = (uint16_t)(k + 1);
+    } else if (s == z->run_sym) {
         int e = z->nexits++;
         z->exit_k[e] = (uint16_t)k;
         z->exit_next[e] = z->exit_head[sym];
@@ -167,18 +195,26 @@ static void add_string(struct lzw *z, int code, int sym)
     }
 }
 
-/* The end of the run of run symbols that contains pos (val[pos] is one).
- * Found once per run, however many codes and lookups the run takes. */
-static size_t run_end_at(struct lzw *z, const uint8_t *val, size_t pos, size_t n)
+/* The end of the run of symbol s that contains pos: pixels that are s (in
+ * val, and in alt too when it is given) from pos on; val[pos] (and alt[pos])
+ * must be s. Found once per run, however many codes and lookups the run
+ * takes. */
+static size_t span_end(struct lzw *z, const uint8_t *val, const uint8_t *alt, size_t pos,
+                       size_t n, int s)
 {
-    if (pos < z->run_lo || pos >= z->run_end) {
-        size_t e = pos + 1;
-        while (e < n && val[e] == z->run_sym)
+    if (pos >= z->span_lo && pos < z->span_end && s == z->span_sym)
+        return z->span_end;
+    size_t e = pos + 1;
+    if (alt)
+        while (e < n && val[e] == s && alt[e] == s)
             e++;
-        z->run_lo = pos;
-        z->run_end = e;
-    }
-    return z->run_end;
+    else
+        while (e < n && val[e] == s)
+            e++;
+    z->span_lo = pos;
+    z->span_end = e;
+    z->span_sym = s;
+    return e;
 }
 
 /* The longest dictionary string that starts with symbol first at pixel
@@ -191,16 +227,17 @@ static size_t longest_match(struct lzw *z, const uint8_t *val,
     int c = first;
     size_t i = pos + 1;
     if (!alt) {
-        if (first == z->run_sym) {
-            /* Every run string up to run_max exists: jump over the run. */
-            size_t r = run_end_at(z, val, pos, n) - pos;
-            size_t k = r < (size_t)z->run_max ? r : (size_t)z->run_max;
-            c = z->run_code[k];
+        /* Every run string up to run_max exists: jump over the run. */
+        size_t r = span_end(z, val, NULL, pos, n, first) - pos;
+        size_t k = r < z->run_max[first] ? r : z->run_max[first];
+        if (k > 1 && (c = run_code(z, first, (int)k)) != 0) {
             i = pos + k;
             if (k < r) {
                 *code = c;
                 return k;
             }
+        } else {
+            c = first;
         }
         while (i < n) {
             int d = child_of(z, c, val[i]);
@@ -231,6 +268,20 @@ static size_t longest_match(struct lzw *z, const uint8_t *val,
             if (pos + len >= n)
                 break;
             uint8_t a = val[pos + len], b = alt[pos + len];
+            /* In a run of one symbol that both choices share the walk is
+             * forced: jump to its end, as without alt. */
+            if (a == b && z->run_len[c] == len &&
+                a == (c < z->first_free ? c : z->suffix[c])) {
+                size_t k = span_end(z, val, alt, pos + len, n, a) - pos;
+                if (k > z->run_max[a])
+                    k = z->run_max[a];
+                int d = k > len ? run_code(z, a, (int)k) : 0;
+                if (d) {
+                    c = d;
+                    len = k;
+                    continue;
+                }
+            }
             int da = child_of(z, c, a);
             int db = b != a ? child_of(z, c, b) : 0;
             if (da && db) {             /* explore b later */
@@ -271,7 +322,7 @@ static size_t align_run(struct lzw *z, const uint8_t *val, size_t pos,
                         size_t n, size_t len)
 {
     const int T = z->run_sym;
-    size_t r = run_end_at(z, val, pos, n) - pos;
+    size_t r = span_end(z, val, NULL, pos, n, T) - pos;
     if (pos + r >= n || r >= LZW_MAX_CODES)
         return len;
     int code;
@@ -282,7 +333,7 @@ static size_t align_run(struct lzw *z, const uint8_t *val, size_t pos,
         size_t k = z->exit_k[e - 1];
         if (k >= r || r - k > len)
             continue;
-        int c = child_of(z, z->run_code[k], after);
+        int c = child_of(z, run_code(z, T, (int)k), after);
         if (!c)
             continue;
         size_t q = pos + r + 1;
@@ -320,7 +371,8 @@ int lzw_encode(struct lzw *z, const uint8_t *val, const uint8_t *alt,
     z->acc = 0;
     z->nacc = 0;
     z->run_sym = alt || run_sym >= (1 << min_bits) ? -1 : run_sym;
-    z->run_lo = z->run_end = 0;
+    z->span_lo = z->span_end = 0;
+    z->span_sym = -1;
 
     int clear_code = 1 << min_bits, eoi = clear_code + 1;
     /* Whatever the previous call left (any min_bits) is forgotten. */
@@ -342,7 +394,7 @@ int lzw_encode(struct lzw *z, const uint8_t *val, const uint8_t *alt,
             size_t k = align_run(z, val, pos, n, len);
             if (k != len) {
                 len = k;
-                code = z->run_code[k];
+                code = run_code(z, z->run_sym, (int)k);
             }
         }
         put_code(z, code);

@@ -16,7 +16,7 @@
  *
  * The output is the LZW code stream packed into bytes (least significant bit
  * first), without the minimum-code-size byte and without the 255-byte
- * sub-block framing; gif.c adds both. Memory is fixed (about 100 KiB for the
+ * sub-block framing; gif.c adds both. Memory is fixed (about 130 KiB for the
  * dictionary) plus the output, at most 1.5 bytes per pixel plus a little.
  * With plain data (no alt, no run symbol) the stream is the one giflib's
  * EGifPutLine writes, byte for byte. */
@@ -49,18 +49,24 @@ struct lzw {
     int nacc;
     int width, next, first_free;
     int filled;                 /* the last lzw_encode filled the table */
-    /* run alignment: strings made of the run symbol only */
+    /* Runs: strings of one symbol repeated, s^k. They are prefix-closed
+     * (s^k exists whenever s^(k+1) does), so a match over a run of r
+     * pixels of s is the string s^min(r, run_max[s]), found with one
+     * lookup instead of one per pixel. */
+    uint16_t run_len[LZW_MAX_CODES];    /* code -> k if it is some s^k, else 0 */
+    uint16_t run_max[256];              /* every s^k up to this length exists */
+    uint32_t *runs;                     /* (k, s) -> code of s^k, k >= 2, hashed */
+    int nruns;                          /* entries in runs */
+    size_t span_lo, span_end;           /* a run of span_sym, [span_lo, span_end), */
+    int span_sym;                       /* in val (and alt, in an either encoding) */
+    /* run alignment, for the run symbol only */
     int run_sym;                /* -1: off */
-    uint16_t run_len[LZW_MAX_CODES];    /* code -> its run length, 0 if none */
-    uint16_t run_code[LZW_MAX_CODES + 1]; /* run length -> code */
     /* (run length k, symbol s) pairs with a string "run^k s", listed
      * per s: exit_head[s] -> exit_next -> ... (index + 1, 0 ends) */
     uint16_t exit_head[256];
     uint16_t exit_next[LZW_MAX_CODES];
     uint16_t exit_k[LZW_MAX_CODES];
     int nexits;
-    int run_max;                /* every run string up to this length exists */
-    size_t run_lo, run_end;     /* a run of run symbols, [run_lo, run_end) */
 };
 
 /* Allocates the dictionary; 0 or -1 (out of memory, not reported). */
