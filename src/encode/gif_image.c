@@ -274,13 +274,14 @@ int gif_next_image(struct gif_priv *p, const int box[4], int fi)
 
     /* Candidates: transparent only, one-colour runs opaque, and for the
      * big images (where it has been seen to pay for its time) the either
-     * choice per pixel (transparent or as shown) left to the compressor.
-     * The smallest wins. */
+     * choice per pixel (transparent or as shown) left to the compressor,
+     * while it keeps winning (c->either: in most lessons it never does,
+     * and it is the costliest of the three). The smallest wins. */
     c->run_sym = T;
     struct gif_image *im = &c->pending;
     const uint8_t *win_d = val, *win_a = NULL;
     for (int v = 0; v < 3; v++) {
-        if (v == 2 && im->len < GIF_EITHER_MIN_BYTES)
+        if (v == 2 && (im->len < GIF_EITHER_MIN_BYTES || !gif_search_due(&c->either)))
             break;
         struct gif_image *dst = v ? &c->trial : im;
         const uint8_t *d = v == 1 ? hv : val;
@@ -294,6 +295,8 @@ int gif_next_image(struct gif_priv *p, const int box[4], int fi)
         }
         if (gif_encode(c, dst, d, a, n, lzw_min_bits(vm)) < 0)
             return -1;
+        if (v == 2)
+            gif_search_result(&c->either, dst->len < im->len);
         if (v && dst->len < im->len) {
             struct gif_image t = *im;
             *im = *dst;

@@ -121,6 +121,44 @@ struct gif_canvas {
                                    where unchanged */
 };
 
+/* A search that must pay for itself (the either variant): tried on every
+ * image it may help while it wins; after a trial that did not, the next 1, 2, 4 ... up to GIF_SEARCH_MAX_WAIT such
+ * images go without it. Lessons are consistent, so a search that does not
+ * pay on one image seldom pays on the next; the retries follow the
+ * content when it changes. */
+#define GIF_SEARCH_MAX_WAIT 8
+
+/* A trial encoding must be expected to save at least this many bytes per
+ * pixel it encodes (100 bytes per megapixel): the search's cost grows with
+ * the image's area, and so does what it must buy. Tuned on the lessons
+ * (bench/encoders.sh); see bench/README.md. */
+#define GIF_TRIAL_MIN_GAIN 1e-4
+
+struct gif_search {
+    int wait, backoff;
+};
+
+static inline int gif_search_due(struct gif_search *s)
+{
+    if (s->wait > 0) {
+        s->wait--;
+        return 0;
+    }
+    return 1;
+}
+
+static inline void gif_search_result(struct gif_search *s, int won)
+{
+    if (won) {
+        s->backoff = 0;
+        return;
+    }
+    s->backoff = s->backoff ? 2 * s->backoff : 1;
+    if (s->backoff > GIF_SEARCH_MAX_WAIT)
+        s->backoff = GIF_SEARCH_MAX_WAIT;
+    s->wait = s->backoff;
+}
+
 /* A helper thread (gif_lane.c): fn(arg) runs on it between a start that
  * returned 1 and the wait after it. */
 struct gif_lane {
@@ -138,6 +176,7 @@ struct gif_coder {
     struct lzw lzw2;            /* the second pass of gif_encode, on the lane */
     uint8_t *chosen2;           /* its choices per pixel, when lzw.chosen is set */
     struct gif_lane lane;
+    struct gif_search either;   /* the either variant's record */
     int run_sym;                /* transparent index while encoding frames, else -1 */
     uint8_t *val, *alt;         /* the image being encoded, packed rows */
     uint8_t *hval;              /* val with one-colour runs kept opaque */
@@ -152,6 +191,7 @@ struct gif_coder {
  * winner's choices. */
 struct gif_ties {
     int on;                     /* near ties in later images */
+
     double d_added;             /* estimated squared error the ties added */
     uint32_t *keys;
     uint16_t *vals;

@@ -105,20 +105,37 @@ static int try_ties(struct gif_priv *p, struct gif_image *im, const uint8_t *val
     const double d = p->pal.d0 + t->d_added;
     double best = 0, best_added = 0;
     int won = 0;
-    for (size_t k = 0; k < sizeof slacks / sizeof *slacks; k++) {
+    enum { NSLACK = sizeof slacks / sizeof *slacks };
+    /* How many pixels each slack lets take their tie: a slack that adds
+     * none to the last one tried would encode the same again. */
+    size_t ties_at[NSLACK] = {0};
+    for (size_t i = 0; i < n; i++) {
+        float cost = t->cost[i];
+        for (int k = NSLACK - 1; k >= 0 && cost <= slacks[k] * frames; k--)
+            ties_at[k]++;
+    }
+    size_t tried = 0;
+    long last_gain = 0;
+    for (size_t k = 0; k < NSLACK; k++) {
         double limit = slacks[k] * frames;
-        int vm = 0, any = 0;
+        if (!ties_at[k])
+            continue;
+        if (ties_at[k] == tried)
+            break;              /* the same trial as the last, which won */
+        /* Each slack gains less than the one before: once a trial saved
+         * less than the next would cost, stop. */
+        if (won && (double)last_gain < GIF_TRIAL_MIN_GAIN * (double)n)
+            break;
+        tried = ties_at[k];
+        int vm = 0;
         for (size_t i = 0; i < n; i++) {
             int tie = t->cost[i] <= limit;
-            any |= tie;
             work[i] = tie || t->cost[i] == INFINITY ? t->sec[i] : val[i];
             if (work[i] > vm)
                 vm = work[i];
             if (val[i] > vm)
                 vm = val[i];
         }
-        if (!any)
-            continue;
         c->lzw.chosen = chosen;
         int rc = gif_encode(c, &c->trial, val, work, n, lzw_min_bits(vm));
         c->lzw.chosen = NULL;
@@ -134,6 +151,7 @@ static int try_ties(struct gif_priv *p, struct gif_image *im, const uint8_t *val
             break;              /* more slack will not pay either */
         best = gain - loss;
         best_added = added;
+        last_gain = (long)im->len - (long)c->trial.len;
         struct gif_image tmp = *im;
         *im = c->trial;
         c->trial = tmp;
