@@ -2,7 +2,8 @@
  * read back with libavformat/libavcodec to check what a player would see:
  * stream parameters and colour tags, the colours themselves, even-size
  * padding, 4:4:4 keeping thin coloured lines their colour, the faststart
- * layout, byte-for-byte reproducibility, and that the
+ * layout, byte-for-byte reproducibility (held frames sent without a second
+ * conversion included), and that the
  * failure paths release everything (the fd count must not grow; run under
  * valgrind for memory). Speed is measured by bench/encoders.sh, not here. */
 #include <dirent.h>
@@ -116,6 +117,7 @@ struct decoded {
     int frames;
     double duration;            /* seconds, as the container states it */
     int primaries, trc, space, range;
+    int chroma_location;        /* from the VUI, as AVChromaLocation */
     int profile;                /* FF_PROFILE_H264_* */
     /* frame number `keep`: as RGB24 (BT.709 limited -> full) and its luma */
     unsigned char *rgb;
@@ -202,6 +204,7 @@ static int decode_file(const char *path, int keep, struct decoded *d)
     d->trc = par->color_trc;
     d->space = par->color_space;
     d->range = par->color_range;
+    d->chroma_location = par->chroma_location;
     d->profile = par->profile;
     d->duration = fmt->duration == AV_NOPTS_VALUE ? -1 : fmt->duration / (double)AV_TIME_BASE;
     dec = avcodec_alloc_context3(codec);
@@ -262,6 +265,9 @@ static void mp4_decodes_as_h264_yuv420p(void)
     CHECK(d.trc == AVCOL_TRC_BT709);
     CHECK(d.space == AVCOL_SPC_BT709);
     CHECK(d.range == AVCOL_RANGE_MPEG);
+    /* Chroma where the conversion put it, centred on its 2x2 square (the
+     * VUI says so; without it H.264 would mean "left"). */
+    CHECK(d.chroma_location == AVCHROMA_LOC_CENTER);
     decoded_free(&d);
     unlink(path);
 }
@@ -478,6 +484,32 @@ static void mp4_same_frames_give_same_bytes(void)
     unlink(b);
 }
 
+/* A held frame (frame.repeat) is sent as the picture already converted, and
+ * the file is byte for byte the one made by converting every frame again:
+ * in 4:2:0 and 4:4:4, and at an odd size (padded, through the staging
+ * copy). The surface is scribbled over before each held frame, so a file
+ * that matched without the shortcut being taken is impossible. */
+static void mp4_held_frames_give_the_same_bytes_as_converted_ones(void)
+{
+    char a[256], b[256];
+    tmp_path(a, sizeof a, "held-a.mp4");
+    tmp_path(b, sizeof b, "held-b.mp4");
+    static const int cases[][3] = {{160, 90, 0}, {160, 90, 1}, {101, 61, 0}};
+    for (int c = 0; c < 3; c++) {
+        struct enc_options opt = default_options(cases[c][0], cases[c][1], 24);
+        mp4o.chroma = cases[c][2];
+        CHECK(encode_held(&encoder_mp4, a, &opt, draw_scene, 3, 1) == 0);
+        CHECK(encode_held(&encoder_mp4, b, &opt, draw_scene, 3, 0) == 0);
+        CHECK(same_bytes(a, b));
+        struct decoded d;
+        CHECK(decode_file(a, -1, &d) == 0);
+        CHECK(d.frames == 24);
+        decoded_free(&d);
+    }
+    unlink(a);
+    unlink(b);
+}
+
 static void mp4_higher_crf_gives_smaller_file(void)
 {
     char fine[256], coarse[256];
@@ -639,6 +671,7 @@ int main(void)
     RUN(mp4_chroma444_keeps_thin_red_lines_red);
     RUN(mp4_puts_moov_before_mdat);
     RUN(mp4_same_frames_give_same_bytes);
+    RUN(mp4_held_frames_give_the_same_bytes_as_converted_ones);
     RUN(mp4_higher_crf_gives_smaller_file);
     RUN(mp4_rejects_unknown_preset_before_creating_the_file);
     RUN(mp4_open_fails_in_missing_directory);

@@ -3,7 +3,8 @@
  * format, frame count, duration and BT.709 tags; the colours themselves; the
  * alpha channel of a scene with a transparent background (decoded with the
  * libvpx-vp9 decoder, since FFmpeg's native vp9 decoder ignores the alpha
- * stream); byte-for-byte reproducibility; and that the failure paths report
+ * stream); byte-for-byte reproducibility, held frames sent without a second
+ * conversion included; and that the failure paths report
  * once and release everything (the fd count must not grow; run under
  * valgrind for memory). Speed is measured by bench/encoders.sh, not here. */
 #include <dirent.h>
@@ -119,6 +120,7 @@ struct decoded {
     int frames;
     double duration;            /* seconds, as the container states it */
     int primaries, trc, space, range;
+    int chroma_location;        /* the track's ChromaSiting, as AVChromaLocation */
     int alpha_mode;             /* the track's AlphaMode (0 when absent) */
     /* frame number `keep`: as RGB24 (BT.709 limited -> full), alpha plane */
     unsigned char *rgb;
@@ -222,6 +224,7 @@ static int decode_file(const char *path, const char *decoder, int keep, struct d
     d->trc = par->color_trc;
     d->space = par->color_space;
     d->range = par->color_range;
+    d->chroma_location = par->chroma_location;
     const AVDictionaryEntry *am = av_dict_get(st->metadata, "alpha_mode", NULL, 0);
     d->alpha_mode = am ? atoi(am->value) : 0;
     d->duration = fmt->duration == AV_NOPTS_VALUE ? -1 : fmt->duration / (double)AV_TIME_BASE;
@@ -293,6 +296,8 @@ static void webm_decodes_as_vp9_yuv420p(void)
     CHECK(d.trc == AVCOL_TRC_BT709);
     CHECK(d.space == AVCOL_SPC_BT709);
     CHECK(d.range == AVCOL_RANGE_MPEG);
+    /* Chroma where the conversion put it: centred on its 2x2 square. */
+    CHECK(d.chroma_location == AVCHROMA_LOC_CENTER);
     CHECK(d.alpha_mode == 0);
     decoded_free(&d);
     unlink(path);
@@ -412,6 +417,7 @@ static void webm_keeps_alpha_of_transparent_background(void)
     CHECK(d.alpha_mode == 1);
     CHECK(d.frames == 12);
     CHECK(d.frame_fmt == AV_PIX_FMT_YUVA420P);
+    CHECK(d.chroma_location == AVCHROMA_LOC_CENTER);
     CHECK(d.space == AVCOL_SPC_BT709);
     CHECK(d.range == AVCOL_RANGE_MPEG);
     CHECK(d.alpha != NULL);
@@ -463,6 +469,31 @@ static void webm_same_frames_give_same_bytes(void)
     CHECK(encode_file(a, &opt, draw_alpha_bands, NULL) == 0);
     CHECK(encode_file(b, &opt, draw_alpha_bands, NULL) == 0);
     CHECK(same_bytes(a, b));
+    unlink(a);
+    unlink(b);
+}
+
+/* A held frame (frame.repeat) is sent as the picture already converted, and
+ * the file is byte for byte the one made by converting every frame again:
+ * opaque (yuv.c's conversion, at an odd size too) and with alpha kept
+ * (swscale's). The surface is scribbled over before each held frame, so a
+ * match without the shortcut being taken is impossible. */
+static void webm_held_frames_give_the_same_bytes_as_converted_ones(void)
+{
+    char a[256], b[256];
+    tmp_path(a, sizeof a, "held-a.webm");
+    tmp_path(b, sizeof b, "held-b.webm");
+    for (int c = 0; c < 3; c++) {
+        struct enc_options opt = default_options(c == 1 ? 97 : 96, c == 1 ? 55 : 64, 15);
+        if (c == 2) {
+            opt.transparent = 1;
+            opt.background = 0x00FFFFFFu;
+        }
+        draw_fn draw = c == 2 ? draw_alpha_bands : draw_scene;
+        CHECK(encode_held(&encoder_webm, a, &opt, draw, 3, 1) == 0);
+        CHECK(encode_held(&encoder_webm, b, &opt, draw, 3, 0) == 0);
+        CHECK(same_bytes(a, b));
+    }
     unlink(a);
     unlink(b);
 }
@@ -632,6 +663,7 @@ int main(void)
     RUN(webm_composites_transparency_over_opaque_background);
     RUN(webm_keeps_alpha_of_transparent_background);
     RUN(webm_same_frames_give_same_bytes);
+    RUN(webm_held_frames_give_the_same_bytes_as_converted_ones);
     RUN(webm_higher_crf_gives_smaller_file);
     RUN(webm_rejects_crf_out_of_range_before_creating_the_file);
     RUN(webm_open_fails_in_missing_directory);

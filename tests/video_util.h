@@ -1,5 +1,6 @@
 /* video_util: test helpers the MP4 and WebM encoder tests share: synthetic
- * frames drawn with cairo, reading files back, counting open descriptors.
+ * frames drawn with cairo, encoding held frames as the renderer hands them
+ * over, reading files back, counting open descriptors.
  * Functions are static inline so a test that does not use one is not
  * warned about it. */
 #ifndef VIDEO_UTIL_H
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "encode.h"
 #include "frame.h"
 
 typedef void (*draw_fn)(cairo_t *cr, int width, int height, int index);
@@ -79,6 +81,45 @@ static inline void draw_into(cairo_surface_t *s, draw_fn draw, int index)
     cairo_t *cr = cairo_create(s);
     draw(cr, cairo_image_surface_get_width(s), cairo_image_surface_get_height(s), index);
     cairo_destroy(cr);
+}
+
+/* Encodes opt->nframes frames with `kind` where each drawn picture is held
+ * for `hold` frames, the way the renderer hands over a held picture. With
+ * flag_repeats the held frames carry frame.repeat and the surface is painted
+ * over before each (the encoder must not look at it: it has the picture
+ * already); without, every frame is the real picture and no flag is set.
+ * Returns close()'s result, or -1 (after discard) if a call failed. */
+static inline int encode_held(const struct encoder_kind *kind, const char *path,
+                              const struct enc_options *opt, draw_fn draw, int hold,
+                              int flag_repeats)
+{
+    struct encoder e = {.kind = kind, .opt = opt};
+    e.priv = calloc(1, kind->priv_size);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                    opt->width, opt->height);
+    int rc = e.priv ? kind->open(&e, path) : -1;
+    for (int i = 0; rc == 0 && i < opt->nframes; i++) {
+        int held = i % hold != 0;
+        if (!held || !flag_repeats) {
+            draw_into(s, draw, i / hold);
+        } else {
+            cairo_t *cr = cairo_create(s);
+            cairo_set_source_rgb(cr, 1, 0, 1);
+            cairo_paint(cr);
+            cairo_destroy(cr);
+        }
+        struct frame f = surface_frame(s, i);
+        f.repeat = held && flag_repeats;
+        if (kind->add_frame(&e, &f) < 0) {
+            kind->discard(&e);
+            rc = -1;
+        }
+    }
+    if (rc == 0)
+        rc = kind->close(&e);
+    cairo_surface_destroy(s);
+    free(e.priv);
+    return rc;
 }
 
 static inline unsigned char *read_whole(const char *path, long *size)

@@ -2,12 +2,14 @@
  * descriptor and the life cycle). Frames arrive as cairo ARGB32; where not
  * opaque they are composited over the scene background, or un-premultiplied
  * when the kind's pixel format keeps alpha; padded with the background when
- * the kind needs even sizes; converted to limited-range BT.709 YUV with
- * swscale and tagged as such; and encoded at constant frame rate (pts = frame
- * number in a 1/fps time base). The output is meant to be reproducible: the
- * kind's fixed thread count and the bitexact flags on encoder and muxer make
- * the same frames give the same bytes on any machine with the same
- * libraries. */
+ * the kind needs even sizes; converted to limited-range BT.709 YUV (yuv.c
+ * for yuv420p and yuv444p, swscale where alpha is kept) and tagged as such,
+ * 4:2:0 chroma sited at the centre; and encoded at constant frame rate
+ * (pts = frame number in a 1/fps time base). A held frame is not converted
+ * again: the same picture goes to the encoder with the next pts. The output
+ * is meant to be reproducible: the kind's fixed thread count and the
+ * bitexact flags on encoder and muxer make the same frames give the same
+ * bytes on any machine with the same libraries. */
 #include "libav.h"
 
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 
 #include "diag.h"
 #include "frame.h"
+#include "yuv.h"
 
 /* Prints "mlanim: error: KIND: WHAT: libav's wording" and returns -1. */
 static int libav_fail(const char *kind, int err, const char *fmt, ...) DIAG_PRINTF(3, 4);
@@ -74,6 +77,7 @@ static void release(struct libav_writer *v)
         v->mux = NULL;
         v->stream = NULL;
     }
+    yuv_free(&v->yuv);
     sws_freeContext(v->sws);
     v->sws = NULL;
     av_frame_free(&v->picture);
@@ -84,6 +88,16 @@ static void release(struct libav_writer *v)
 static const void *kind_opts(const struct libav_writer *v, const struct enc_options *opt)
 {
     return opt->kind_opts ? opt->kind_opts : v->format->defaults;
+}
+
+/* Where the encoder's chroma samples sit: at the centre of their 2x2
+ * square for every 4:2:0 format (yuv.c averages the square, swscale centres
+ * its filter there by default); no siting for full-resolution chroma. */
+static enum AVChromaLocation chroma_location(enum AVPixelFormat fmt)
+{
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(fmt);
+    return d->log2_chroma_w == 1 && d->log2_chroma_h == 1 ? AVCHROMA_LOC_CENTER
+                                                          : AVCHROMA_LOC_UNSPECIFIED;
 }
 
 static int open_codec(struct libav_writer *v, const struct enc_options *opt)
@@ -111,15 +125,19 @@ static int open_codec(struct libav_writer *v, const struct enc_options *opt)
     if (lf->thread_type)
         c->thread_type = lf->thread_type;
     c->flags |= AV_CODEC_FLAG_BITEXACT;
-    /* Tagging alone is not enough: the conversion in open_scaler really uses
-     * BT.709 limited-range coefficients, so players that trust the tags show
-     * the colours that were drawn. The encoder writes the tags into its
+    /* Tagging alone is not enough: the conversion in open_converter really
+     * uses BT.709 limited-range coefficients, so players that trust the tags
+     * show the colours that were drawn. The encoder writes the tags into its
      * bitstream (libvpx: matrix and range into the VP9 header); the WebM
-     * muxer also stores all four in the track's Colour element. */
+     * muxer also stores all four in the track's Colour element, and the
+     * chroma siting too: 4:2:0 chroma centred on its 2x2 square, which is
+     * what both conversions produce and what browsers assume anyway (x264
+     * writes it into the VUI, where a missing one would mean "left"). */
     c->color_primaries = AVCOL_PRI_BT709;
     c->color_trc = AVCOL_TRC_BT709;
     c->colorspace = AVCOL_SPC_BT709;
     c->color_range = AVCOL_RANGE_MPEG;
+    c->chroma_sample_location = chroma_location(v->pix_fmt);
     if (v->mux->oformat->flags & AVFMT_GLOBALHEADER)
         c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 
@@ -154,6 +172,7 @@ static int open_stream(struct libav_writer *v)
     return 0;
 }
 
+/* swscale, for the formats yuv.c does not write (yuva420p). */
 static int open_scaler(struct libav_writer *v)
 {
     /* AV_PIX_FMT_RGB32 is "0xAARRGGBB in a native-endian uint32_t", i.e.
@@ -178,6 +197,19 @@ static int open_scaler(struct libav_writer *v)
     if (sws_setColorspaceDetails(v->sws, bt709, 1, bt709, 0,
                                  0, 1 << 16, 1 << 16) < 0)
         return diag_fail("%s: swscale cannot convert to BT.709 YUV", v->kind);
+    return 0;
+}
+
+static int open_converter(struct libav_writer *v)
+{
+    if (v->pix_fmt == AV_PIX_FMT_YUV420P || v->pix_fmt == AV_PIX_FMT_YUV444P) {
+        v->yuv = yuv_new(v->pix_fmt == AV_PIX_FMT_YUV420P ? YUV_420 : YUV_444,
+                         v->width, v->height);
+        if (!v->yuv)
+            return diag_fail("%s: out of memory", v->kind);
+    } else if (open_scaler(v) < 0) {
+        return -1;
+    }
 
     v->picture = av_frame_alloc();
     v->packet = av_packet_alloc();
@@ -190,6 +222,7 @@ static int open_scaler(struct libav_writer *v)
     v->picture->color_trc = AVCOL_TRC_BT709;
     v->picture->colorspace = AVCOL_SPC_BT709;
     v->picture->color_range = AVCOL_RANGE_MPEG;
+    v->picture->chroma_location = chroma_location(v->pix_fmt);
     int err = av_frame_get_buffer(v->picture, 0);
     if (err < 0)
         return libav_fail(v->kind, err, "cannot allocate a picture");
@@ -219,7 +252,7 @@ static int open_all(struct libav_writer *v, const struct enc_options *opt, const
     /* No library versions, creation dates or random UIDs in the file. */
     v->mux->flags |= AVFMT_FLAG_BITEXACT;
 
-    if (open_codec(v, opt) < 0 || open_stream(v) < 0 || open_scaler(v) < 0)
+    if (open_codec(v, opt) < 0 || open_stream(v) < 0 || open_converter(v) < 0)
         return -1;
 
     if ((err = avio_open(&v->mux->pb, path, AVIO_FLAG_WRITE)) < 0)
@@ -255,20 +288,12 @@ int libav_open(struct encoder *e, const char *path, const struct libav_format *f
     return 0;
 }
 
-/* The pixels to convert: the frame itself when it already is what the video
- * needs (opaque and not padded, the usual case: no copy), else a copy that
- * is composited over the background (or un-premultiplied when alpha is
- * kept) and padded with the background (transparent when alpha is kept). */
-static int source_pixels(struct libav_writer *v, const struct frame *f,
-                         const uint8_t **pixels, int *stride)
+/* The frame composited over the background (or un-premultiplied when alpha
+ * is kept) and padded with the background (transparent when alpha is
+ * kept), in v->staging: what the video needs when the frame is not opaque
+ * or not of the video's size. */
+static int stage(struct libav_writer *v, const struct frame *f)
 {
-    int padded = f->width != v->width || f->height != v->height;
-
-    if (!padded && frame_is_opaque(f)) {
-        *pixels = (const uint8_t *)f->px;
-        *stride = f->stride;
-        return 0;
-    }
     if (!v->staging) {
         v->staging = av_malloc((size_t)v->width * v->height * sizeof *v->staging);
         if (!v->staging)
@@ -290,30 +315,71 @@ static int source_pixels(struct libav_writer *v, const struct frame *f,
         for (; x < v->width; x++)
             out[x] = pad;
     }
-    *pixels = (const uint8_t *)v->staging;
-    *stride = v->width * (int)sizeof *v->staging;
+    return 0;
+}
+
+/* Converts the frame into v->picture. */
+static int convert(struct libav_writer *v, const struct frame *f)
+{
+    int padded = f->width != v->width || f->height != v->height, err;
+
+    /* The encoder may still hold a reference to the previous picture (the
+     * wrappers of x264 and libvpx hand it over and let go, so this is
+     * normally a no-op). */
+    if ((err = av_frame_make_writable(v->picture)) < 0)
+        return libav_fail(v->kind, err, "cannot allocate a picture");
+    if (v->yuv) {
+        /* The usual case, an opaque frame of the video's size, is converted
+         * straight from the frame; the converter tells whether it was
+         * opaque, so nobody scans it first. When it was not, the picture
+         * is redone from the composited copy (opaque by construction). */
+        if (!padded && yuv_convert(v->yuv, f->px, f->stride, v->picture->data,
+                                   v->picture->linesize))
+            return 0;
+        if (stage(v, f) < 0)
+            return -1;
+        yuv_convert(v->yuv, v->staging, v->width * (int)sizeof *v->staging,
+                    v->picture->data, v->picture->linesize);
+        return 0;
+    }
+
+    /* swscale: the frame itself when it already is what the video needs
+     * (opaque and not padded: no copy), else the staging copy. */
+    const uint8_t *pixels = (const uint8_t *)f->px;
+    int stride = f->stride;
+    if (padded || !frame_is_opaque(f)) {
+        if (stage(v, f) < 0)
+            return -1;
+        pixels = (const uint8_t *)v->staging;
+        stride = v->width * (int)sizeof *v->staging;
+    }
+    const uint8_t *const planes[1] = {pixels};
+    const int strides[1] = {stride};
+    if (sws_scale(v->sws, planes, strides, 0, v->height,
+                  v->picture->data, v->picture->linesize) != v->height)
+        return diag_fail("%s: RGB to YUV conversion failed", v->kind);
     return 0;
 }
 
 int libav_add_frame(struct encoder *e, const struct frame *f)
 {
     struct libav_writer *v = e->priv;
-    const uint8_t *pixels = NULL;
-    int stride = 0, err;
+    int err;
 
     if (f->width != e->opt->width || f->height != e->opt->height)
         return diag_fail("%s: frame is %dx%d, the video %dx%d", v->kind,
                          f->width, f->height, e->opt->width, e->opt->height);
-    if (source_pixels(v, f, &pixels, &stride) < 0)
-        return -1;
-    /* The encoder may still hold a reference to the previous picture. */
-    if ((err = av_frame_make_writable(v->picture)) < 0)
-        return libav_fail(v->kind, err, "cannot allocate a picture");
-    const uint8_t *const planes[1] = {pixels};
-    const int strides[1] = {stride};
-    if (sws_scale(v->sws, planes, strides, 0, v->height,
-                  v->picture->data, v->picture->linesize) != v->height)
-        return diag_fail("%s: RGB to YUV conversion failed", v->kind);
+    /* A held frame is the picture already converted. avcodec_send_frame
+     * takes a new reference to its buffers (no copy) and nothing writes to
+     * them until the next conversion, which av_frame_make_writable guards,
+     * so the encoder gets exactly the input a second conversion would have
+     * given it: the bytes are the same as without the shortcut. */
+    if (!(f->repeat && v->have_picture)) {
+        v->have_picture = 0;
+        if (convert(v, f) < 0)
+            return -1;
+        v->have_picture = 1;
+    }
     v->picture->pts = v->next_pts++;
     if ((err = avcodec_send_frame(v->codec, v->picture)) < 0)
         return libav_fail(v->kind, err, "%s encoding failed", v->format->codec);

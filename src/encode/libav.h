@@ -1,7 +1,9 @@
 /* libav: the one video writer behind the FFmpeg-based encoder kinds (mp4,
- * webm). It turns cairo ARGB32 frames into limited-range BT.709 YUV with
- * swscale, encodes them at constant frame rate with a libavcodec encoder and
- * muxes them with libavformat; what differs between the kinds (codec,
+ * webm). It turns cairo ARGB32 frames into limited-range BT.709 YUV (yuv.c
+ * for yuv420p and yuv444p, swscale for formats with alpha), encodes them at
+ * constant frame rate with a libavcodec encoder and muxes them with
+ * libavformat; a held frame (frame.repeat) is sent again as the picture
+ * already converted; what differs between the kinds (codec,
  * container, pixel format, codec options, padding, threads, keyframes) is a
  * const struct libav_format each kind's file defines next to its options
  * table.
@@ -29,6 +31,8 @@
 #include <libavutil/pixfmt.h>
 
 #include "encode.h"
+
+struct yuv_converter;
 
 /* What makes one video kind: fields are plain data where they can be, hooks
  * where the kind's own options decide. opts in every hook is the kind's
@@ -76,8 +80,11 @@ struct libav_writer {
     AVFormatContext *mux;       /* owns stream; mux->pb is closed by us */
     AVStream *stream;
     AVCodecContext *codec;
-    struct SwsContext *sws;
+    struct yuv_converter *yuv;  /* the conversion for yuv420p and yuv444p */
+    struct SwsContext *sws;     /* swscale's for any other format */
     AVFrame *picture;           /* the YUV frame handed to the encoder */
+    int have_picture;           /* picture holds the last frame's conversion,
+                                   so a held frame (frame.repeat) reuses it */
     AVPacket *packet;
     enum AVPixelFormat pix_fmt;
     int alpha;                  /* pix_fmt has alpha: keep the alpha channel */
