@@ -291,6 +291,8 @@ struct unit {
     int src;                    /* the stage's frame drawn for them */
 };
 
+#define POOL_MAX_THREADS 64
+
 struct pool {
     const struct stage *st;
     const struct unit *units;
@@ -353,6 +355,58 @@ static void pool_release(struct pool *p, int i, int u)
     p->consumed = low;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
+}
+
+/* Sets up the ring for units (window slots of w x h) and starts up to jobs
+ * drawing threads; 0, or -1 (reported) with nothing left running. Two
+ * frames in flight per drawing thread keep every thread busy, but not past
+ * the memory limit: an 8K frame is 133 MB, so -j 8 at 8K gets a smaller
+ * window (and the threads take turns) instead of 2 GB. */
+static cairo_surface_t *frame_surface(int w, int h);
+
+static int pool_start(struct pool *p, const struct stage *st, const struct unit *units,
+                      int nunits, int w, int h, int jobs, pthread_t *threads, int *nthreads)
+{
+    *p = (struct pool){.st = st, .units = units, .nunits = nunits, .width = w, .height = h};
+    long long frame_bytes = 4LL * w * h, budget = limit_get(LIMIT_MEMORY_MB) << 20;
+    long long fit = budget / (frame_bytes > 0 ? frame_bytes : 1);
+    p->window = jobs * 2 < fit ? jobs * 2 : fit < 2 ? 2 : (int)fit;
+    if (jobs > p->window)
+        jobs = p->window;
+    p->slots = xcalloc((size_t)p->window, sizeof(*p->slots));
+    p->ready = xmalloc(sizeof(int) * (size_t)p->window);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    *nthreads = 0;
+    for (int i = 0; i < p->window; i++) {
+        p->ready[i] = -1;
+        if (!(p->slots[i] = frame_surface(w, h)))
+            return -1;
+    }
+    for (; *nthreads < jobs && *nthreads < POOL_MAX_THREADS; (*nthreads)++)
+        if (pthread_create(&threads[*nthreads], NULL, pool_worker, p) != 0)
+            break;
+    if (*nthreads == 0)
+        return diag_fail("cannot start a drawing thread");
+    return 0;
+}
+
+/* Stops the drawing threads and frees the ring. */
+static void pool_finish(struct pool *p, pthread_t *threads, int nthreads)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < nthreads; i++)
+        pthread_join(threads[i], NULL);
+    for (int i = 0; i < p->window; i++)
+        if (p->slots[i])
+            cairo_surface_destroy(p->slots[i]);
+    free(p->slots);
+    free(p->ready);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
 }
 
 /* ---- progress -------------------------------------------------------------- */
@@ -489,32 +543,54 @@ static void *encode_worker(void *arg)
     return NULL;
 }
 
-static int encode_all(struct pool *p, struct output *outs, int nout, struct progress *pr)
+/* Analysis pass: a sample of pictures (evenly spaced, ends included) for
+ * encoders that look before they write, e.g. a GIF palette, drawn by the
+ * pool's threads and analysed in order. */
+static int analyze_all(const struct pool *main, struct output *outs, int nout, int jobs)
 {
-    int rc = 0;
-    /* Analysis pass: a sample of pictures (evenly spaced, ends included)
-     * for encoders that look before they write, e.g. a GIF palette. */
     int want = 0;
     for (int i = 0; i < nout; i++)
         want |= outs[i].kind->analyze != NULL;
-    if (want) {
-        int nsample = p->nunits < ENCODE_ANALYZE_MAX ? p->nunits : ENCODE_ANALYZE_MAX;
-        cairo_surface_t *surf = frame_surface(p->width, p->height);
-        if (!surf)
-            return -1;
-        for (int k = 0; k < nsample && !rc; k++) {
-            int u = nsample == 1 ? 0 : (int)((long long)k * (p->nunits - 1) / (nsample - 1));
-            rc = render_frame(p->st, p->units[u].src, surf);
-            struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p->width,
-                              p->height, cairo_image_surface_get_stride(surf), p->units[u].first_frame, 0};
-            for (int i = 0; i < nout && !rc; i++)
-                if (outs[i].kind->analyze)
-                    rc = outs[i].kind->analyze(&outs[i].enc, &f);
+    if (!want)
+        return 0;
+    int nsample = main->nunits < ENCODE_ANALYZE_MAX ? main->nunits : ENCODE_ANALYZE_MAX;
+    struct unit *sample = xmalloc(sizeof(*sample) * (size_t)nsample);
+    for (int k = 0; k < nsample; k++)
+        sample[k] = main->units[nsample == 1 ? 0 : (int)((long long)k * (main->nunits - 1) /
+                                                           (nsample - 1))];
+    struct pool p;
+    pthread_t threads[POOL_MAX_THREADS];
+    int nthreads = 0;
+    int rc = pool_start(&p, main->st, sample, nsample, main->width, main->height, jobs, threads,
+                        &nthreads);
+    p.nout = 1;
+    for (int k = 0; k < nsample && !rc; k++) {
+        cairo_surface_t *surf = pool_wait(&p, k);
+        if (!surf) {
+            rc = -1;            /* a frame could not be drawn: reported there */
+            break;
         }
-        cairo_surface_destroy(surf);
+        struct frame f = {(const uint32_t *)cairo_image_surface_get_data(surf), p.width,
+                          p.height, cairo_image_surface_get_stride(surf), sample[k].first_frame, 0};
+        for (int i = 0; i < nout && !rc; i++)
+            if (outs[i].kind->analyze)
+                rc = outs[i].kind->analyze(&outs[i].enc, &f);
+        pool_release(&p, 0, k);
     }
-    if (rc)
-        return rc;
+    if (rc) {
+        pthread_mutex_lock(&p.mu);
+        p.failed = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+    }
+    pool_finish(&p, threads, nthreads);
+    free(sample);
+    return rc;
+}
+
+static int encode_all(struct pool *p, struct output *outs, int nout, struct progress *pr)
+{
+    int rc = 0;
 
     struct encode_job jobs[SCENE_MAX_FORMATS];
     pthread_t threads[SCENE_MAX_FORMATS];
@@ -584,41 +660,19 @@ static int run_pass(const struct stage *st, const int *map, int nframes,
     struct unit *units = NULL;
     int nunits = 0;
     units_build(st, map, nframes, &units, &nunits);
-    struct pool p = {.st = st, .units = units, .nunits = nunits, .width = w, .height = h};
-    /* Two frames in flight per drawing thread keep every thread busy, but
-     * not past the memory limit: an 8K frame is 133 MB, so -j 8 at 8K gets
-     * a smaller window (and the threads take turns) instead of 2 GB. */
-    long long frame_bytes = 4LL * w * h, budget = limit_get(LIMIT_MEMORY_MB) << 20;
-    long long fit = budget / (frame_bytes > 0 ? frame_bytes : 1);
-    p.window = jobs * 2 < fit ? jobs * 2 : fit < 2 ? 2 : (int)fit;
-    if (jobs > p.window)
-        jobs = p.window;
-    p.slots = xcalloc((size_t)p.window, sizeof(*p.slots));
-    p.ready = xmalloc(sizeof(int) * (size_t)p.window);
-    for (int i = 0; i < p.window; i++) {
-        p.ready[i] = -1;
-        if (!rc && !(p.slots[i] = frame_surface(w, h)))
-            rc = -1;
-    }
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    pthread_t threads[64];
+    struct pool p;
+    pthread_t threads[POOL_MAX_THREADS];
     int nthreads = 0;
-    if (!rc) {
-        for (; nthreads < jobs && nthreads < 64; nthreads++)
-            if (pthread_create(&threads[nthreads], NULL, pool_worker, &p) != 0)
-                break;
-        if (nthreads == 0)
-            rc = diag_fail("cannot start a drawing thread");
-        else
-            rc = encode_all(&p, outs, nout, pr);
-        pthread_mutex_lock(&p.mu);
-        p.stop = 1;
-        pthread_cond_broadcast(&p.cv);
-        pthread_mutex_unlock(&p.mu);
-        for (int i = 0; i < nthreads; i++)
-            pthread_join(threads[i], NULL);
-    }
+    /* The sample is drawn and analysed before the ring of the main pass
+     * takes its memory. */
+    struct pool sampled = {.st = st, .units = units, .nunits = nunits, .width = w, .height = h};
+    if (!rc)
+        rc = analyze_all(&sampled, outs, nout, jobs);
+    int started = !rc;
+    if (started && (rc = pool_start(&p, st, units, nunits, w, h, jobs, threads, &nthreads)) == 0)
+        rc = encode_all(&p, outs, nout, pr);
+    if (started)
+        pool_finish(&p, threads, nthreads);
     progress_end(pr);
 
     /* Finish every output; any failure discards them all. */
@@ -637,13 +691,6 @@ static int run_pass(const struct stage *st, const int *map, int nframes,
         free(outs[i].enc.priv);
         outs[i].enc.priv = NULL;
     }
-    for (int i = 0; i < p.window; i++)
-        if (p.slots[i])
-            cairo_surface_destroy(p.slots[i]);
-    free(p.slots);
-    free(p.ready);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv);
     free(units);
     return rc;
 }
