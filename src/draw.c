@@ -1555,12 +1555,23 @@ void draw_viewport_image(cairo_t *cr, const struct viewport *v, cairo_surface_t 
     cairo_restore(cr);
 }
 
-cairo_surface_t *draw_viewport_surface(cairo_t *cr, const struct viewport *v)
+int draw_viewport_pixels(cairo_t *cr, const struct viewport *v, int *w, int *h)
 {
     double sx = 1, sy = 1;
     cairo_user_to_device_distance(cr, &sx, &sy);
-    int w = (int)ceil(v->pw * fabs(sx) - 1e-6), h = (int)ceil(v->ph * fabs(sy) - 1e-6);
-    if (w < 1 || h < 1 || w > 16384 || h > 16384)
+    double fw = ceil(v->pw * fabs(sx) - 1e-6), fh = ceil(v->ph * fabs(sy) - 1e-6);
+    /* compared as doubles: a NaN or huge area must not reach an int */
+    if (!(fw >= 1 && fh >= 1 && fw <= 16384 && fh <= 16384))
+        return -1;
+    *w = (int)fw;
+    *h = (int)fh;
+    return 0;
+}
+
+cairo_surface_t *draw_viewport_surface(cairo_t *cr, const struct viewport *v)
+{
+    int w, h;
+    if (draw_viewport_pixels(cr, v, &w, &h) != 0)
         return NULL;
     cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {

@@ -141,8 +141,12 @@ uint32_t draw_mix(uint32_t a, uint32_t b, double u);
 
 /* An image surface with one pixel per device pixel of the plot area (so
  * --scale keeps heat maps sharp), for the caller to fill and hand to
- * draw_viewport_image; NULL if the area is empty or absurdly large. */
+ * draw_viewport_image; NULL if the area is empty or absurdly large.
+ * draw_viewport_pixels gives that surface's size without making it (-1
+ * where draw_viewport_surface would answer NULL for the size), so a
+ * caller can look a computed image up by its size first. */
 cairo_surface_t *draw_viewport_surface(cairo_t *cr, const struct viewport *v);
+int draw_viewport_pixels(cairo_t *cr, const struct viewport *v, int *w, int *h);
 
 /* Paints img (whose pixels were just written: it is marked dirty here) over
  * the plot area, stretched to fill it, without smoothing, so a heat map

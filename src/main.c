@@ -436,6 +436,7 @@ static int cmd_render(int argc, char **argv)
         scene_free(scenes[i]);
     free(scenes);
     free(paths);
+    panel_release();
     text_release();
     math_fonts_release();
     draw_fonts_release();
@@ -657,6 +658,7 @@ static int cmd_book(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     int rc = book_build(b, &o);
     book_free(b);
+    panel_release();
     text_release();
     math_fonts_release();
     draw_fonts_release();

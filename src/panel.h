@@ -93,9 +93,22 @@ struct panel_kind {
      * beats, say); reports located errors under node and returns -1, or 0.
      * May be NULL. */
     int (*check)(void *opts, const struct snode *node, const struct panel_check *pc);
+    /* Frees what the kind keeps from one frame to the next (a cache of
+     * layers that do not change between frames, kept for the process:
+     * every scene rendered may reuse it). NULL: it keeps nothing. */
+    void (*release)(void);
 };
 
 
 const struct panel_kind *panel_find(const char *name);
+/* Calls every kind's release. No thread may be drawing meanwhile; drawing
+ * may start again afterwards (the caches fill again). */
+void panel_release(void);
+/* Heat maps the loss-surface panel computed since the last panel_release:
+ * its cache at work, for the tests. */
+long loss_surface_heatmaps_computed(void);
+/* Frames whose static layer (heat map, contours, outline) the panel copied
+ * from the kept pixels since the last panel_release, for the tests. */
+long loss_surface_layer_hits(void);
 
 #endif

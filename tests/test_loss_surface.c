@@ -2,8 +2,12 @@
  * against the MSE summed point by point, its minimum against least squares,
  * the colour maps' ends, and the pixels the loss-surface panel paints (the
  * bottom of the bowl in the map's low colour, the rim in its high colour,
- * the colour bar running from one to the other). */
+ * the colour bar running from one to the other), and the heat map cache
+ * (computed once per data, window and pixel size; the bytes of a frame
+ * drawn from it are those of a frame drawn afresh, on any thread). */
 #include <math.h>
+#include <pthread.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "check.h"
@@ -257,6 +261,167 @@ static void diverging_descent_is_drawn_not_fatal(void)
     scene_free(s);
 }
 
+/* A copy of a drawn frame's pixels, compared bytewise. The scenes below
+ * draw contours (the default 8) over the heat map, so the kept layer is
+ * exercised too. */
+static unsigned char *frame_bytes(const struct scene *s, const struct trace *t, int rec, int w,
+                                  int h)
+{
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    CHECK(render_draw(s, t, rec, surf) == 0);
+    cairo_surface_flush(surf);
+    size_t n = (size_t)cairo_image_surface_get_stride(surf) * (size_t)h;
+    unsigned char *copy = malloc(n);
+    if (copy)
+        memcpy(copy, cairo_image_surface_get_data(surf), n);
+    cairo_surface_destroy(surf);
+    return copy;
+}
+
+static int same_bytes(const unsigned char *a, const unsigned char *b, int w, int h)
+{
+    return a && b && memcmp(a, b, (size_t)w * 4 * (size_t)h) == 0;
+}
+
+static const char *contour_yaml(double slope, int colorbar)
+{
+    static char buf[768];
+    snprintf(buf, sizeof buf,
+             "id: t\ncanvas: {width: 480, height: 400}\n"
+             "data: {kind: line, x: [-1, 0, 1, 2, 3], slope: %g, intercept: 1}\n"
+             "model: {kind: linear, w: -0.5, b: 4.5}\n"
+             "trainer: {kind: gd, learning_rate: 0.05, steps: 12}\n"
+             "panels: [{kind: loss-surface, w_range: [-1, 5], b_range: [-3, 5], colorbar: %s}]\n",
+             slope, colorbar ? "true" : "false");
+    return buf;
+}
+
+static void heat_map_is_computed_once_per_size_and_draws_the_same_bytes(void)
+{
+    struct scene *s = scene_from_text(contour_yaml(2, 1));
+    CHECK(s != NULL);
+    if (!s) return;
+    struct trace t;
+    scene_simulate(s, &t);
+    int last = t.nrec - 1;
+    panel_release();
+    CHECK(loss_surface_heatmaps_computed() == 0);
+    unsigned char *fresh = frame_bytes(s, &t, last, 480, 400);
+    CHECK(loss_surface_heatmaps_computed() == 1);
+    /* Every step of the run, then the last again: no new heat map, and the
+     * last frame's bytes are those drawn when the cache was empty. */
+    CHECK(loss_surface_layer_hits() == 0);
+    for (int r = 0; r < t.nrec; r++)
+        free(frame_bytes(s, &t, r, 480, 400));
+    CHECK(loss_surface_heatmaps_computed() == 1);
+    /* ... and the contours and outline came from the kept layer too. */
+    CHECK(loss_surface_layer_hits() == t.nrec);
+    unsigned char *cached = frame_bytes(s, &t, last, 480, 400);
+    CHECK(same_bytes(fresh, cached, 480, 400));
+    /* Twice the size has twice the device pixels: a heat map of its own. */
+    unsigned char *big = frame_bytes(s, &t, last, 960, 800);
+    CHECK(loss_surface_heatmaps_computed() == 2);
+    free(big);
+    /* Released, it is computed again, to the same bytes. */
+    panel_release();
+    unsigned char *again = frame_bytes(s, &t, last, 480, 400);
+    CHECK(loss_surface_heatmaps_computed() == 1);
+    CHECK(same_bytes(fresh, again, 480, 400));
+    free(fresh);
+    free(cached);
+    free(again);
+    trace_release(&t);
+    scene_free(s);
+}
+
+/* Other data, other surface: the cache is keyed by the data's moments, so a
+ * second scene of the same size never shows the first one's heat map (no
+ * colour bar: its labels would change the plot's width, a key too). */
+static void heat_map_of_other_data_is_not_reused(void)
+{
+    struct scene *a = scene_from_text(contour_yaml(2, 0));
+    struct scene *b = scene_from_text(contour_yaml(-1, 0));
+    CHECK(a != NULL && b != NULL);
+    if (!a || !b) {
+        scene_free(a);
+        scene_free(b);
+        return;
+    }
+    struct trace ta, tb;
+    scene_simulate(a, &ta);
+    scene_simulate(b, &tb);
+    panel_release();
+    unsigned char *b_alone = frame_bytes(b, &tb, 0, 480, 400);
+    panel_release();
+    free(frame_bytes(a, &ta, 0, 480, 400));
+    unsigned char *b_after_a = frame_bytes(b, &tb, 0, 480, 400);
+    CHECK(loss_surface_heatmaps_computed() == 2);
+    CHECK(same_bytes(b_alone, b_after_a, 480, 400));
+    free(b_alone);
+    free(b_after_a);
+    trace_release(&ta);
+    trace_release(&tb);
+    scene_free(a);
+    scene_free(b);
+}
+
+/* The render pool draws frames of one scene on several threads at once,
+ * all wanting the same heat map while it is not cached yet. */
+struct drawer {
+    const struct scene *s;
+    const struct trace *t;
+    pthread_barrier_t *start;
+    int rec;
+    unsigned char *bytes;
+};
+
+static void *draw_on_a_thread(void *arg)
+{
+    struct drawer *d = arg;
+    pthread_barrier_wait(d->start);
+    d->bytes = frame_bytes(d->s, d->t, d->rec, 480, 400);
+    return NULL;
+}
+
+static void heat_map_cache_draws_the_same_bytes_on_concurrent_threads(void)
+{
+    struct scene *s = scene_from_text(contour_yaml(2, 1));
+    CHECK(s != NULL);
+    if (!s) return;
+    struct trace t;
+    scene_simulate(s, &t);
+    enum { N = 4 };
+    unsigned char *serial[N];
+    for (int i = 0; i < N; i++) {
+        panel_release();
+        serial[i] = frame_bytes(s, &t, i * (t.nrec - 1) / (N - 1), 480, 400);
+    }
+    for (int round = 0; round < 3; round++) {
+        panel_release();
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, N);
+        pthread_t th[N];
+        struct drawer d[N];
+        for (int i = 0; i < N; i++) {
+            d[i] = (struct drawer){s, &t, &start, i * (t.nrec - 1) / (N - 1), NULL};
+            CHECK(pthread_create(&th[i], NULL, draw_on_a_thread, &d[i]) == 0);
+        }
+        for (int i = 0; i < N; i++)
+            pthread_join(th[i], NULL);
+        pthread_barrier_destroy(&start);
+        long made = loss_surface_heatmaps_computed();
+        CHECK(made >= 1 && made <= N);
+        for (int i = 0; i < N; i++) {
+            CHECK(same_bytes(serial[i], d[i].bytes, 480, 400));
+            free(d[i].bytes);
+        }
+    }
+    for (int i = 0; i < N; i++)
+        free(serial[i]);
+    trace_release(&t);
+    scene_free(s);
+}
+
 static void loss_surface_needs_a_line_model(void)
 {
     char *buf = NULL;
@@ -315,8 +480,12 @@ int main(void)
     RUN(loss_surface_paints_the_bottom_of_the_bowl_in_the_low_colour);
     RUN(loss_surface_colour_bar_runs_from_low_to_high);
     RUN(diverging_descent_is_drawn_not_fatal);
+    RUN(heat_map_is_computed_once_per_size_and_draws_the_same_bytes);
+    RUN(heat_map_of_other_data_is_not_reused);
+    RUN(heat_map_cache_draws_the_same_bytes_on_concurrent_threads);
     RUN(loss_surface_needs_a_line_model);
     RUN(loss_surface_refuses_a_logistic_model);
+    panel_release();
     draw_fonts_release();
     return CHECK_SUMMARY();
 }

@@ -6,15 +6,21 @@
  * The MSE of y = w x + b is a quadratic form in (w, b) with five moments of
  * the data as coefficients (line_moments in model.h), so each pixel costs a
  * few multiplications whatever the size of the dataset, and the heat map is
- * computed afresh for every frame at the plot's device resolution. The same
+ * computed at the plot's device resolution, once per scene: it depends on
+ * the data, the window and the pixel size, never on the step, so it is
+ * kept (heat_get), and so are the plot area's pixels once the contours and
+ * the outline are drawn over it (the static layer, layer_apply), which
+ * later frames copy instead of drawing; outputs keep every byte. The same
  * form gives the contour lines exactly (ellipses around the least-squares
  * fit) and the colour range (the least and greatest MSE inside the window).
  * The bowl of a line fit is steep along one direction and flat along the
  * other, so the colour follows log(MSE) by default: a linear scale would
  * paint everything but a thin valley in the top colour. */
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include "common.h"
 
 struct loss_surface_opts {
@@ -168,12 +174,9 @@ static void window(const struct loss_surface_opts *opt, const struct panel_ctx *
  * a pixel costs the quadratic form and a logarithm. */
 #define LUT_SIZE 1024
 
-static void paint_heatmap(cairo_t *cr, const struct viewport *v, const struct line_moments *m,
-                          const struct cscale *s, int map)
+static void fill_heatmap(cairo_surface_t *img, const struct viewport *v,
+                         const struct line_moments *m, const struct cscale *s, int map)
 {
-    cairo_surface_t *img = draw_viewport_surface(cr, v);
-    if (!img)
-        return;
     int W = cairo_image_surface_get_width(img), H = cairo_image_surface_get_height(img);
     uint32_t lut[LUT_SIZE];
     for (int i = 0; i < LUT_SIZE; i++)
@@ -197,8 +200,167 @@ static void paint_heatmap(cairo_t *cr, const struct viewport *v, const struct li
             row[i] = lut[!(u > 0) ? 0 : u >= LUT_SIZE - 1 ? LUT_SIZE - 1 : (int)u];
         }
     }
-    draw_viewport_image(cr, v, img);
-    cairo_surface_destroy(img);
+    cairo_surface_mark_dirty(img);
+}
+
+/* ---- the heat map cache ----
+ * The image is a function of what heat_key holds and nothing else, so an
+ * image found under an equal key (compared bit for bit: a NaN key simply
+ * never matches) is the one this frame would compute, and the output keeps
+ * its bytes. Frames are drawn on several threads at once: the table is
+ * guarded by a mutex, an image is computed outside it (two threads may
+ * compute the same one; the second copy is dropped), and a caller holds a
+ * reference of its own, so an entry evicted meanwhile stays alive until it
+ * is painted. Each use wraps the shared pixels in a surface of its own, so
+ * that no cairo object is shared between threads; the pixels are only
+ * read once published. Bounded by slots and by bytes (a 4K heat map is
+ * about 12 MB); an image over the byte bound is computed for every frame
+ * as before. */
+struct heat_key {
+    int W, H, map, log;
+    double x0, x1, y0, y1, lo, hi;
+    struct line_moments m;
+};
+
+#define HEAT_SLOTS 8
+#define HEAT_MAX_BYTES ((size_t)64 << 20)
+
+static pthread_mutex_t heat_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct heat_entry {
+    struct heat_key key;
+    cairo_surface_t *img;       /* NULL: a free slot */
+    size_t bytes;
+} heat[HEAT_SLOTS];
+static size_t heat_bytes;
+static int heat_next;           /* the slot evicted next (round robin) */
+static long heat_computed;      /* images computed since release, for the tests */
+
+static struct heat_entry *heat_find_locked(const struct heat_key *k)
+{
+    for (int i = 0; i < HEAT_SLOTS; i++)
+        if (heat[i].img && memcmp(&heat[i].key, k, sizeof *k) == 0)
+            return &heat[i];
+    return NULL;
+}
+
+static void heat_drop_locked(struct heat_entry *e)
+{
+    cairo_surface_destroy(e->img);      /* a painter may still hold a reference */
+    heat_bytes -= e->bytes;
+    e->img = NULL;
+    e->bytes = 0;
+}
+
+/* The heat map for key k, with a reference for the caller; NULL when it
+ * cannot be made (no memory). */
+static cairo_surface_t *heat_get(const struct heat_key *k, const struct viewport *v,
+                                 const struct line_moments *m, const struct cscale *s)
+{
+    pthread_mutex_lock(&heat_lock);
+    struct heat_entry *e = heat_find_locked(k);
+    cairo_surface_t *img = e ? cairo_surface_reference(e->img) : NULL;
+    pthread_mutex_unlock(&heat_lock);
+    if (img)
+        return img;
+
+    img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, k->W, k->H);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return NULL;
+    }
+    fill_heatmap(img, v, m, s, k->map);
+    size_t bytes = (size_t)cairo_image_surface_get_stride(img) * (size_t)k->H;
+
+    pthread_mutex_lock(&heat_lock);
+    heat_computed++;
+    e = heat_find_locked(k);
+    if (e) {                            /* another thread was quicker */
+        cairo_surface_destroy(img);
+        img = cairo_surface_reference(e->img);
+    } else if (bytes <= HEAT_MAX_BYTES) {
+        int slot = -1;
+        for (int i = 0; i < HEAT_SLOTS && slot < 0; i++)
+            if (!heat[i].img)
+                slot = i;
+        while (slot < 0 || heat_bytes + bytes > HEAT_MAX_BYTES) {
+            if (heat[heat_next].img)
+                heat_drop_locked(&heat[heat_next]);
+            if (slot < 0)
+                slot = heat_next;
+            heat_next = (heat_next + 1) % HEAT_SLOTS;
+        }
+        heat[slot].key = *k;
+        heat[slot].img = cairo_surface_reference(img);
+        heat[slot].bytes = bytes;
+        heat_bytes += bytes;
+    }
+    pthread_mutex_unlock(&heat_lock);
+    return img;
+}
+
+static void heats_release(void)
+{
+    pthread_mutex_lock(&heat_lock);
+    for (int i = 0; i < HEAT_SLOTS; i++)
+        if (heat[i].img)
+            heat_drop_locked(&heat[i]);
+    heat_next = 0;
+    heat_computed = 0;
+    pthread_mutex_unlock(&heat_lock);
+}
+
+
+long loss_surface_heatmaps_computed(void)
+{
+    pthread_mutex_lock(&heat_lock);
+    long n = heat_computed;
+    pthread_mutex_unlock(&heat_lock);
+    return n;
+}
+
+/* The heat map's key; -1 when the area has no pixels to paint. */
+static int heat_key_make(cairo_t *cr, const struct viewport *v, const struct line_moments *m,
+                         const struct cscale *s, int map, struct heat_key *out)
+{
+    struct heat_key k;
+    memset(&k, 0, sizeof k);            /* padding too: keys are compared by memcmp */
+    if (draw_viewport_pixels(cr, v, &k.W, &k.H) != 0)
+        return -1;
+    k.map = map;
+    k.log = s->log;
+    k.x0 = v->x0;
+    k.x1 = v->x1;
+    k.y0 = v->y0;
+    k.y1 = v->y1;
+    k.lo = s->lo;
+    k.hi = s->hi;
+    k.m = *m;
+    *out = k;
+    return 0;
+}
+
+/* The heat map over the plot area, one pixel per device pixel. */
+static void paint_heatmap(cairo_t *cr, const struct viewport *v, const struct line_moments *m,
+                          const struct cscale *s, const struct heat_key *hk)
+{
+    struct heat_key k = *hk;
+    cairo_surface_t *shared = heat_get(&k, v, m, s);
+    if (!shared)
+        return;
+    cairo_surface_t *own = cairo_image_surface_create_for_data(
+        cairo_image_surface_get_data(shared), CAIRO_FORMAT_ARGB32, k.W, k.H,
+        cairo_image_surface_get_stride(shared));
+    /* The wrapper keeps the pixels' owner alive for as long as it lives,
+     * should cairo ever hold on to a source past the paint. */
+    static const cairo_user_data_key_t owner_key;
+    if (cairo_surface_status(own) == CAIRO_STATUS_SUCCESS &&
+        cairo_surface_set_user_data(own, &owner_key, shared,
+                                    (cairo_destroy_func_t)cairo_surface_destroy) ==
+            CAIRO_STATUS_SUCCESS)
+        draw_viewport_image(cr, v, own);
+    else
+        cairo_surface_destroy(shared);
+    cairo_surface_destroy(own);
 }
 
 /* Level sets of m0 + d' A d (d = (w, b) - minimum, A = [xx x; x 1]) are
@@ -237,6 +399,209 @@ static void draw_contours(cairo_t *cr, const struct viewport *v, const struct li
         }
         draw_polyline(cr, v, xs, ys, SEG + 1, 1, color, 0);
     }
+}
+
+/* ---- the static layer ----
+ * The heat map, its contours and the plot's outline are the same in every
+ * frame of a scene: 8 contour ellipses cost more than the rest of the
+ * panel together (perf: three quarters of the panel's time once the heat
+ * map is kept). So the pixels of the plot area are kept too, as the frame
+ * had them just before (pre) and just after (post) those three were drawn.
+ * A frame whose plot area holds exactly the pre pixels (compared byte for
+ * byte: the axes, grid and background under it are static in practice,
+ * but this is checked, never assumed) and whose inputs are equal (layer_key,
+ * which includes the device transform, so the sub-pixel position of every
+ * edge) gets the post pixels copied in: drawing is a function of what is
+ * under it and of those inputs, so these are the bytes it would draw.
+ * Anything else is drawn as before. Shared between threads like the heat
+ * maps: a mutex over the table, references held by users (a kept layer is
+ * one image surface, pre above post, so cairo's reference count does the
+ * bookkeeping). The layer covers the plot area in device pixels plus one
+ * pixel of margin; everything the three draw is clipped to the area. */
+struct layer_key {
+    struct heat_key heat;
+    double matrix[6];           /* user to device */
+    double px, py, pw, ph;
+    int contours, x0, y0, w, h; /* the device rectangle kept */
+    uint32_t contour_color, axis;
+};
+
+#define LAYER_SLOTS 16
+#define LAYER_MAX_BYTES ((size_t)96 << 20)
+
+static pthread_mutex_t layer_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct layer_entry {
+    struct layer_key key;
+    cairo_surface_t *img;       /* w x 2h: pre rows, then post rows; NULL: free */
+    size_t bytes;
+} layers[LAYER_SLOTS];
+static size_t layer_bytes;
+static int layer_next;
+static long layer_hits;         /* frames served from a kept layer, for the tests */
+
+/* The frame's pixels under cr, when they can be read and written directly
+ * (an ARGB32 image without device offset, an axis-aligned transform); NULL
+ * otherwise: then the layer is simply drawn. */
+static cairo_surface_t *layer_target(cairo_t *cr)
+{
+    cairo_surface_t *t = cairo_get_group_target(cr);
+    double dx, dy;
+    cairo_surface_get_device_offset(t, &dx, &dy);
+    cairo_matrix_t mt;
+    cairo_get_matrix(cr, &mt);
+    if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE ||
+        cairo_image_surface_get_format(t) != CAIRO_FORMAT_ARGB32 || dx != 0 || dy != 0 ||
+        mt.xy != 0 || mt.yx != 0)
+        return NULL;
+    return t;
+}
+
+/* 0 and the key (rectangle included), or -1 when the area cannot be kept. */
+static int layer_key_make(cairo_t *cr, cairo_surface_t *t, const struct viewport *v,
+                          const struct heat_key *hk, int contours, uint32_t contour_color,
+                          uint32_t axis, struct layer_key *k)
+{
+    memset(k, 0, sizeof *k);            /* padding too: compared by memcmp */
+    k->heat = *hk;
+    cairo_matrix_t mt;
+    cairo_get_matrix(cr, &mt);
+    k->matrix[0] = mt.xx;
+    k->matrix[1] = mt.yx;
+    k->matrix[2] = mt.xy;
+    k->matrix[3] = mt.yy;
+    k->matrix[4] = mt.x0;
+    k->matrix[5] = mt.y0;
+    k->px = v->px;
+    k->py = v->py;
+    k->pw = v->pw;
+    k->ph = v->ph;
+    k->contours = contours;
+    k->contour_color = contour_color;
+    k->axis = axis;
+    double ax = v->px, ay = v->py, bx = v->px + v->pw, by = v->py + v->ph;
+    cairo_user_to_device(cr, &ax, &ay);
+    cairo_user_to_device(cr, &bx, &by);
+    double x0 = floor(fmin(ax, bx)) - 1, x1 = ceil(fmax(ax, bx)) + 1;
+    double y0 = floor(fmin(ay, by)) - 1, y1 = ceil(fmax(ay, by)) + 1;
+    int sw = cairo_image_surface_get_width(t), sh = cairo_image_surface_get_height(t);
+    x0 = fmax(x0, 0);
+    y0 = fmax(y0, 0);
+    x1 = fmin(x1, sw);
+    y1 = fmin(y1, sh);
+    if (!(x1 > x0 && y1 > y0))
+        return -1;
+    k->x0 = (int)x0;
+    k->y0 = (int)y0;
+    k->w = (int)(x1 - x0);
+    k->h = (int)(y1 - y0);
+    return 0;
+}
+
+static struct layer_entry *layer_find_locked(const struct layer_key *k)
+{
+    for (int i = 0; i < LAYER_SLOTS; i++)
+        if (layers[i].img && memcmp(&layers[i].key, k, sizeof *k) == 0)
+            return &layers[i];
+    return NULL;
+}
+
+static void layer_drop_locked(struct layer_entry *e)
+{
+    cairo_surface_destroy(e->img);
+    layer_bytes -= e->bytes;
+    e->img = NULL;
+    e->bytes = 0;
+}
+
+/* Row y of the rectangle of k in surface s (x0, y0 its origin). */
+static unsigned char *rect_row(cairo_surface_t *s, int x0, int y0, int y)
+{
+    return cairo_image_surface_get_data(s) + (size_t)(y0 + y) * (size_t)cairo_image_surface_get_stride(s) +
+           (size_t)x0 * 4;
+}
+
+/* Copies the kept post pixels into the frame if its pre pixels are the
+ * kept ones: 1 when it did (the layer is drawn), else 0. */
+static int layer_apply(cairo_surface_t *t, const struct layer_key *k)
+{
+    pthread_mutex_lock(&layer_lock);
+    struct layer_entry *e = layer_find_locked(k);
+    cairo_surface_t *img = e ? cairo_surface_reference(e->img) : NULL;
+    pthread_mutex_unlock(&layer_lock);
+    if (!img)
+        return 0;
+    size_t n = (size_t)k->w * 4;
+    int same = 1;
+    cairo_surface_flush(t);
+    for (int y = 0; y < k->h && same; y++)
+        same = memcmp(rect_row(t, k->x0, k->y0, y), rect_row(img, 0, 0, y), n) == 0;
+    if (same) {
+        for (int y = 0; y < k->h; y++)
+            memcpy(rect_row(t, k->x0, k->y0, y), rect_row(img, 0, k->h, y), n);
+        cairo_surface_mark_dirty_rectangle(t, k->x0, k->y0, k->w, k->h);
+        pthread_mutex_lock(&layer_lock);
+        layer_hits++;
+        pthread_mutex_unlock(&layer_lock);
+    }
+    cairo_surface_destroy(img);
+    return same;
+}
+
+/* A new layer with the frame's pre pixels (post to come); NULL if it is
+ * too big to keep or there is no memory. */
+static cairo_surface_t *layer_begin(cairo_surface_t *t, const struct layer_key *k)
+{
+    if ((size_t)k->w * 4 * 2 * (size_t)k->h > LAYER_MAX_BYTES)
+        return NULL;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, k->w, 2 * k->h);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return NULL;
+    }
+    cairo_surface_flush(t);
+    cairo_surface_flush(img);
+    for (int y = 0; y < k->h; y++)
+        memcpy(rect_row(img, 0, 0, y), rect_row(t, k->x0, k->y0, y), (size_t)k->w * 4);
+    return img;
+}
+
+/* Adds the post pixels and keeps the layer (unless another thread kept an
+ * equal one first); releases the caller's reference either way. */
+static void layer_end(cairo_surface_t *t, const struct layer_key *k, cairo_surface_t *img)
+{
+    cairo_surface_flush(t);
+    for (int y = 0; y < k->h; y++)
+        memcpy(rect_row(img, 0, k->h, y), rect_row(t, k->x0, k->y0, y), (size_t)k->w * 4);
+    cairo_surface_mark_dirty(img);
+    size_t bytes = (size_t)cairo_image_surface_get_stride(img) * 2 * (size_t)k->h;
+    pthread_mutex_lock(&layer_lock);
+    if (!layer_find_locked(k)) {
+        int slot = -1;
+        for (int i = 0; i < LAYER_SLOTS && slot < 0; i++)
+            if (!layers[i].img)
+                slot = i;
+        while (slot < 0 || layer_bytes + bytes > LAYER_MAX_BYTES) {
+            if (layers[layer_next].img)
+                layer_drop_locked(&layers[layer_next]);
+            if (slot < 0)
+                slot = layer_next;
+            layer_next = (layer_next + 1) % LAYER_SLOTS;
+        }
+        layers[slot].key = *k;
+        layers[slot].img = cairo_surface_reference(img);
+        layers[slot].bytes = bytes;
+        layer_bytes += bytes;
+    }
+    pthread_mutex_unlock(&layer_lock);
+    cairo_surface_destroy(img);
+}
+
+long loss_surface_layer_hits(void)
+{
+    pthread_mutex_lock(&layer_lock);
+    long n = layer_hits;
+    pthread_mutex_unlock(&layer_lock);
+    return n;
 }
 
 static uint32_t mix(uint32_t c, uint32_t to, double f)
@@ -430,9 +795,25 @@ static void loss_surface_draw(const void *o, const struct panel_ctx *c, cairo_t 
     struct axes_style st = {title[0] ? title : NULL, opt->x_label, opt->y_label, 0};
     draw_axes(cr, th, c->x, c->y, c->w - strip, c->h, &v, &st);
 
-    paint_heatmap(cr, &v, &m, &s, opt->colormap);
-    draw_contours(cr, &v, &m, &s, opt->contours, opt->contour_color);
-    draw_box(cr, v.px + 0.5, v.py + 0.5, v.pw - 1, v.ph - 1, 0, 0, th->axis, 1);
+    /* The static layer: kept pixels when the frame is ready for them,
+     * else drawn (and kept when it can be). */
+    struct heat_key hk;
+    struct layer_key lk;
+    int have_heat = heat_key_make(cr, &v, &m, &s, opt->colormap, &hk) == 0;
+    cairo_surface_t *target = layer_target(cr), *layer = NULL;
+    int keyed = have_heat && target &&
+                layer_key_make(cr, target, &v, &hk, opt->contours, opt->contour_color, th->axis,
+                               &lk) == 0;
+    if (!keyed || !layer_apply(target, &lk)) {
+        if (keyed)
+            layer = layer_begin(target, &lk);
+        if (have_heat)
+            paint_heatmap(cr, &v, &m, &s, &hk);
+        draw_contours(cr, &v, &m, &s, opt->contours, opt->contour_color);
+        draw_box(cr, v.px + 0.5, v.py + 0.5, v.pw - 1, v.ph - 1, 0, 0, th->axis, 1);
+        if (layer)
+            layer_end(target, &lk, layer);
+    }
     if (opt->colorbar)
         draw_colorbar(cr, th, &s, &cb, opt->colormap, v.px + v.pw + bar_gap, v.py, bar_w, v.ph,
                       opt->colorbar_label ? opt->colorbar_label : c->run->model->loss_label);
@@ -468,6 +849,23 @@ static void loss_surface_draw(const void *o, const struct panel_ctx *c, cairo_t 
     cairo_restore(cr);
 }
 
+static void layers_release(void)
+{
+    pthread_mutex_lock(&layer_lock);
+    for (int i = 0; i < LAYER_SLOTS; i++)
+        if (layers[i].img)
+            layer_drop_locked(&layers[i]);
+    layer_next = 0;
+    layer_hits = 0;
+    pthread_mutex_unlock(&layer_lock);
+}
+
+static void loss_surface_release(void)
+{
+    layers_release();
+    heats_release();
+}
+
 const struct panel_kind panel_loss_surface = {
     .head = {.name = "loss-surface",
              .summary = "the MSE of a line over (w, b) as a heat map; gradient descent as a rolling ball",
@@ -475,4 +873,5 @@ const struct panel_kind panel_loss_surface = {
              .requires = (const char *const[]){"data-1d", "line-mse", NULL}},
     .templates = loss_surface_templates,
     .draw = loss_surface_draw,
+    .release = loss_surface_release,
 };

@@ -57,3 +57,12 @@ const struct panel_kind *panel_find(const char *name)
 {
     return (const struct panel_kind *)kind_find(KIND_PANEL, name);
 }
+
+void panel_release(void)
+{
+    for (int i = 0; panel_kinds[i]; i++) {
+        const struct panel_kind *k = (const struct panel_kind *)panel_kinds[i];
+        if (k->release)
+            k->release();
+    }
+}
