@@ -65,9 +65,11 @@ struct mp4_opts {
     int crf;                    /* 0..51 */
     int preset;                 /* index into mp4_presets */
     int chroma;                 /* index into mp4_chromas: 420 or 444 */
+    int tune;                   /* index into mp4_tunes; 0 is animation */
 };
 extern const char *const mp4_presets[];     /* x264 presets, NULL-terminated */
 extern const char *const mp4_chromas[];
+extern const char *const mp4_tunes[];       /* x264 tunings, and none */
 
 struct webm_opts {
     int crf;                    /* 0..63 */

@@ -20,12 +20,15 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
+#include <libavutil/opt.h>
 #include <libswscale/swscale.h>
 
 #include "check.h"
 #include "diag.h"
 #include "encode.h"
+#include "encode/libav.h"
 #include "frame.h"
+#include "limit.h"
 #include "video_util.h"
 
 static char tmp_dir[] = "/tmp/mlanim-mp4-XXXXXX";
@@ -541,6 +544,57 @@ static void mp4_rejects_unknown_preset_before_creating_the_file(void)
     CHECK(open_fd_count() == fds);
 }
 
+static void mp4_rejects_unknown_tune_before_creating_the_file(void)
+{
+    char path[256];
+    tmp_path(path, sizeof path, "tune.mp4");
+    struct enc_options opt = default_options(64, 48, 2);
+    mp4o.tune = 99;         /* no such tuning */
+    int fds = open_fd_count();
+
+    CHECK(encode_file(path, &opt, draw_scene, NULL) == -1);
+    CHECK(access(path, F_OK) != 0);
+    CHECK(open_fd_count() == fds);
+}
+
+/* x264's rc-lookahead as the mp4 kind set it when opening a video of this
+ * size at this preset: -1 when left to x264 (its preset's own). */
+static long long lookahead_set(int preset, int width, int height)
+{
+    char path[256];
+    tmp_path(path, sizeof path, "lookahead.mp4");
+    struct enc_options opt = default_options(width, height, 2);
+    mp4o.preset = preset;
+    struct encoder e = {.kind = &encoder_mp4, .opt = &opt};
+    e.priv = calloc(1, encoder_mp4.priv_size);
+    int64_t v = -2;
+
+    if (e.kind->open(&e, path) == 0) {
+        struct libav_writer *w = e.priv;
+        if (av_opt_get_int(w->codec->priv_data, "rc-lookahead", 0, &v) < 0)
+            v = -3;
+        e.kind->discard(&e);
+    }
+    free(e.priv);
+    unlink(path);
+    return v;
+}
+
+/* The memory guard shortens the lookahead of frames too large for the
+ * memory-mb budget, and never lengthens what a fast preset keeps of its
+ * own (veryfast: 10 frames), which would cost memory instead of saving it. */
+static void mp4_memory_guard_only_shortens_the_lookahead(void)
+{
+    /* 1080p 4:2:0 is 3 MB a frame: 128 MB holds 43, 16 of them kept aside. */
+    CHECK(limit_set("memory-mb=128") == 0);
+    CHECK(lookahead_set(5 /* medium: 40 */, 1920, 1080) == 27);
+    CHECK(lookahead_set(4 /* fast: 30 */, 1920, 1080) == 27);
+    CHECK(lookahead_set(3 /* faster: 20 */, 1920, 1080) == -1);
+    CHECK(lookahead_set(2 /* veryfast: 10 */, 1920, 1080) == -1);
+    CHECK(limit_set("memory-mb=512") == 0);   /* the default */
+    CHECK(lookahead_set(5, 1920, 1080) == -1);
+}
+
 static void mp4_open_fails_in_missing_directory(void)
 {
     char path[256];
@@ -674,6 +728,8 @@ int main(void)
     RUN(mp4_held_frames_give_the_same_bytes_as_converted_ones);
     RUN(mp4_higher_crf_gives_smaller_file);
     RUN(mp4_rejects_unknown_preset_before_creating_the_file);
+    RUN(mp4_rejects_unknown_tune_before_creating_the_file);
+    RUN(mp4_memory_guard_only_shortens_the_lookahead);
     RUN(mp4_open_fails_in_missing_directory);
     RUN(mp4_discard_after_some_frames_releases_everything);
     RUN(mp4_close_fails_when_the_file_cannot_grow);

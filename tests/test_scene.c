@@ -152,8 +152,9 @@ static void defaults_fill_what_the_script_leaves_out(void)
     const struct mp4_opts *mp4 = scene_encoder_opts(s, &encoder_mp4);
     const struct gif_opts *gif = scene_encoder_opts(s, &encoder_gif);
     const struct webm_opts *webm = scene_encoder_opts(s, &encoder_webm);
-    CHECK(mp4 && mp4->crf == 20);
-    CHECK(mp4 && strcmp(mp4_presets[mp4->preset], "medium") == 0);
+    CHECK(mp4 && mp4->crf == 25);
+    CHECK(mp4 && strcmp(mp4_presets[mp4->preset], "fast") == 0);
+    CHECK(mp4 && strcmp(mp4_tunes[mp4->tune], "animation") == 0);
     CHECK(gif && gif->max_colors == 256 && gif->dither == 0 && gif->max_kb == 0);
     CHECK(webm && webm->crf == 32);
     CHECK(scene_encoder_opts(s, &encoder_png) == NULL);     /* no options */
