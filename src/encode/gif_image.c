@@ -235,18 +235,19 @@ int gif_next_image(struct gif_priv *p, const int box[4], int fi)
     size_t n = (size_t)iw * ih;
     uint8_t *val = c->val, *alt = c->alt;
     const uint8_t T = (uint8_t)g->transparent;
+    /* The largest symbol of each candidate sets its code size; found on
+     * the way rather than in a pass of its own. */
+    uint8_t max_val = 0, max_alt = 0, max_hv = 0;
     for (int y = y0; y < y0 + ih; y++) {
         const uint8_t *nrow = cv->next + (size_t)y * w;
         const uint8_t *crow = cv->idx + (size_t)y * w;
         for (int x = x0; x < x0 + iw; x++) {
             uint8_t v = nrow[x];
-            if (v == T) {           /* unchanged: transparent or as shown */
-                *val++ = T;
-                *alt++ = crow[x];
-            } else {
-                *val++ = v;
-                *alt++ = v;
-            }
+            uint8_t a = v == T ? crow[x] : v;   /* unchanged: transparent or as shown */
+            *val++ = v;
+            *alt++ = a;
+            max_val = v > max_val ? v : max_val;
+            max_alt = a > max_alt ? a : max_alt;
         }
     }
     val = c->val;
@@ -258,6 +259,7 @@ int gif_next_image(struct gif_priv *p, const int box[4], int fi)
     for (size_t i = 0; i < n;) {
         if (val[i] != T) {
             hv[i] = val[i];
+            max_hv = val[i] > max_hv ? val[i] : max_hv;
             i++;
             continue;
         }
@@ -267,8 +269,9 @@ int gif_next_image(struct gif_priv *p, const int box[4], int fi)
             one &= alt[e] == alt[i];
             e++;
         }
-        for (size_t k = i; k < e; k++)
-            hv[k] = one ? alt[k] : T;
+        uint8_t r = one ? alt[i] : T;
+        memset(hv + i, r, e - i);
+        max_hv = r > max_hv ? r : max_hv;
         i = e;
     }
 
@@ -286,13 +289,7 @@ int gif_next_image(struct gif_priv *p, const int box[4], int fi)
         struct gif_image *dst = v ? &c->trial : im;
         const uint8_t *d = v == 1 ? hv : val;
         const uint8_t *a = v == 2 ? alt : NULL;
-        int vm = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (d[i] > vm)
-                vm = d[i];
-            if (a && a[i] > vm)
-                vm = a[i];
-        }
+        int vm = v == 1 ? max_hv : v == 2 && max_alt > max_val ? max_alt : max_val;
         if (gif_encode(c, dst, d, a, n, lzw_min_bits(vm)) < 0)
             return -1;
         if (v == 2)
