@@ -56,57 +56,55 @@ int lzw_min_bits(int max_index)
  * open-addressing hash table of LZW_HASH_SIZE entries, each key << 12 |
  * child (a child code is never 0, so 0 marks a free entry). At most 4096
  * edges keep it at most half full, and at 32 KiB it stays in the cache,
- * where a direct [code][symbol] array (2 MiB) missed on most lookups. */
+ * where a direct [code][symbol] array (2 MiB) missed on most lookups. The
+ * runs table, (k, s) -> the code of s^k for k >= 2, is one more such table
+ * (k < 4096, so a key still fits in 20 bits). */
 static inline uint32_t edge_slot(uint32_t key)
 {
     return (key * 0x9e3779b1u) >> (32 - LZW_HASH_BITS);
 }
 
+/* The code stored under (hi, lo) in table, 0 if none. */
+static inline int table_get(const uint32_t *table, int hi, int lo)
+{
+    uint32_t key = (uint32_t)hi << 8 | (uint32_t)lo;
+    for (uint32_t h = edge_slot(key);; h = (h + 1) & (LZW_HASH_SIZE - 1)) {
+        uint32_t e = table[h];
+        if (!e)
+            return 0;
+        if (e >> 12 == key)
+            return (int)(e & 0xfff);
+    }
+}
+
+/* Stores code under (hi, lo); the key must not be there yet. */
+static inline void table_put(uint32_t *table, int hi, int lo, int code)
+{
+    uint32_t key = (uint32_t)hi << 8 | (uint32_t)lo;
+    uint32_t h = edge_slot(key);
+    while (table[h])
+        h = (h + 1) & (LZW_HASH_SIZE - 1);
+    table[h] = key << 12 | (uint32_t)code;
+}
+
 static inline int child_of(const struct lzw *z, int code, int sym)
 {
-    uint32_t key = (uint32_t)code << 8 | (uint32_t)sym;
-    for (uint32_t h = edge_slot(key);; h = (h + 1) & (LZW_HASH_SIZE - 1)) {
-        uint32_t e = z->edges[h];
-        if (!e)
-            return 0;
-        if (e >> 12 == key)
-            return (int)(e & 0xfff);
-    }
+    return table_get(z->edges, code, sym);
 }
 
-/* Adds the edge; it must not be there yet. */
 static inline void set_child(struct lzw *z, int code, int sym, int child)
 {
-    uint32_t key = (uint32_t)code << 8 | (uint32_t)sym;
-    uint32_t h = edge_slot(key);
-    while (z->edges[h])
-        h = (h + 1) & (LZW_HASH_SIZE - 1);
-    z->edges[h] = key << 12 | (uint32_t)child;
+    table_put(z->edges, code, sym, child);
 }
 
-/* The runs table, (k, s) -> code of s^k for k >= 2, hashed the same way:
- * each entry k << 20 | s << 12 | code (k < 4096, a code is never 0). */
 static inline int run_code(const struct lzw *z, int s, int k)
 {
-    if (k == 1)
-        return s;
-    uint32_t key = (uint32_t)k << 8 | (uint32_t)s;
-    for (uint32_t h = edge_slot(key);; h = (h + 1) & (LZW_HASH_SIZE - 1)) {
-        uint32_t e = z->runs[h];
-        if (!e)
-            return 0;
-        if (e >> 12 == key)
-            return (int)(e & 0xfff);
-    }
+    return k == 1 ? s : table_get(z->runs, k, s);
 }
 
 static inline void set_run(struct lzw *z, int s, int k, int code)
 {
-    uint32_t key = (uint32_t)k << 8 | (uint32_t)s;
-    uint32_t h = edge_slot(key);
-    while (z->runs[h])
-        h = (h + 1) & (LZW_HASH_SIZE - 1);
-    z->runs[h] = key << 12 | (uint32_t)code;
+    table_put(z->runs, k, s, code);
     z->nruns++;
 }
 
