@@ -37,6 +37,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 A=; B=; RUNS=3; FORMATS=gif,mp4,png; SCALE=1; SCENES=()
 while [ $# -gt 0 ]; do
@@ -53,7 +54,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$A" ] && [ -n "$B" ] || { usage >&2; die "--a and --b are required"; }
 [ ${#SCENES[@]} -gt 0 ] || SCENES=("$ROOT/scenes/gd-loss-surface.yaml" "$ROOT/scenes/fit-the-line.yaml")
-case $RUNS in ''|*[!0-9]*|0) die "--runs must be a positive integer, got '$RUNS'" ;; esac
+bench_check_runs "$RUNS"
 for bin in "$A" "$B"; do [ -x "$bin" ] || die "no binary at $bin"; done
 A=$(cd "$(dirname "$A")" && pwd)/$(basename "$A"); B=$(cd "$(dirname "$B")" && pwd)/$(basename "$B")
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package time)"

@@ -39,6 +39,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 RUNS=3
 MLANIM=$ROOT/build/mlanim
@@ -58,9 +59,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#SCENES[@]} -gt 0 ] || SCENES=("$ROOT/bench/gd-line.yaml" "$ROOT/scenes/neuron-celsius.yaml")
-case $RUNS in ''|*[!0-9]*) die "--runs must be a positive integer, got '$RUNS'" ;; esac
-[ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+bench_check_runs "$RUNS"
+MLANIM=$(bench_abs_cmd "$MLANIM")
 [ -x "$MLANIM" ] || die "mlanim not found at $MLANIM (build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package time)"
 for s in "${SCENES[@]}"; do [ -f "$s" ] || die "no scene file $s"; done

@@ -47,6 +47,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 MLANIM=$ROOT/build/mlanim
 SIZES=default,1080p,2160p
@@ -66,7 +67,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#SCENES[@]} -gt 0 ] || SCENES=(gd-loss-surface fit-the-line neuron-celsius charts-bar-race kmeans)
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+MLANIM=$(bench_abs_cmd "$MLANIM")
 
 [ -x "$MLANIM" ] || die "mlanim not found at $MLANIM (build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2)"
 command -v perf >/dev/null || die "perf is missing (Debian package linux-perf)"

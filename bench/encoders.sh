@@ -46,6 +46,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 RUNS=3
 MLANIM=$ROOT/build/mlanim
@@ -67,11 +68,10 @@ while [ $# -gt 0 ]; do
 done
 [ ${#SCENES[@]} -gt 0 ] || SCENES=(gd-line gd-loss-surface kmeans)
 
-case $RUNS in ''|*[!0-9]*) die "--runs must be a positive integer, got '$RUNS'" ;; esac
-[ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
+bench_check_runs "$RUNS"
 
 # Paths given relative to the caller's directory.
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+MLANIM=$(bench_abs_cmd "$MLANIM")
 case $SHARED in /*) ;; *) SHARED=$PWD/$SHARED ;; esac
 PEERS=$SHARED/bench/gif_peers.sh
 

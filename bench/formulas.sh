@@ -54,6 +54,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 RUNS=3
 MLANIM=$ROOT/build/mlanim
@@ -77,13 +78,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-case $RUNS in ''|*[!0-9]*) die "--runs must be a positive integer, got '$RUNS'" ;; esac
-[ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
+bench_check_runs "$RUNS"
 case $SIZE in ''|*[!0-9]*) die "--size must be a positive integer, got '$SIZE'" ;; esac
 [ "$SIZE" -ge 4 ] || die "--size must be at least 4"
 
 # Resolve paths given relative to the caller's directory.
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+MLANIM=$(bench_abs_cmd "$MLANIM")
 case $FORMULAS in /*) ;; *) FORMULAS=$PWD/$FORMULAS ;; esac
 
 SHEET_PY=$ROOT/bench/formula_sheet.py
@@ -102,11 +102,7 @@ fi
 [ -f "$FORMULAS" ] || die "formula list not found: $FORMULAS"
 [ -f "$SHEET_PY" ] || die "sheet script not found: $SHEET_PY"
 
-PY=
-for cand in ${PYTHON:-} python3 /usr/bin/python3; do
-  p=$(command -v "$cand" 2>/dev/null) || continue
-  if "$p" -c 'import matplotlib, numpy, PIL' >/dev/null 2>&1; then PY=$p; break; fi
-done
+PY=$(bench_find_python 'import matplotlib, numpy, PIL')
 [ -n "$PY" ] || missing+=("python3 with matplotlib, numpy and Pillow (tried: ${PYTHON:+$PYTHON }python3 /usr/bin/python3)")
 command -v awk >/dev/null 2>&1 || missing+=("awk")
 if [ ${#missing[@]} -gt 0 ]; then

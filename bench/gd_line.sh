@@ -46,6 +46,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 RUNS=3
 MLANIM=$ROOT/build/mlanim
@@ -64,11 +65,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-case $RUNS in ''|*[!0-9]*) die "--runs must be a positive integer, got '$RUNS'" ;; esac
-[ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
+bench_check_runs "$RUNS"
 
 # Resolve paths given relative to the caller's directory.
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+MLANIM=$(bench_abs_cmd "$MLANIM")
 case $SHARED in /*) ;; *) SHARED=$PWD/$SHARED ;; esac
 # (the default SHARED is already absolute)
 
@@ -92,11 +92,7 @@ fi
 
 # An interpreter with matplotlib, Pillow and numpy (a pyenv/venv python3 on
 # PATH often lacks them while the Debian one has them).
-PY=
-for cand in ${PYTHON:-} python3 /usr/bin/python3; do
-  p=$(command -v "$cand" 2>/dev/null) || continue
-  if "$p" -c 'import matplotlib, numpy, PIL' >/dev/null 2>&1; then PY=$p; break; fi
-done
+PY=$(bench_find_python 'import matplotlib, numpy, PIL')
 [ -n "$PY" ] || missing+=("python3 with matplotlib, numpy and Pillow (tried: ${PYTHON:+$PYTHON }python3 /usr/bin/python3)")
 # gnuplot_gd_line.sh calls /usr/bin/python3 with numpy explicitly.
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 \

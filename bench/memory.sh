@@ -43,6 +43,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 MLANIM=$ROOT/build/mlanim
 FRAMES=50,2000,20000
@@ -65,7 +66,7 @@ while [ $# -gt 0 ]; do
     *)           usage >&2; die "unknown argument '$1'" ;;
   esac
 done
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+MLANIM=$(bench_abs_cmd "$MLANIM")
 [ -x "$MLANIM" ] || die "mlanim not found at $MLANIM (build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package time)"
 case $MAX_MPF in ''|*[!0-9]*) die "--max-mpf must be a whole number" ;; esac

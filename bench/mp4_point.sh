@@ -66,6 +66,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 RUNS=3
 MLANIM=$ROOT/build/mlanim
@@ -96,14 +97,13 @@ while [ $# -gt 0 ]; do
     *)          SCENES+=("$1"); shift ;;
   esac
 done
-case $RUNS in ''|*[!0-9]*) die "--runs must be a positive integer, got '$RUNS'" ;; esac
-[ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
+bench_check_runs "$RUNS"
 case $BASE in *:*) ;; *) die "--base must be PRESET:CRF[:TUNE[:CHROMA]], got '$BASE'" ;; esac
 # Settings are "preset:crf:tune:chroma", an empty field meaning the binary's default.
 full() { local p c t h; IFS=: read -r p c t h <<<"$1"; echo "$p:$c:$t:$h"; }
 BASE=$(full "$BASE")
 [ ${#SCENES[@]} -gt 0 ] || SCENES=("$ROOT/bench/gd-line.yaml")
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+MLANIM=$(bench_abs_cmd "$MLANIM")
 case $SHARED in /*) ;; *) SHARED=$PWD/$SHARED ;; esac
 for i in "${!SCENES[@]}"; do
   case ${SCENES[$i]} in /*) ;; *) SCENES[$i]=$PWD/${SCENES[$i]} ;; esac
@@ -123,10 +123,7 @@ MPL=$SHARED/bench/mpl_gd_line.py
 PY=
 if [ "$PEER" = 1 ]; then
   [ -f "$MPL" ] || die "peer script not found: $MPL (pass --shared DIR, or --no-peer)"
-  for cand in ${PYTHON:-} python3 /usr/bin/python3; do
-    p=$(command -v "$cand" 2>/dev/null) || continue
-    if "$p" -c 'import matplotlib, numpy' >/dev/null 2>&1; then PY=$p; break; fi
-  done
+  PY=$(bench_find_python 'import matplotlib, numpy')
   [ -n "$PY" ] || die "needs python3 with matplotlib and numpy: sudo apt-get install -y python3-matplotlib python3-numpy"
 fi
 

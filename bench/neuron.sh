@@ -50,6 +50,7 @@ while [ -L "$src" ]; do
   case $src in /*) ;; *) src=$d/$src ;; esac
 done
 ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 
 RUNS=3
 MLANIM=$ROOT/build/mlanim
@@ -65,11 +66,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-case $RUNS in ''|*[!0-9]*) die "--runs must be a positive integer, got '$RUNS'" ;; esac
-[ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
+bench_check_runs "$RUNS"
 
 # Resolve a path given relative to the caller's directory.
-case $MLANIM in /*) ;; */*) MLANIM=$PWD/$MLANIM ;; *) MLANIM=$(command -v "$MLANIM" || echo "$PWD/$MLANIM") ;; esac
+MLANIM=$(bench_abs_cmd "$MLANIM")
 
 SCENE=$ROOT/scenes/neuron-celsius.yaml
 MPL=$ROOT/bench/mpl_neuron.py
@@ -91,11 +91,7 @@ fi
 # python3 on PATH often lacks them while the Debian one has them). imageio
 # is not pulled in by python3-matplotlib: Debian 12 has it as python3-imageio
 # (2.4.1, the legacy Pillow GIF writer the original book's GIFs came from).
-PY=
-for cand in ${PYTHON:-} python3 /usr/bin/python3; do
-  p=$(command -v "$cand" 2>/dev/null) || continue
-  if "$p" -c 'import matplotlib, numpy, PIL, imageio' >/dev/null 2>&1; then PY=$p; break; fi
-done
+PY=$(bench_find_python 'import matplotlib, numpy, PIL, imageio')
 [ -n "$PY" ] || missing+=("python3 with matplotlib, numpy, Pillow and imageio (tried: ${PYTHON:+$PYTHON }python3 /usr/bin/python3)")
 for tool in ffprobe awk; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
