@@ -170,13 +170,22 @@ finish "a lesson taken out of book.yaml leaves the site"
 
 # ---- interrupted ----
 hash_tree out/book > before
-sed -i 's/steps: 12/steps: 3000/; s/per_step: 1/per_step: 1/' scenes/alpha2.yaml
+# Long enough to be still rendering when the signal comes (a tiny canvas of
+# pictures that settle would be done in time: held pictures cost little).
+sed -i 's/steps: 12/steps: 3000/; s/width: 160, height: 90/width: 1280, height: 720/' scenes/alpha2.yaml
 "$mlanim" book -q -o out book/book.yaml 2> log7 &
 pid=$!
 sleep 1.5
 kill -INT $pid
+t0=$(date +%s)
 wait $pid; rc=$?
+waited=$(( $(date +%s) - t0 ))
 check "an interrupted build exits 130 (got $rc)" test $rc -eq 130
+# A kill reaches only the book, not its renders: it must tell them, not wait
+# for them to finish (this one would take half a minute).
+check "and stops its renders at once (took ${waited} s)" test $waited -le 5
+check "and leaves no render running" \
+    bash -c "! pgrep -f -- '[r]ender .*alpha2[.]yaml' > /dev/null"
 hash_tree out/book > after
 check "and leaves the previous site as it was" cmp -s before after
 check "and no staging folder behind" bash -c '! ls -a out | grep -q "^\.mlanim-stage"'

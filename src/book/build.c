@@ -116,8 +116,17 @@ int book_build(struct book *b, const struct book_options *o)
         int jobs = o->jobs < nstale ? o->jobs : nstale;
         int threads = cpus > jobs ? (int)(cpus / jobs) : 1;
         struct child *kids = xcalloc((size_t)jobs, sizeof *kids);
-        int next = 0, running = 0, done = 0, failed = 0;
+        int next = 0, running = 0, done = 0, failed = 0, told = 0;
         while ((next < nstale && !interrupt_requested() && !failed) || running) {
+            /* Interrupted: the renders are told too (a Ctrl-C at a terminal
+             * reaches them anyway, a kill or a CI timeout only this process),
+             * and clean up; a second signal each is harmless. */
+            if (interrupt_requested() && !told) {
+                for (int k = 0; k < jobs; k++)
+                    if (kids[k].pid)
+                        kill(kids[k].pid, SIGINT);
+                told = 1;
+            }
             while (running < jobs && next < nstale && !interrupt_requested() && !failed) {
                 struct book_lesson *l = &b->lessons[stale[next]];
                 pid_t pid;
@@ -139,10 +148,8 @@ int book_build(struct book *b, const struct book_options *o)
             int status;
             pid_t pid = waitpid(-1, &status, 0);
             if (pid < 0) {
-                if (errno == EINTR) {
-                    /* Ctrl-C: the children got it too and clean up */
-                    continue;
-                }
+                if (errno == EINTR)
+                    continue;       /* a signal: the loop tells the renders */
                 break;
             }
             for (int k = 0; k < jobs; k++) {
