@@ -331,7 +331,7 @@ static void webm_reproduces_flat_colours_in_bt709(void)
     webmo.crf = 20;
     CHECK(encode_file(path, &opt, draw_patches, NULL) == 0);
     struct decoded d;
-    CHECK(decode_file(path, NULL, 2, &d) == 0);
+    CHECK(decode_file(path, NULL, 0, &d) == 0);
     CHECK(d.rgb != NULL);
     for (int q = 0; d.rgb && q < 4; q++) {
         /* The middle of each quadrant, away from the edges where chroma
@@ -356,7 +356,9 @@ static void webm_keeps_odd_size_without_padding(void)
     struct decoded d;
     CHECK(decode_file(path, NULL, 1, &d) == 0);
     CHECK(d.width == 101 && d.height == 57);
-    CHECK(d.frames == 4);
+    /* Four frames of one still picture: the picture, and its last tick
+     * again (so that the video ends on a picture's time). */
+    CHECK(d.frames == 2);
     if (d.rgb) {
         /* The bottom-right corner is the grey quadrant, not padding. */
         const unsigned char *px = rgb_at(&d, 99, 55);

@@ -4,12 +4,18 @@
  * when the kind's pixel format keeps alpha; padded with the background when
  * the kind needs even sizes; converted to limited-range BT.709 YUV (yuv.c
  * for yuv420p and yuv444p, swscale where alpha is kept) and tagged as such,
- * 4:2:0 chroma sited at the centre; and encoded at constant frame rate
- * (pts = frame number in a 1/fps time base). A held frame is not converted
- * again: the same picture goes to the encoder with the next pts. The output
- * is meant to be reproducible: the kind's fixed thread count and the
- * bitexact flags on encoder and muxer make the same frames give the same
- * bytes on any machine with the same libraries. */
+ * 4:2:0 chroma sited at the centre; and encoded with pts = frame number in
+ * a 1/fps time base. A picture equal to the one before it is not encoded
+ * again: the one before lasts longer (a variable frame rate, which MP4 and
+ * WebM store as each picture's duration). So a lesson's pauses cost the
+ * encoder nothing; a player shows the same thing at the same times. Each
+ * picture waits until the next different one (or the end) tells how long
+ * it lasts, and its packets get that duration: the muxers need it for the
+ * last picture, or the video would end where the final pause begins. A held
+ * frame (frame.repeat) is not even converted. The output is meant to be
+ * reproducible: the kind's fixed thread count and the bitexact flags on
+ * encoder and muxer make the same frames give the same bytes on any machine
+ * with the same libraries. */
 #include "libav.h"
 
 #include <stdarg.h>
@@ -41,8 +47,55 @@ static int libav_fail(const char *kind, int err, const char *fmt, ...)
     return diag_fail("%s: %s: %s", kind, what, text);
 }
 
-/* Pulls every packet the codec has ready and writes it to the stream.
- * Every picture lasts one tick of the codec's time base. 0 or -1. */
+/* How long the picture sent with this pts lasts, in ticks of the codec's
+ * time base; 0 if it was not among the last LIBAV_SENT sent. */
+static int64_t sent_duration(const struct libav_writer *v, int64_t pts)
+{
+    unsigned n = v->nsent < LIBAV_SENT ? v->nsent : LIBAV_SENT;
+    for (unsigned k = 1; k <= n; k++) {
+        const struct libav_sent *s = &v->sent[(v->nsent - k) % LIBAV_SENT];
+        if (s->pts == pts)
+            return s->duration;
+    }
+    return 0;
+}
+
+/* The decoding time of the packet that comes k-th out of the encoder: the
+ * time of the picture shown k-th, `delay` pictures behind (the most an
+ * encoder reorders: H.264 B-frames), the first ones a tick apart before
+ * the first picture; so that in the MP4 a sample lasts until the next
+ * one's decoding time, the durations are the pictures' own, a few pictures
+ * late. (x264's own decoding times assume a constant frame rate.) -1 when
+ * the picture is no longer remembered. */
+static int decoding_time(const struct libav_writer *v, long k, int64_t *dts)
+{
+    long delay = v->codec->has_b_frames, i = k - delay;
+    if (i < 0) {
+        *dts = v->sent[0].pts + i;
+        return 0;
+    }
+    if ((unsigned long)i >= v->nsent || v->nsent - (unsigned long)i > LIBAV_SENT)
+        return -1;
+    *dts = v->sent[i % LIBAV_SENT].pts;
+    return 0;
+}
+
+/* Writes the held packet to the stream with this duration. */
+static int write_held(struct libav_writer *v, int64_t duration)
+{
+    AVPacket *p = v->held;
+    p->duration = duration;
+    av_packet_rescale_ts(p, v->codec->time_base, v->stream->time_base);
+    p->stream_index = v->stream->index;
+    v->have_held = 0;
+    int err = av_interleaved_write_frame(v->mux, p);
+    av_packet_unref(p);
+    return err < 0 ? libav_fail(v->kind, err, "cannot write to the file") : 0;
+}
+
+/* Pulls every packet the codec has ready and writes it to the stream with
+ * its decoding time and the duration of its picture, one packet behind:
+ * the last one is written by finish_packets. 0 or -1. */
 static int write_packets(struct libav_writer *v)
 {
     for (;;) {
@@ -51,18 +104,42 @@ static int write_packets(struct libav_writer *v)
             return 0;
         if (err < 0)
             return libav_fail(v->kind, err, "encoding failed");
-        /* At a constant frame rate every picture lasts one tick; should a
-         * libavcodec version leave the duration unset, the muxer could end
-         * the video a frame early. */
-        if (v->packet->duration <= 0)
-            v->packet->duration = 1;
-        av_packet_rescale_ts(v->packet, v->codec->time_base, v->stream->time_base);
-        v->packet->stream_index = v->stream->index;
-        err = av_interleaved_write_frame(v->mux, v->packet);
-        av_packet_unref(v->packet);
-        if (err < 0)
-            return libav_fail(v->kind, err, "cannot write to the file");
+        AVPacket *p = v->packet;
+        int64_t duration = sent_duration(v, p->pts), dts;
+        if (duration <= 0 || decoding_time(v, v->npackets, &dts) < 0 || dts > p->pts ||
+            (v->npackets > 0 && dts <= v->last_dts)) {
+            av_packet_unref(p);
+            return diag_fail("%s: the %s encoder returned its pictures out of the "
+                             "expected order", v->kind, v->format->encoder);
+        }
+        p->dts = dts;
+        if (v->have_held && write_held(v, v->held_duration) < 0) {
+            av_packet_unref(p);
+            return -1;
+        }
+        if (v->npackets++ == 0)
+            v->first_dts = dts;
+        v->last_dts = dts;
+        av_packet_move_ref(v->held, p);
+        v->held_duration = duration;
+        v->have_held = 1;
     }
+}
+
+/* Writes the last packet. Its duration means two things to the MP4 muxer:
+ * where its picture ends (the presentation ends at the latest such end)
+ * and where the track ends (its decoding time plus the duration). The
+ * closing ticks of the video are pictures of their own (finish_waiting),
+ * so the two agree; the duration is the longest that keeps the first
+ * exact, should they not. */
+static int finish_packets(struct libav_writer *v)
+{
+    if (!v->have_held)
+        return 0;
+    int64_t end = v->next_pts;
+    int64_t track = end - (v->held->dts - v->first_dts);
+    int64_t duration = track < end - v->held->pts ? track : end - v->held->pts;
+    return write_held(v, duration > v->held_duration ? duration : v->held_duration);
 }
 
 /* Frees everything; safe on a partly built writer and idempotent. The file
@@ -81,7 +158,9 @@ static void release(struct libav_writer *v)
     sws_freeContext(v->sws);
     v->sws = NULL;
     av_frame_free(&v->picture);
+    av_frame_free(&v->waiting);
     av_packet_free(&v->packet);
+    av_packet_free(&v->held);
     av_freep(&v->staging);
 }
 
@@ -200,6 +279,26 @@ static int open_scaler(struct libav_writer *v)
     return 0;
 }
 
+/* A picture of the video's size and format, tagged BT.709 limited range;
+ * NULL when out of memory. */
+static AVFrame *alloc_picture(const struct libav_writer *v)
+{
+    AVFrame *p = av_frame_alloc();
+    if (!p)
+        return NULL;
+    p->format = v->pix_fmt;
+    p->width = v->width;
+    p->height = v->height;
+    p->color_primaries = AVCOL_PRI_BT709;
+    p->color_trc = AVCOL_TRC_BT709;
+    p->colorspace = AVCOL_SPC_BT709;
+    p->color_range = AVCOL_RANGE_MPEG;
+    p->chroma_location = chroma_location(v->pix_fmt);
+    if (av_frame_get_buffer(p, 0) < 0)
+        av_frame_free(&p);
+    return p;
+}
+
 static int open_converter(struct libav_writer *v)
 {
     if (v->pix_fmt == AV_PIX_FMT_YUV420P || v->pix_fmt == AV_PIX_FMT_YUV444P) {
@@ -211,21 +310,12 @@ static int open_converter(struct libav_writer *v)
         return -1;
     }
 
-    v->picture = av_frame_alloc();
+    v->picture = alloc_picture(v);
+    v->waiting = alloc_picture(v);
     v->packet = av_packet_alloc();
-    if (!v->picture || !v->packet)
+    v->held = av_packet_alloc();
+    if (!v->picture || !v->waiting || !v->packet || !v->held)
         return diag_fail("%s: out of memory", v->kind);
-    v->picture->format = v->pix_fmt;
-    v->picture->width = v->width;
-    v->picture->height = v->height;
-    v->picture->color_primaries = AVCOL_PRI_BT709;
-    v->picture->color_trc = AVCOL_TRC_BT709;
-    v->picture->colorspace = AVCOL_SPC_BT709;
-    v->picture->color_range = AVCOL_RANGE_MPEG;
-    v->picture->chroma_location = chroma_location(v->pix_fmt);
-    int err = av_frame_get_buffer(v->picture, 0);
-    if (err < 0)
-        return libav_fail(v->kind, err, "cannot allocate a picture");
     return 0;
 }
 
@@ -361,30 +451,106 @@ static int convert(struct libav_writer *v, const struct frame *f)
     return 0;
 }
 
+/* Whether two pictures of the video are the same, plane by plane (the
+ * padding at the end of each line left out). */
+static int same_picture(const struct libav_writer *v, const AVFrame *a, const AVFrame *b)
+{
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(v->pix_fmt);
+    for (int p = 0; p < 4 && a->data[p]; p++) {
+        int chroma = p == 1 || p == 2;
+        int w = chroma ? AV_CEIL_RSHIFT(v->width, d->log2_chroma_w) : v->width;
+        int h = chroma ? AV_CEIL_RSHIFT(v->height, d->log2_chroma_h) : v->height;
+        for (int y = 0; y < h; y++)
+            if (memcmp(a->data[p] + (ptrdiff_t)y * a->linesize[p],
+                       b->data[p] + (ptrdiff_t)y * b->linesize[p], (size_t)w) != 0)
+                return 0;
+    }
+    return 1;
+}
+
+/* Sends the waiting picture, which lasts until end (a pts), to the encoder
+ * and writes what it has ready. */
+static int send_waiting(struct libav_writer *v, int64_t end)
+{
+    struct libav_sent *s = &v->sent[v->nsent++ % LIBAV_SENT];
+    s->pts = v->waiting_pts;
+    s->duration = end - v->waiting_pts;
+    v->waiting->pts = v->waiting_pts;
+    int err = avcodec_send_frame(v->codec, v->waiting);
+    if (err < 0)
+        return libav_fail(v->kind, err, "%s encoding failed", v->format->codec);
+    return write_packets(v);
+}
+
+/* How many of the first and the last ticks of a video are pictures of
+ * their own: one more than the encoder reorders. */
+static int64_t tail_ticks(const struct libav_writer *v)
+{
+    return v->codec->has_b_frames + 1;
+}
+
+/* Sends the last picture. Its last ticks are sent as copies of it, one
+ * tick each, one more than the encoder reorders: then the last decoding
+ * time is a tick before the end, so the track (decoding times plus the
+ * last duration) and the presentation (picture times plus durations) end
+ * together, at the end of the video. Tools that drop the last picture's
+ * duration (FFmpeg 5.1's command line does) keep the closing pause too. */
+static int finish_waiting(struct libav_writer *v)
+{
+    int64_t end = v->next_pts;
+    int64_t copies = tail_ticks(v);
+    if (copies > end - v->waiting_pts)
+        copies = end - v->waiting_pts;
+    if (end - copies > v->waiting_pts && send_waiting(v, end - copies) < 0)
+        return -1;
+    for (int64_t t = end - copies; t < end; t++) {
+        v->waiting_pts = t;
+        if (send_waiting(v, t + 1) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int libav_add_frame(struct encoder *e, const struct frame *f)
 {
     struct libav_writer *v = e->priv;
-    int err;
 
     if (f->width != e->opt->width || f->height != e->opt->height)
         return diag_fail("%s: frame is %dx%d, the video %dx%d", v->kind,
                          f->width, f->height, e->opt->width, e->opt->height);
-    /* A held frame is the picture already converted. avcodec_send_frame
-     * takes a new reference to its buffers (no copy) and nothing writes to
-     * them until the next conversion, which av_frame_make_writable guards,
-     * so the encoder gets exactly the input a second conversion would have
-     * given it: the bytes are the same as without the shortcut. */
-    if (!(f->repeat && v->have_picture)) {
-        v->have_picture = 0;
-        if (convert(v, f) < 0)
-            return -1;
-        v->have_picture = 1;
-    }
-    v->picture->pts = v->next_pts++;
-    if ((err = avcodec_send_frame(v->codec, v->picture)) < 0)
-        return libav_fail(v->kind, err, "%s encoding failed", v->format->codec);
-    if (write_packets(v) < 0)
+    /* A held frame, or one whose picture is the same as the waiting one,
+     * only makes the waiting picture last longer. Otherwise the waiting
+     * picture now knows its duration and goes to the encoder, and this one
+     * waits. The same frames give the same bytes whether or not they were
+     * flagged as held. The first ticks are pictures of their own, as many
+     * as the last ones (finish_waiting): FFmpeg guesses a video's frame
+     * rate from its first pictures' spacing, and converts it at that rate
+     * by default; a video opening on a pause would get a rate too low. */
+    int64_t pts = v->next_pts++;
+    int head = pts < tail_ticks(v);
+    if (f->repeat && v->have_waiting && !head)
+        return 0;
+    int err;
+    if (!(f->repeat && v->have_waiting))
+        err = convert(v, f);
+    else if ((err = av_frame_make_writable(v->picture)) >= 0 &&
+             (err = av_frame_copy(v->picture, v->waiting)) < 0)
+        err = libav_fail(v->kind, err, "cannot copy a picture");
+    else if (err < 0)
+        err = libav_fail(v->kind, err, "cannot allocate a picture");
+    if (err < 0)
         return -1;
+    if (v->have_waiting) {
+        if (!head && same_picture(v, v->picture, v->waiting))
+            return 0;
+        if (send_waiting(v, pts) < 0)
+            return -1;
+    }
+    AVFrame *t = v->waiting;
+    v->waiting = v->picture;
+    v->picture = t;
+    v->waiting_pts = pts;
+    v->have_waiting = 1;
     e->images_written++;
     return 0;
 }
@@ -399,9 +565,11 @@ int libav_close(struct encoder *e)
      * lookahead and B-frames, libvpx for its lag-in-frames); the trailer then
      * writes the index (MP4: the moov, which faststart moves in front of the
      * media data; WebM: the cues and the duration). */
-    if ((err = avcodec_send_frame(v->codec, NULL)) < 0)
+    if (v->have_waiting && finish_waiting(v) < 0)
+        rc = -1;
+    else if ((err = avcodec_send_frame(v->codec, NULL)) < 0)
         rc = libav_fail(v->kind, err, "%s encoding failed", lf->codec);
-    else if (write_packets(v) < 0)
+    else if (write_packets(v) < 0 || finish_packets(v) < 0)
         rc = -1;
     else if ((err = av_write_trailer(v->mux)) < 0)
         rc = libav_fail(v->kind, err, "cannot finish the %s file", lf->container);

@@ -2,8 +2,9 @@
  * webm). It turns cairo ARGB32 frames into limited-range BT.709 YUV (yuv.c
  * for yuv420p and yuv444p, swscale for formats with alpha), encodes them at
  * constant frame rate with a libavcodec encoder and muxes them with
- * libavformat; a held frame (frame.repeat) is sent again as the picture
- * already converted; what differs between the kinds (codec,
+ * libavformat; a picture equal to the one before (a held frame,
+ * frame.repeat, or any other) is not encoded again, the one before lasts
+ * longer (see libav.c); what differs between the kinds (codec,
  * container, pixel format, codec options, padding, threads, keyframes) is a
  * const struct libav_format each kind's file defines next to its options
  * table.
@@ -34,6 +35,10 @@
 
 struct yuv_converter;
 
+/* Pictures whose durations are remembered: more than any encoder's delay
+ * (x264's lookahead is at most 250, plus B-frames and threads). */
+#define LIBAV_SENT 1024
+
 /* What makes one video kind: fields are plain data where they can be, hooks
  * where the kind's own options decide. opts in every hook is the kind's
  * options struct (enc_options.kind_opts, or defaults when that is NULL),
@@ -50,10 +55,12 @@ struct libav_format {
      * thread count, and must not depend on the machine's cores. */
     int threads;
     int thread_type;            /* FF_THREAD_*; 0 leaves libavcodec's default */
-    /* At least one keyframe every this many seconds (clamped to 1..10000
-     * frames): lessons are mostly watched start to end, so keyframes are
-     * spent on size rather than seeking, yet a player scrubbing the timeline
-     * never decodes more than this much to show any point. */
+    /* At least one keyframe every this many seconds' worth of pictures (the
+     * frame rate times this, clamped to 1..10000): lessons are mostly
+     * watched start to end, so keyframes are spent on size rather than
+     * seeking, yet a player scrubbing the timeline never decodes more than
+     * this many pictures to show any point. A picture held over a pause
+     * counts once, so a pause lengthens the interval in seconds. */
     int keyint_seconds;
     /* Options for avformat_write_header as "key=value:key=value", or NULL. */
     const char *muxer_options;
@@ -82,9 +89,22 @@ struct libav_writer {
     AVCodecContext *codec;
     struct yuv_converter *yuv;  /* the conversion for yuv420p and yuv444p */
     struct SwsContext *sws;     /* swscale's for any other format */
-    AVFrame *picture;           /* the YUV frame handed to the encoder */
-    int have_picture;           /* picture holds the last frame's conversion,
-                                   so a held frame (frame.repeat) reuses it */
+    AVFrame *picture;           /* where a frame is converted */
+    AVFrame *waiting;           /* the last different picture, not yet sent:
+                                   how long it lasts is not known yet */
+    int have_waiting;
+    int64_t waiting_pts;
+    /* The duration of each picture sent, for its packets (which come back
+     * after at most the encoder's delay, a few dozen pictures). */
+    struct libav_sent {
+        int64_t pts, duration;
+    } sent[LIBAV_SENT];
+    unsigned nsent;
+    AVPacket *held;             /* the last packet received, not yet written */
+    int have_held;
+    int64_t held_duration;
+    int64_t first_dts, last_dts;    /* of the first and the last packet */
+    long npackets;
     AVPacket *packet;
     enum AVPixelFormat pix_fmt;
     int alpha;                  /* pix_fmt has alpha: keep the alpha channel */
