@@ -47,19 +47,33 @@ static void lzw_pass_run(void *arg)
     j->rc = lzw_encode(j->z, j->val, j->alt, j->n, j->min_bits, j->clear, j->run_sym);
 }
 
+/* Whether the first pass over n pixels is likely to fill the table. */
+static int likely_to_fill(const struct gif_coder *c, size_t n, int min_bits)
+{
+    if (c->px_per_code <= 0)
+        return 1;
+    double fill = LZW_MAX_CODES - ((1 << min_bits) + 2);
+    return n / c->px_per_code >= GIF_LANE_FILL_SHARE * fill;
+}
+
 /* An image that fills the dictionary is also tried with adaptive clearing;
- * the smaller wins. Images big enough to fill it (whether they do is known
- * only afterwards) run the adaptive pass on the lane at the same time; the
- * result is the same either way. Each pass records its choices in its own
- * buffer, so the winner's need not be encoded again. */
+ * the smaller wins. Images big enough to fill it run the adaptive pass on
+ * the lane at the same time when the first pass is likely to fill it
+ * (whether it does is known only afterwards), else after the first pass
+ * if it did: the result is the same either way, only the time differs.
+ * Each pass records its choices in its own buffer, so the winner's need
+ * not be encoded again. */
 int gif_encode(struct gif_coder *c, struct gif_image *im, const uint8_t *val,
                const uint8_t *alt, size_t n, int min_bits)
 {
     struct lzw *a = &c->lzw, *b = &c->lzw2;
     b->chosen = a->chosen ? c->chosen2 : NULL;
     struct lzw_pass second = {b, val, alt, n, min_bits, c->run_sym, LZW_CLEAR_ADAPTIVE, 0};
-    int ran = n >= GIF_LANE_MIN_PX && gif_lane_start(&c->lane, lzw_pass_run, &second);
+    int ran = n >= GIF_LANE_MIN_PX && likely_to_fill(c, n, min_bits) &&
+              gif_lane_start(&c->lane, lzw_pass_run, &second);
     int rc = lzw_encode(a, val, alt, n, min_bits, LZW_CLEAR_WHEN_FULL, c->run_sym);
+    if (rc == 0 && a->ncodes)
+        c->px_per_code = (double)n / (double)a->ncodes;
     if (ran)
         gif_lane_wait(&c->lane);
     if (rc < 0 || (ran && second.rc < 0))

@@ -50,8 +50,12 @@
 #define GIF_EITHER_MIN_BYTES 2000
 
 /* Images of at least this many pixels run gif_encode's two passes at the
- * same time (below it, handing work to the lane costs more than it saves). */
+ * same time (below it, handing work to the lane costs more than it saves),
+ * when the first is expected to fill the table (the second is of use only
+ * then): when it would write at least this share of the codes that fill
+ * it, at the pixels per code of the pass before. */
 #define GIF_LANE_MIN_PX 16384
+#define GIF_LANE_FILL_SHARE 0.75
 
 /* At most this many change sets (one per pair of analyzed frames) and this
  * many colours in each; a fuller set counts as needing every colour. */
@@ -177,6 +181,7 @@ struct gif_coder {
     uint8_t *chosen2;           /* its choices per pixel, when lzw.chosen is set */
     struct gif_lane lane;
     struct gif_search either;   /* the either variant's record */
+    double px_per_code;         /* of the last first pass; 0 before any */
     int run_sym;                /* transparent index while encoding frames, else -1 */
     uint8_t *val, *alt;         /* the image being encoded, packed rows */
     uint8_t *hval;              /* val with one-colour runs kept opaque */

@@ -132,6 +132,7 @@ void lzw_free(struct lzw *z)
 
 static void put_code(struct lzw *z, int code)
 {
+    z->ncodes++;
     z->acc |= (uint64_t)code << z->nacc;
     z->nacc += z->width;
     while (z->nacc >= 8) {
@@ -365,6 +366,7 @@ int lzw_encode(struct lzw *z, const uint8_t *val, const uint8_t *alt,
         z->cap = need;
     }
     z->len = 0;
+    z->ncodes = 0;
     z->filled = 0;
     z->acc = 0;
     z->nacc = 0;

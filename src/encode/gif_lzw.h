@@ -49,6 +49,7 @@ struct lzw {
     int nacc;
     int width, next, first_free;
     int filled;                 /* the last lzw_encode filled the table */
+    size_t ncodes;              /* codes the last lzw_encode wrote */
     /* Runs: strings of one symbol repeated, s^k. They are prefix-closed
      * (s^k exists whenever s^(k+1) does), so a match over a run of r
      * pixels of s is the string s^min(r, run_max[s]), found with one
