@@ -16,7 +16,7 @@ jobs=$(nproc)
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
-    --mlanim) mlanim=$2; shift 2 ;;
+    --mlanim) case $2 in /*) mlanim=$2 ;; *) mlanim=$PWD/$2 ;; esac; shift 2 ;;   # it cds
     -j) jobs=$2; shift 2 ;;
     *) echo "usage: bench/book.sh [--runs N] [--mlanim PATH] [-j N]" >&2; exit 2 ;;
   esac

@@ -17,7 +17,10 @@
 //     browser that plays the video never loads, are each fetched over HTTP
 //     (status 200, a GIF);
 //   - every <video> (scrolled into view, load() if need be) reaches
-//     readyState >= 2 (HAVE_CURRENT_DATA); a lesson with narration (its
+//     readyState >= 2 (HAVE_CURRENT_DATA), lasts its lesson's duration
+//     (the manifest's, within a frame: pauses are single pictures that
+//     last, and the closing pause must not be cut) and seeks to its last
+//     frame; a lesson with narration (its
 //     media/<id>/<id>.vtt exists) has a captions track whose cues loaded
 //     (mode showing or hidden), the same text as that .vtt file;
 //   - every link (a[href]) resolves to a file of the site, and its
@@ -234,6 +237,12 @@ async function run(browser, mode, base) {
   const gifs = new Map();   // GIF URL -> the page that names it
   let nimg = 0, nvideo = 0, ncap = 0, nlink = 0, nformula = 0;
   const vttText = (id) => fs.readFileSync(path.join(site, 'media', id, `${id}.vtt`), 'utf8');
+  // the lesson's render, beside the site (mlanim book -o OUT: OUT/book, OUT/<id>)
+  const manifestOf = (id) => {
+    try { return JSON.parse(fs.readFileSync(path.join(site, '..', id, 'manifest.json'), 'utf8')); } catch (e) { return null; }
+  };
+  const timings = [];
+  let ntimed = 0;
 
   for (const p of pages) {
     step(`${mode}: ${p}`);
@@ -260,6 +269,24 @@ async function run(browser, mode, base) {
         const r = await videoReady(page, v);
         if (r.ready < 2) {
           videos.push(`${p}: video of '${r.lesson}' (${r.src || 'no source chosen'}): readyState ${r.ready}, networkState ${r.network}${r.error ? `, error ${r.error}` : ''}`);
+        }
+        const man = r.ready >= 2 && /\.mp4$/.test(r.src) ? manifestOf(r.lesson) : null;
+        if (man && man.duration > 0 && man.fps > 0) {
+          ntimed++;
+          step(`${mode}: ${p}: the end of '${r.lesson}'`);
+          const t = await v.evaluate(async (video, frame) => {
+            const d = video.duration;
+            video.pause();
+            const seeked = new Promise((res) => video.addEventListener('seeked', () => res(true), { once: true }));
+            video.currentTime = Math.max(0, d - frame / 2);
+            const ok = await Promise.race([seeked, new Promise((res) => setTimeout(() => res(false), 10000))]);
+            return { d, ok, at: video.currentTime, ready: video.readyState };
+          }, 1 / man.fps);
+          if (!(Math.abs(t.d - man.duration) <= 1 / man.fps + 0.01)) {
+            timings.push(`${p}: the video of '${r.lesson}' lasts ${t.d} s, the lesson ${man.duration} s`);
+          } else if (!t.ok || t.ready < 2) {
+            timings.push(`${p}: the video of '${r.lesson}' does not seek to ${t.at} s (readyState ${t.ready})`);
+          }
         }
         if (!narrated.has(r.lesson)) continue;
         ncap++;
@@ -365,6 +392,8 @@ async function run(browser, mode, base) {
   report(`${m}: every page loads without console errors, page errors, failed or outside requests`, `${pages.length} pages`, errors);
   report(`${m}: every <img> outside a <video> loads`, `${nimg} images`, images);
   report(`${m}: every <video> reaches readyState >= 2`, `${nvideo} videos`, videos);
+  if (ntimed === 0) skip(`${m}: video durations`, 'no MP4 with a manifest beside the site');
+  else report(`${m}: every MP4 lasts its lesson and seeks to its last frame`, `${ntimed} videos`, timings);
   if (narrated.size === 0) skip(`${m}: captions`, 'no lesson has narration');
   else report(`${m}: every narrated lesson's video has its captions' cues loaded`, `${ncap} videos`, captions);
   report(`${m}: every link resolves to a file of the site`, `${nlink} links`, links);
