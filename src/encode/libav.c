@@ -468,6 +468,18 @@ static int same_picture(const struct libav_writer *v, const AVFrame *a, const AV
     return 1;
 }
 
+/* A copy of the waiting picture in v->picture: a held frame among the
+ * first ticks, which are pictures of their own. */
+static int copy_waiting(struct libav_writer *v)
+{
+    int err = av_frame_make_writable(v->picture);
+    if (err < 0)
+        return libav_fail(v->kind, err, "cannot allocate a picture");
+    if ((err = av_frame_copy(v->picture, v->waiting)) < 0)
+        return libav_fail(v->kind, err, "cannot copy a picture");
+    return 0;
+}
+
 /* Sends the waiting picture, which lasts until end (a pts), to the encoder
  * and writes what it has ready. */
 static int send_waiting(struct libav_writer *v, int64_t end)
@@ -530,15 +542,7 @@ int libav_add_frame(struct encoder *e, const struct frame *f)
     int head = pts < tail_ticks(v);
     if (f->repeat && v->have_waiting && !head)
         return 0;
-    int err;
-    if (!(f->repeat && v->have_waiting))
-        err = convert(v, f);
-    else if ((err = av_frame_make_writable(v->picture)) >= 0 &&
-             (err = av_frame_copy(v->picture, v->waiting)) < 0)
-        err = libav_fail(v->kind, err, "cannot copy a picture");
-    else if (err < 0)
-        err = libav_fail(v->kind, err, "cannot allocate a picture");
-    if (err < 0)
+    if ((f->repeat && v->have_waiting ? copy_waiting(v) : convert(v, f)) < 0)
         return -1;
     if (v->have_waiting) {
         if (!head && same_picture(v, v->picture, v->waiting))
