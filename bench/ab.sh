@@ -31,12 +31,7 @@ Default scenes: scenes/gd-loss-surface.yaml scenes/fit-the-line.yaml.
 EOF
 }
 
-src=${BASH_SOURCE[0]}
-while [ -L "$src" ]; do
-  d=$(cd -P "$(dirname "$src")" && pwd); src=$(readlink "$src")
-  case $src in /*) ;; *) src=$d/$src ;; esac
-done
-ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+ROOT=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 
 A=; B=; RUNS=3; FORMATS=gif,mp4,png; SCALE=1; SCENES=()

@@ -33,12 +33,7 @@ scenes/neuron-celsius.yaml (or the scene files given).
 EOF
 }
 
-src=${BASH_SOURCE[0]}
-while [ -L "$src" ]; do
-  d=$(cd -P "$(dirname "$src")" && pwd); src=$(readlink "$src")
-  case $src in /*) ;; *) src=$d/$src ;; esac
-done
-ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+ROOT=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 
 RUNS=3

@@ -48,12 +48,7 @@ EOF
 }
 
 # ---- locations -------------------------------------------------------------
-src=${BASH_SOURCE[0]}
-while [ -L "$src" ]; do
-  d=$(cd -P "$(dirname "$src")" && pwd); src=$(readlink "$src")
-  case $src in /*) ;; *) src=$d/$src ;; esac
-done
-ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+ROOT=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 
 RUNS=3
@@ -105,19 +100,10 @@ fi
 PY=$(bench_find_python 'import matplotlib, numpy, PIL')
 [ -n "$PY" ] || missing+=("python3 with matplotlib, numpy and Pillow (tried: ${PYTHON:+$PYTHON }python3 /usr/bin/python3)")
 command -v awk >/dev/null 2>&1 || missing+=("awk")
-if [ ${#missing[@]} -gt 0 ]; then
-  say "formulas.sh: missing dependencies:"
-  for m in "${missing[@]}"; do say "  - $m"; done
-  say "install them with:"
-  say "  sudo apt-get install -y $PKGS    (or: tools/install-deps --bench)"
-  exit 2
-fi
+bench_require_none_missing "formulas.sh" "$PKGS" ${missing[@]+"${missing[@]}"}
 
 # ---- scratch space -----------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mlanim-bench.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_scratch
 
 # ---- the sheet -----------------------------------------------------------------
 if [ "$SHEET" = 1 ]; then

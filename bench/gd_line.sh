@@ -40,12 +40,7 @@ EOF
 }
 
 # ---- locations -------------------------------------------------------------
-src=${BASH_SOURCE[0]}
-while [ -L "$src" ]; do
-  d=$(cd -P "$(dirname "$src")" && pwd); src=$(readlink "$src")
-  case $src in /*) ;; *) src=$d/$src ;; esac
-done
-ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+ROOT=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 
 RUNS=3
@@ -100,19 +95,10 @@ PY=$(bench_find_python 'import matplotlib, numpy, PIL')
 for tool in gnuplot ffmpeg ffprobe awk; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "gd_line.sh: missing peer dependencies:"
-  for m in "${missing[@]}"; do say "  - $m"; done
-  say "install them with:"
-  say "  sudo apt-get install -y $PKGS"
-  exit 2
-fi
+bench_require_none_missing "gd_line.sh" "$PKGS" ${missing[@]+"${missing[@]}"}
 
 # ---- scratch space -----------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mlanim-bench.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_scratch
 
 # Timer: whole-process wall time on a monotonic clock (perf_counter); the
 # interpreter's own start-up happens before the clock starts.

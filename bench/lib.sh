@@ -29,3 +29,24 @@ bench_find_python() {
   done
   return 0
 }
+
+# Exits 2 after listing what is missing, if anything: $1 the script's name,
+# $2 the Debian packages that provide it, the rest one line each.
+bench_require_none_missing() {
+  local name=$1 pkgs=$2 m
+  shift 2
+  [ $# -gt 0 ] || return 0
+  printf '%s: missing dependencies:\n' "$name" >&2
+  for m in "$@"; do printf '  - %s\n' "$m" >&2; done
+  printf 'install them with:\n  sudo apt-get install -y %s    (or: tools/install-deps --bench)\n' "$pkgs" >&2
+  exit 2
+}
+
+# A scratch folder in $TMP, removed on exit; an interrupt exits 130, a
+# TERM 143 (through the EXIT trap, so the folder goes either way).
+bench_scratch() {
+  TMP=$(mktemp -d "${TMPDIR:-/tmp}/mlanim-bench.XXXXXX")
+  trap 'rm -rf "$TMP"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}

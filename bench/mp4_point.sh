@@ -60,12 +60,7 @@ EOF
 }
 
 # ---- locations and options ---------------------------------------------------
-src=${BASH_SOURCE[0]}
-while [ -L "$src" ]; do
-  d=$(cd -P "$(dirname "$src")" && pwd); src=$(readlink "$src")
-  case $src in /*) ;; *) src=$d/$src ;; esac
-done
-ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+ROOT=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 
 RUNS=3

@@ -44,12 +44,7 @@ EOF
 }
 
 # ---- locations -------------------------------------------------------------
-src=${BASH_SOURCE[0]}
-while [ -L "$src" ]; do
-  d=$(cd -P "$(dirname "$src")" && pwd); src=$(readlink "$src")
-  case $src in /*) ;; *) src=$d/$src ;; esac
-done
-ROOT=$(cd -P "$(dirname "$src")/.." && pwd)
+ROOT=$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 
 RUNS=3
@@ -96,20 +91,10 @@ PY=$(bench_find_python 'import matplotlib, numpy, PIL, imageio')
 for tool in ffprobe awk; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "neuron.sh: missing peer dependencies:"
-  for m in "${missing[@]}"; do say "  - $m"; done
-  say "install them with:"
-  say "  sudo apt-get install -y $PKGS"
-  say "(or tools/install-deps --bench)"
-  exit 2
-fi
+bench_require_none_missing "neuron.sh" "$PKGS" ${missing[@]+"${missing[@]}"}
 
 # ---- scratch space -----------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mlanim-bench.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_scratch
 
 # Timer: whole-process wall time on a monotonic clock (perf_counter) and the
 # CPU time (user + sys) of the child and everything it waited for; the
